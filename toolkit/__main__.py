@@ -1,0 +1,5 @@
+"""`python -m toolkit` runs the revmentor command."""
+
+from .cli import main
+
+main()

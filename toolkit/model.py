@@ -1,0 +1,471 @@
+"""The shape of program.yaml: typed, immutable models, one docstring per field.
+
+These docstrings are the reference: they become the JSON Schema's descriptions (editor
+completion and hover) and the README's program.yaml reference. Cross-references between
+sections (a module's audience naming a role, say) are checked in `validate.py`, where the
+errors can point at the line that holds the dangling id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Texts = tuple[Text, ...]
+Format = Literal["in-person", "remote", "hybrid"]
+Moment = Literal["baseline", "midpoint", "end"]
+Week = Annotated[int, Field(ge=-52, le=260)]
+
+
+class Model(BaseModel):
+    """Base of every section: unknown keys are errors, values are immutable once checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Terminology(Model):
+    """What this organisation calls the two sides of a pair."""
+
+    mentor: Text = "Mentor"
+    """Name of the junior role, who mentors (e.g. "Digital mentor")."""
+    mentee: Text = "Mentee"
+    """Name of the senior role, who is mentored (e.g. "Leader")."""
+
+
+class ProgramInfo(Model):
+    """The program at a glance."""
+
+    name: Text
+    """The program's name, as participants will see it on every page and form."""
+    organisation: Text
+    """The organisation running the program."""
+    summary: Text
+    """Two or three sentences on what the program is for; the handbook opens with it."""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] = "en"
+    """Language of the handbook, as a code such as en, fr or pt-BR."""
+    start_date: dt.date
+    """The day week 1 begins (YYYY-MM-DD). Every date in the program is computed from it."""
+    time_zone: Text = "UTC"
+    """IANA time zone for sessions and the calendar, e.g. Europe/London."""
+    duration_weeks: Annotated[int, Field(ge=1, le=104)]
+    """Length of the program in weeks, from week 1 to the last check-in and evaluation."""
+    rollout: Literal["pilot", "full"] = "pilot"
+    """`pilot` for a first small cohort, `full` for an organisation-wide rollout."""
+    meeting_format: Format = "hybrid"
+    """How pairs meet: in-person, remote or hybrid."""
+    video_tool: Text | None = None
+    """The video tool remote and hybrid pairs use, e.g. Microsoft Teams or Zoom."""
+    paper_size: Literal["A4", "Letter"] = "A4"
+    """Paper size of every printable document."""
+    terminology: Terminology = Terminology()
+    """What this organisation calls the junior and the senior role."""
+    contact: Text | None = None
+    """Who participants write to with questions, e.g. the coordinator's team mailbox."""
+    slide_template: Text | None = None
+    """Optional .pptx deck, relative to the program folder, whose layouts brand the slides."""
+
+
+class Measure(Model):
+    """One way a goal is measured."""
+
+    metric: Text
+    """What is measured, e.g. "Leaders rating their confidence with AI tools 4 or 5 of 5"."""
+    unit: Text | None = None
+    """Unit of baseline and target, e.g. "%" or "points"."""
+    baseline: float | None = None
+    """The value before the program, if known."""
+    target: float
+    """The value that counts as success. Lower than the baseline means lower is better."""
+    method: Text
+    """How it is measured: the survey, the HR report, the count."""
+    when: tuple[Moment, ...] = ("baseline", "end")
+    """When it is measured: baseline, midpoint, end."""
+    question: Id | None = None
+    """The feedback question that supplies this measure, if it comes from a survey."""
+
+
+class Goal(Model):
+    """Something the program sets out to achieve."""
+
+    id: Id
+    """Short identifier, lowercase with hyphens, unique among goals."""
+    title: Text
+    """The goal in a few words."""
+    description: Text
+    """Why it matters and what success looks like."""
+    benefits: tuple[Literal["organisation", "mentors", "mentees"], ...] = ("organisation",)
+    """Who benefits: organisation, mentors, mentees."""
+    measures: tuple[Measure, ...] = ()
+    """How progress on the goal is measured."""
+
+
+class Role(Model):
+    """A part someone plays in the program."""
+
+    id: Id
+    """Short identifier, referred to by modules, checklist owners and surveys."""
+    name: Text
+    """The role's name as participants know it."""
+    summary: Text
+    """One or two sentences on the role."""
+    responsibilities: Texts = ()
+    """What someone in this role does."""
+    time_commitment: Text
+    """How much time the role takes, e.g. "1 hour every two weeks for 6 months"."""
+    expectations: Texts = ()
+    """What the program expects of this role, and what it can expect in return."""
+    content: Text | None = None
+    """Optional Markdown file, relative to the program folder, added to the role's page."""
+
+
+class Phase(Model):
+    """A stretch of the program's timeline."""
+
+    id: Id
+    """Short identifier, referred to by the checklist and recognition."""
+    name: Text
+    """The phase's name, e.g. "Matching"."""
+    start_week: Week
+    """First week of the phase. Week 1 starts on program.start_date; 0 and below come before."""
+    end_week: Week
+    """Last week of the phase (inclusive)."""
+    description: Text
+    """What happens in this phase."""
+
+
+class Activity(Model):
+    """One timed item of a training module's agenda."""
+
+    title: Text
+    """The activity's name as it appears on the agenda."""
+    kind: Literal["talk", "exercise", "discussion", "role-play", "demo", "reflection", "break"]
+    """talk, exercise, discussion, role-play, demo, reflection or break."""
+    minutes: Annotated[int, Field(gt=0, le=480)]
+    """Length in minutes. Clock times are computed from the module's start time."""
+    description: Text | None = None
+    """What participants do; appears on participant pages and handouts."""
+    facilitator_notes: Text | None = None
+    """Notes for the trainer only: never shown on participant pages or handouts."""
+
+
+class Exercise(Model):
+    """A handout exercise with room to write."""
+
+    title: Text
+    """The exercise's name."""
+    instructions: Text
+    """What to do."""
+    lines: Annotated[int, Field(ge=0, le=40)] = 6
+    """Lines of writing space on the handout."""
+
+
+class Module(Model):
+    """A training module: who it is for, what it achieves, and a timed agenda."""
+
+    id: Id
+    """Short identifier, unique among modules; used in file names."""
+    title: Text
+    """The module's title."""
+    summary: Text
+    """One or two sentences for the training catalogue."""
+    audience: tuple[Id, ...]
+    """Ids of the roles this module is for."""
+    format: Format = "in-person"
+    """in-person, remote or hybrid."""
+    week: Week
+    """Program week in which the module is delivered."""
+    start_time: dt.time
+    """Clock time the session starts, e.g. "09:30"; agenda times are computed from it."""
+    objectives: Texts = ()
+    """What participants can do by the end."""
+    questions: Texts = ()
+    """Questions the module answers or discusses."""
+    key_points: Texts = ()
+    """Points participants should keep."""
+    agenda: Annotated[tuple[Activity, ...], Field(min_length=1)]
+    """The timed activities, in order. The module's length is their sum."""
+    preparation: Texts = ()
+    """What the facilitator does beforehand."""
+    materials: Texts = ()
+    """What the room needs: flip charts, cards, screen."""
+    exercises: tuple[Exercise, ...] = ()
+    """Exercises printed on the participant handout."""
+    follow_up: Texts = ()
+    """What happens after the session."""
+    content: Text | None = None
+    """Optional Markdown file, relative to the program folder, added to the module's page."""
+
+    @property
+    def duration_minutes(self) -> int:
+        """The module's length: the sum of its agenda, never typed in."""
+        return sum(activity.minutes for activity in self.agenda)
+
+
+class Schedule(Model):
+    """When check-ins happen: a count and an interval, or explicit weeks."""
+
+    first_week: Week | None = None
+    """Week of the first check-in (with every_weeks and count)."""
+    every_weeks: Annotated[int, Field(ge=1, le=26)] | None = None
+    """Weeks between check-ins (with first_week and count)."""
+    count: Annotated[int, Field(ge=1, le=52)] | None = None
+    """How many check-ins (with first_week and every_weeks)."""
+    weeks: tuple[Week, ...] | None = None
+    """Explicit weeks instead, e.g. [2, 4, 8, 12, 16, 22]."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Schedule:
+        rhythm = (self.first_week, self.every_weeks, self.count)
+        if self.weeks is not None and any(v is not None for v in rhythm):
+            raise ValueError("give either weeks, or first_week, every_weeks and count, not both")
+        if self.weeks is None and any(v is None for v in rhythm):
+            raise ValueError("give weeks, or all three of first_week, every_weeks and count")
+        return self
+
+    def resolved_weeks(self) -> tuple[int, ...]:
+        """The weeks of the check-ins, however they were written."""
+        if self.weeks is not None:
+            return self.weeks
+        assert self.first_week is not None and self.every_weeks and self.count
+        return tuple(self.first_week + i * self.every_weeks for i in range(self.count))
+
+
+class CheckinSession(Model):
+    """What one check-in is about."""
+
+    title: Text
+    """The check-in's title."""
+    purpose: Text
+    """Why this check-in happens at this point."""
+    prompts: Texts = ()
+    """Agenda prompts for the pair's conversation."""
+    questions: Texts = ()
+    """Reflection questions each side answers on the form."""
+
+
+class Checkins(Model):
+    """The rhythm of scheduled check-ins between each pair and the coordinator."""
+
+    schedule: Schedule
+    """When the check-ins happen."""
+    minutes: Annotated[int, Field(gt=0, le=240)] = 45
+    """Length of one check-in."""
+    time: dt.time = dt.time(12, 0)
+    """Default clock time for check-ins in the calendar, e.g. "12:00"."""
+    sessions: tuple[CheckinSession, ...]
+    """One entry per scheduled check-in, in order."""
+
+
+class ChecklistItem(Model):
+    """One strategy of the program's checklist."""
+
+    id: Id
+    """Short identifier, unique in the checklist."""
+    strategy: Text
+    """The strategy, e.g. "Rotate pairs periodically"."""
+    why: Text
+    """Why it matters."""
+    actions: Texts = ()
+    """Concrete actions that put it into practice."""
+    owner: Id
+    """Id of the role that owns it."""
+    phase: Id
+    """Id of the phase it belongs to."""
+    done: bool = False
+    """Whether it is done."""
+
+
+class Challenge(Model):
+    """A concern people raise, and how the program answers it."""
+
+    concern: Text
+    """The concern, in the words people use."""
+    response: Text
+    """What the program does about it."""
+
+
+class Faq(Model):
+    """A question participants ask."""
+
+    question: Text
+    """The question."""
+    answer: Text
+    """The answer."""
+
+
+class Recognition(Model):
+    """A way the program recognises and thanks its participants."""
+
+    title: Text
+    """What it is, e.g. "Certificate of appreciation"."""
+    description: Text
+    """How it works and who receives it."""
+    phase: Id | None = None
+    """Id of the phase in which it happens."""
+
+
+class Scale(Model):
+    """An answer scale for survey questions, valued 1 to the number of labels."""
+
+    id: Id
+    """Short identifier, referred to by questions."""
+    labels: Annotated[tuple[Text, ...], Field(min_length=2, max_length=11)]
+    """Labels from lowest to highest, e.g. [Strongly disagree, ..., Strongly agree]."""
+
+
+class Question(Model):
+    """A survey question; the same question in several surveys makes change measurable."""
+
+    id: Id
+    """Short identifier: the column name in survey responses."""
+    text: Text
+    """The question as respondents read it."""
+    kind: Literal["scale", "text"] = "scale"
+    """`scale` (answered on a scale) or `text` (free text)."""
+    scale: Id | None = None
+    """Id of the scale, for scale questions."""
+
+
+class Survey(Model):
+    """A feedback survey sent at one moment to some roles."""
+
+    id: Id
+    """Short identifier, used in file names."""
+    title: Text
+    """The survey's title."""
+    moment: Moment
+    """baseline, midpoint or end."""
+    week: Week
+    """Program week the survey goes out."""
+    audience: tuple[Id, ...]
+    """Ids of the roles who answer it."""
+    questions: Annotated[tuple[Id, ...], Field(min_length=1)]
+    """Ids of the questions it asks, in order."""
+
+
+class Feedback(Model):
+    """Surveys that tell whether the program is working."""
+
+    scales: tuple[Scale, ...] = ()
+    """Answer scales."""
+    questions: tuple[Question, ...] = ()
+    """Every question, defined once."""
+    surveys: tuple[Survey, ...] = ()
+    """The surveys: which questions, when, and for whom."""
+    min_group_size: Annotated[int, Field(ge=2, le=100)] = 5
+    """Smallest group a report breaks figures down by, so no one can be identified."""
+
+
+class Columns(Model):
+    """Names of the roster columns, as exported by your HR system."""
+
+    id: Text = "id"
+    """Unique employee id."""
+    name: Text = "name"
+    """Full name."""
+    email: Text = "email"
+    """E-mail address."""
+    role: Text = "role"
+    """mentor, mentee, or empty for someone who takes no part."""
+    level: Text = "level"
+    """Seniority as a number: higher is more senior."""
+    department: Text = "department"
+    """Department or team."""
+    manager_id: Text = "manager_id"
+    """Id of the person's manager."""
+    time_zone: Text = "time_zone"
+    """IANA time zone or UTC offset in hours."""
+    offers: Text = "offers"
+    """Topics a mentor can teach, separated by semicolons."""
+    wants: Text = "wants"
+    """Topics a mentee wants to learn, separated by semicolons."""
+    languages: Text = "languages"
+    """Languages spoken, separated by semicolons."""
+    capacity: Text = "capacity"
+    """How many mentees a mentor can take."""
+
+
+class Rules(Model):
+    """Hard rules: a pair that breaks one is never made."""
+
+    mentor_junior: bool = True
+    """The mentor's level must be below the mentee's: the reverse in reverse mentoring."""
+    different_department: bool = False
+    """Never pair two people from the same department."""
+    shared_language: bool = False
+    """Never pair two people without a language in common."""
+
+
+class Weights(Model):
+    """Soft preferences: how much each counts towards a pair's score."""
+
+    topics: Annotated[float, Field(ge=0)] = 3.0
+    """Overlap between what the mentee wants and the mentor offers."""
+    cross_department: Annotated[float, Field(ge=0)] = 1.0
+    """Mentor and mentee from different departments."""
+    time_zone: Annotated[float, Field(ge=0)] = 1.0
+    """Working hours that overlap."""
+    language: Annotated[float, Field(ge=0)] = 1.0
+    """A language in common."""
+    load: Annotated[float, Field(ge=0)] = 0.5
+    """Spreading mentees across mentors before giving anyone a second."""
+
+
+class Matching(Model):
+    """How pairs are made from a roster."""
+
+    columns: Columns = Columns()
+    """Roster column names."""
+    rules: Rules = Rules()
+    """Hard rules."""
+    weights: Weights = Weights()
+    """Soft preferences."""
+    default_capacity: Annotated[int, Field(ge=1, le=10)] = 1
+    """Mentees per mentor when the roster gives no capacity."""
+
+
+class Program(Model):
+    """A reverse-mentoring program: everything the toolkit generates comes from this."""
+
+    program: ProgramInfo
+    """The program at a glance."""
+    goals: tuple[Goal, ...]
+    """What the program sets out to achieve, and how each goal is measured."""
+    roles: tuple[Role, ...]
+    """The parts people play: mentor, mentee, coordinator, sponsor, trainer."""
+    phases: tuple[Phase, ...] = ()
+    """The timeline, in week offsets from the start."""
+    training: tuple[Module, ...] = ()
+    """Training modules with timed agendas."""
+    checkins: Checkins | None = None
+    """The check-in schedule and what each check-in covers."""
+    checklist: tuple[ChecklistItem, ...] = ()
+    """The strategy checklist."""
+    challenges: tuple[Challenge, ...] = ()
+    """Concerns people raise and the program's answers."""
+    faq: tuple[Faq, ...] = ()
+    """Frequently asked questions."""
+    recognition: tuple[Recognition, ...] = ()
+    """How participants are recognised and thanked."""
+    feedback: Feedback = Feedback()
+    """Feedback surveys and their questions."""
+    matching: Matching = Matching()
+    """How mentors and mentees are paired from a roster."""
+
+    @property
+    def checkin_weeks(self) -> tuple[int, ...]:
+        """Weeks of the scheduled check-ins."""
+        return self.checkins.schedule.resolved_weeks() if self.checkins else ()
+
+    def week_start(self, week: int) -> dt.date:
+        """The first day of a program week: week 1 starts on start_date, week 0 the week before."""
+        return self.program.start_date + dt.timedelta(weeks=week - 1)
+
+    @property
+    def training_minutes(self) -> int:
+        """Total training time across all modules."""
+        return sum(module.duration_minutes for module in self.training)
