@@ -9,7 +9,7 @@ errors can point at the line that holds the dangling id.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -203,6 +203,29 @@ class Module(Model):
     def duration_minutes(self) -> int:
         """The module's length: the sum of its agenda, never typed in."""
         return sum(activity.minutes for activity in self.agenda)
+
+    def timed_agenda(self) -> list[TimedActivity]:
+        """Each activity with its clock start and end, computed from the module's start time."""
+        clock = dt.datetime.combine(dt.date(2000, 1, 1), self.start_time)
+        timed = []
+        for activity in self.agenda:
+            end = clock + dt.timedelta(minutes=activity.minutes)
+            timed.append(TimedActivity(activity, clock.time(), end.time()))
+            clock = end
+        return timed
+
+    @property
+    def end_time(self) -> dt.time:
+        """Clock time the module ends."""
+        return self.timed_agenda()[-1].end
+
+
+class TimedActivity(NamedTuple):
+    """An agenda activity with its computed clock times."""
+
+    activity: Activity
+    start: dt.time
+    end: dt.time
 
 
 class Schedule(Model):
@@ -464,6 +487,19 @@ class Program(Model):
     def week_start(self, week: int) -> dt.date:
         """The first day of a program week: week 1 starts on start_date, week 0 the week before."""
         return self.program.start_date + dt.timedelta(weeks=week - 1)
+
+    def checkin_dates(self) -> list[tuple[int, dt.date, CheckinSession]]:
+        """(week, date, session) for every scheduled check-in: the first day of its week."""
+        if self.checkins is None:
+            return []
+        return [
+            (week, self.week_start(week), session)
+            for week, session in zip(self.checkin_weeks, self.checkins.sessions, strict=False)
+        ]
+
+    def role(self, role_id: str) -> Role:
+        """The role with this id (ids are checked to resolve when the program is loaded)."""
+        return next(role for role in self.roles if role.id == role_id)
 
     @property
     def training_minutes(self) -> int:
