@@ -137,12 +137,7 @@ def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
         _check_shape(text, display)
         root = yaml.compose(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = str(error.problem or error.context or "invalid YAML").strip()
-        if error.context and error.problem:
-            message = f"{message} ({error.context})"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ProgramError(Problem(display, f"YAML syntax error: {message}", _SYNTAX_FIX, line, column))
+        raise ProgramError(_syntax_problem(error, display)) from None
     except yaml.YAMLError as error:
         raise ProgramError(Problem(display, f"YAML error: {error}", _SYNTAX_FIX))
     if root is None:
@@ -154,6 +149,26 @@ def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
     if builder.problems:
         raise ProgramError(builder.problems)
     return Document(display, data, builder.values, builder.keys)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
+    """A parser error as one located sentence, with the fix for the usual causes."""
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    problem = str(error.problem or error.context or "invalid YAML").strip()
+    if problem == "but found another document":
+        return Problem(display, "holds a second YAML document ('---')", "remove the '---' line: the file is one document", line, column)
+    if "'\\t'" in problem:
+        return Problem(display, "YAML syntax error: a tab character", "indent with spaces, never tabs", line, column)
+    if problem == "mapping values are not allowed here":
+        return Problem(display, "YAML syntax error: a second ': ' on one line", "put the text in quotes: text that contains ': ' must be quoted", line, column)
+    message = f"YAML syntax error: {problem}"
+    start = error.context_mark
+    if error.context and start and error.problem_mark and start.line != error.problem_mark.line:
+        message += f" ({error.context} that starts on line {start.line + 1}, column {start.column + 1})"
+    elif error.context and error.problem:
+        message += f" ({error.context})"
+    return Problem(display, message, _SYNTAX_FIX, line, column)
 
 
 def _check_shape(text: str, display: str) -> None:
@@ -235,7 +250,8 @@ class _Builder:
             )
         self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _STANDARD_TAGS:
-            self.fail(node, path, f"the tag {node.tag} is not allowed", "remove the tag: plain YAML only")
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.fail(node, path, f"the tag {tag} is not allowed", "remove it: the file holds plain text, numbers, lists and mappings only")
             return None
         if id(node) in self.active:
             self.fail(node, path, "an alias refers to the value that contains it", "remove the recursive alias")
