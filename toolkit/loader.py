@@ -51,19 +51,20 @@ class Document:
     values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
 
-    def position(self, path: KeyPath) -> tuple[int | None, int | None]:
-        """The best known position for a key path: the key itself, its value, or a parent."""
+    def position(self, path: KeyPath, at_key: bool = False) -> tuple[int | None, int | None]:
+        """Where a path's value starts (or its key, with `at_key`), else its nearest parent's."""
+        if at_key and path in self.keys:
+            return self.keys[path]
         for end in range(len(path), -1, -1):
-            prefix = path[:end]
-            if prefix in self.keys and end == len(path):
-                return self.keys[prefix]
-            if prefix in self.values:
-                return self.values[prefix]
+            if path[:end] in self.values:
+                return self.values[path[:end]]
         return None, None
 
-    def problem(self, path: KeyPath, message: str, fix: str = "", warning: bool = False) -> Problem:
-        """A Problem located at `path` in this document."""
-        line, column = self.position(path)
+    def problem(
+        self, path: KeyPath, message: str, fix: str = "", warning: bool = False, at_key: bool = False
+    ) -> Problem:
+        """A Problem located at `path` in this document (at its key, with `at_key`)."""
+        line, column = self.position(path, at_key)
         return Problem(
             file=self.file,
             line=line,

@@ -136,6 +136,7 @@ def _describe(document: Document, error: Any) -> Problem:
         allowed = _allowed_keys(loc[:-1])
         message = f"unknown key '{loc[-1]}'"
         fix = _did_you_mean(str(loc[-1]), allowed) or "allowed keys here: " + ", ".join(allowed)
+        return document.problem(loc, message, fix, at_key=True)
     elif kind in ("int_parsing", "int_type", "int_from_float"):
         message, fix = f"expected a whole number, got {got}", "write digits only, e.g. 12"
     elif kind in ("float_parsing", "float_type", "finite_number"):

@@ -1,0 +1,272 @@
+"""Checking a program: typed values, cross-references, files, warnings; every message exact."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, REPO
+from toolkit import ProgramError, load_program
+
+MakeProgram = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def inside(tmp_path: Path) -> Iterator[None]:
+    """Messages show paths relative to the working folder, as a user would see them."""
+    (tmp_path / "prog").mkdir()
+    old = os.getcwd()
+    os.chdir(tmp_path / "prog")
+    yield
+    os.chdir(old)
+
+
+def problems(make_program: MakeProgram, text: str, **files: str) -> str:
+    path = make_program(text, **files)
+    with pytest.raises(ProgramError) as caught:
+        load_program(path)
+    return caught.value.format()
+
+
+def test_minimal_program_loads_with_computed_values(make_program: MakeProgram) -> None:
+    loaded = load_program(make_program())
+    program = loaded.program
+    assert loaded.warnings == ()
+    assert program.training[0].duration_minutes == 45
+    assert [str(t.start) for t in program.training[0].timed_agenda()] == ["09:30:00", "09:45:00"]
+    assert str(program.training[0].end_time) == "10:15:00"
+    assert program.checkin_weeks == (2, 6, 10)
+    assert [str(date) for _, date, _ in program.checkin_dates()] == ["2027-01-11", "2027-02-08", "2027-03-08"]
+
+
+def test_a_folder_is_read_through_its_program_yaml(make_program: MakeProgram) -> None:
+    path = make_program()
+    assert load_program(path.parent).file == path.resolve()
+
+
+def test_a_folder_without_program_yaml(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ProgramError) as caught:
+        load_program(tmp_path / "empty")
+    assert caught.value.format() == (
+        f"{tmp_path / 'empty'}: this folder has no program.yaml\n"
+        "  fix: name the program file or its folder, or run `revmentor init` here"
+    )
+
+
+def test_text_fields_keep_yaml_11_traps_as_written(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("title: Digital confidence", "title: no").replace(
+        "description: Leaders use modern tools with confidence.", "description: 10:30"
+    ).replace("method: Survey", "method: 1e3").replace("summary: Shares what they know.", "summary: on")
+    program = load_program(make_program(text)).program
+    assert (program.goals[0].title, program.goals[0].description) == ("no", "10:30")
+    assert program.goals[0].measures[0].method == "1e3"
+    assert program.roles[0].summary == "on"
+
+
+def test_unknown_key_suggests_the_right_one(make_program: MakeProgram) -> None:
+    assert problems(make_program, MINIMAL.replace("    measures:", "    measure:")) == (
+        "program.yaml:12:5: goals[0].measure: unknown key 'measure'\n  fix: did you mean 'measures'?"
+    )
+
+
+def test_unknown_key_without_a_close_match_lists_the_allowed_keys(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("  meeting_format: in-person\n", "  meeting_format: in-person\n  budget: 10\n")
+    assert problems(make_program, text) == (
+        "program.yaml:8:3: program.budget: unknown key 'budget'\n"
+        "  fix: allowed keys here: name, organisation, summary, language, start_date, time_zone, duration_weeks, "
+        "rollout, meeting_format, video_tool, paper_size, terminology, contact, slide_template"
+    )
+
+
+def test_misspelled_key_is_also_reported_as_missing(make_program: MakeProgram) -> None:
+    assert problems(make_program, MINIMAL.replace("  name: Bridge", "  nme: Bridge")) == (
+        "program.yaml:2:3: program: required key 'name' is missing\n"
+        "  fix: add `name:` here: The program's name, as participants will see it on every page and form.\n"
+        "program.yaml:2:3: program.nme: unknown key 'nme'\n  fix: did you mean 'name'?"
+    )
+
+
+def test_a_number_where_text_was_given(make_program: MakeProgram) -> None:
+    assert problems(make_program, MINIMAL.replace("target: 60", "target: high")) == (
+        "program.yaml:16:17: goals[0].measures[0].target: expected a number, got 'high'\n"
+        "  fix: write a plain number such as 40; a unit goes in `unit`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("duration_weeks: 12", "duration_weeks: twelve",
+         "program.yaml:6:19: program.duration_weeks: expected a whole number, got 'twelve'\n  fix: write digits only, e.g. 12"),
+        ("start_date: 2027-01-04", "start_date: 04/01/2027",
+         "program.yaml:5:15: program.start_date: expected a date like 2026-03-02, got '04/01/2027'\n  fix: write the date as YYYY-MM-DD"),
+        ('start_time: "09:30"', "start_time: half past nine",
+         "program.yaml:33:17: training[0].start_time: expected a clock time like 09:30, got 'half past nine'\n"
+         "  fix: write HH:MM on the 24-hour clock, e.g. 13:30"),
+        ("meeting_format: in-person", "meeting_format: in person",
+         "program.yaml:7:19: program.meeting_format: expected one of 'in-person', 'remote' or 'hybrid', got 'in person'\n"
+         "  fix: did you mean 'in-person'?"),
+        ("minutes: 15}", "minutes: -15}",
+         "program.yaml:36:47: training[0].agenda[0].minutes: expected a number above 0, got '-15'\n  fix: write a number above 0"),
+        ("title: Digital confidence", "title: [a, b]",
+         "program.yaml:10:12: goals[0].title: expected text, got a list\n"
+         "  fix: write the text after the colon; use `|` and indented lines for several paragraphs"),
+        ("audience: [mentor, mentee]", "audience: mentor",
+         "program.yaml:31:15: training[0].audience: expected a list, got 'mentor'\n"
+         "  fix: write each item on its own line, starting with '- '"),
+        ("  - id: digital", "  - id: Digital Goal",
+         "program.yaml:9:9: goals[0].id: expected an id of lowercase letters, digits and hyphens, got 'Digital Goal'\n"
+         "  fix: write it as 'digital-goal'"),
+        ("title: Digital confidence", "title: ''",
+         "program.yaml:10:12: goals[0].title: must not be empty\n  fix: write the text, or remove the key if it is optional"),
+        ("  summary: Leaders", "  language: English\n  summary: Leaders",
+         "program.yaml:4:13: program.language: expected a language code such as en or pt-BR, got 'English'\n"
+         "  fix: write a code such as en, fr or pt-BR"),
+        ("checkins:\n", "checkins: weekly\nx:\n",
+         "program.yaml:38:11: checkins: expected a mapping of keys and values, got 'weekly'\n"
+         "  fix: write `key: value` lines indented under this key"),
+    ],
+)
+def test_wrong_types_are_located_and_explained(make_program: MakeProgram, old: str, new: str, expected: str) -> None:
+    assert old in MINIMAL
+    text = MINIMAL.replace(old, new, 1)
+    if new.endswith("x:\n"):  # the old checkins block becomes an unknown key's value; drop it
+        text = text.split("x:\n")[0]
+    assert problems(make_program, text) == expected
+
+
+def test_an_empty_agenda_is_an_error(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("    agenda:\n      - {title: Welcome, kind: talk, minutes: 15}\n", "    agenda: []\n")
+    text = text.replace("      - {title: Pairs meet, kind: exercise, minutes: 30, facilitator_notes: Watch the quiet pairs.}\n", "")
+    assert problems(make_program, text) == (
+        "program.yaml:35:13: training[0].agenda: needs at least 1 item\n  fix: add the missing items"
+    )
+
+
+def test_dangling_references_name_the_known_ids(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("audience: [mentor, mentee]", "audience: [mentr, mentee]")
+    assert problems(make_program, text) == (
+        "program.yaml:31:16: training[0].audience[0]: unknown role 'mentr'\n"
+        "  fix: did you mean 'mentor'? known roles: mentor, mentee"
+    )
+
+
+def test_duplicate_ids(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("  - id: mentee\n", "  - id: mentor\n")
+    assert problems(make_program, text) == (
+        "program.yaml:23:9: roles[1].id: duplicate role id 'mentor' (already used by roles[0])\n"
+        "  fix: give each role its own id\n"
+        "program.yaml:31:24: training[0].audience[1]: unknown role 'mentee'\n"
+        "  fix: did you mean 'mentor'? known roles: mentor"
+    )
+
+
+def test_type_errors_and_cross_reference_errors_come_together(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("target: 60", "target: high").replace("audience: [mentor, mentee]", "audience: [mentr, mentee]")
+    message = problems(make_program, text)
+    assert message.index("goals[0].measures[0].target") < message.index("training[0].audience[0]")
+
+
+def test_checkins_must_fall_inside_the_program(make_program: MakeProgram) -> None:
+    assert problems(make_program, MINIMAL.replace("count: 3", "count: 4")) == (
+        "program.yaml:39:13: checkins.schedule: check-in 4 falls in week 14, outside the program (weeks 1 to 12)\n"
+        "  fix: move it inside the program, or lengthen program.duration_weeks\n"
+        "program.yaml:41:5: checkins.sessions: the schedule has 4 check-ins but 3 sessions are described\n"
+        "  fix: describe one session per scheduled check-in, in order"
+    )
+
+
+def test_explicit_checkin_weeks_are_located_one_by_one(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("{first_week: 2, every_weeks: 4, count: 3}", "{weeks: [2, 0, 13]}")
+    assert problems(make_program, text) == (
+        "program.yaml:39:25: checkins.schedule.weeks[1]: check-in 2 falls in week 0, outside the program (weeks 1 to 12)\n"
+        "  fix: move it inside the program, or lengthen program.duration_weeks\n"
+        "program.yaml:39:28: checkins.schedule.weeks[2]: check-in 3 falls in week 13, outside the program (weeks 1 to 12)\n"
+        "  fix: move it inside the program, or lengthen program.duration_weeks"
+    )
+
+
+def test_schedule_is_either_weeks_or_a_rhythm(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("{first_week: 2, every_weeks: 4, count: 3}", "{weeks: [2, 6, 10], count: 3}")
+    assert problems(make_program, text) == (
+        "program.yaml:39:13: checkins.schedule: give either weeks, or first_week, every_weeks and count, not both\n"
+        "  fix: see the field's description in `revmentor schema`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("../secret.md", "'../secret.md' lies outside the program folder\n"
+         "  fix: move the file into the program folder and give its relative path"),
+        ("/etc/passwd", "'/etc/passwd' is an absolute path\n"
+         "  fix: give a path relative to the program folder, e.g. content/extra.md"),
+        ("../prog-evil/notes.md", "'../prog-evil/notes.md' lies outside the program folder\n"
+         "  fix: move the file into the program folder and give its relative path"),
+        ("content/missing.md", "file 'content/missing.md' does not exist\n"
+         "  fix: create it, or correct the path (relative to .)"),
+        ("content/notes.txt", "'content/notes.txt' is not a .md file\n  fix: name a .md file"),
+    ],
+)
+def test_content_files_must_exist_inside_the_program_folder(
+    make_program: MakeProgram, tmp_path: Path, reference: str, expected: str
+) -> None:
+    (tmp_path / "secret.md").write_text("secret")
+    (tmp_path / "prog-evil").mkdir()
+    (tmp_path / "prog-evil" / "notes.md").write_text("evil")
+    text = MINIMAL.replace("    week: 1\n", f"    week: 1\n    content: {reference}\n")
+    assert problems(make_program, text, **{"content/notes.txt": "hi"}) == "program.yaml:33:14: training[0].content: " + expected
+
+
+def test_a_content_file_inside_the_folder_is_accepted(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("    week: 1\n", "    week: 1\n    content: content/_includes/notes.md\n")
+    program = load_program(make_program(text, **{"content/_includes/notes.md": "Notes"})).program
+    assert program.training[0].content == "content/_includes/notes.md"
+
+
+def test_unknown_time_zone(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("  duration_weeks: 12", "  duration_weeks: 12\n  time_zone: Europe/Londn")
+    assert problems(make_program, text) == (
+        "program.yaml:7:14: program.time_zone: unknown time zone 'Europe/Londn'\n"
+        "  fix: write an IANA name such as Europe/London, America/New_York or UTC"
+    )
+
+
+def test_a_list_at_the_top(make_program: MakeProgram) -> None:
+    assert problems(make_program, "- program\n- goals\n") == (
+        "program.yaml:1:1: expected a mapping of sections (program:, goals:, ...) at the top, got a list\n"
+        "  fix: start the file with `program:` at the left margin; see `revmentor schema`"
+    )
+
+
+def test_warnings_do_not_stop_loading(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("    objectives: [Know the program]\n", "").replace("meeting_format: in-person", "meeting_format: remote")
+    text = text.replace("        method: Survey\n", "        method: Survey\n  - id: retention\n    title: Retention\n    description: Keep people.\n")
+    text = text.replace("training:", "  - id: sponsor\n    name: Sponsor\n    summary: Opens doors.\n    time_commitment: 2 hours\ntraining:")
+    warnings = [w.format() for w in load_program(make_program(text)).warnings]
+    assert warnings == [
+        "program.yaml:18:5: warning: goals[1]: goal 'retention' has no measures\n"
+        "  fix: add a measure so the program can tell whether it is working",
+        "program.yaml:35:5: warning: training[0]: module 'orientation' has no objectives\n"
+        "  fix: add what participants can do by the end",
+        "program.yaml:30:5: warning: roles[2]: role 'sponsor' is not referred to by any module, checklist item or survey\n"
+        "  fix: give it a module, a checklist item or a survey, or remove it",
+        "program.yaml:7:3: warning: program.meeting_format: remote pairs meet over video but no video_tool is named\n"
+        "  fix: add `video_tool:` (e.g. Microsoft Teams) so the handbook can tell pairs how to meet",
+    ]
+
+
+def test_flagship_program_is_valid_without_warnings() -> None:
+    loaded = load_program(REPO / "program.yaml")
+    program = loaded.program
+    assert loaded.warnings == ()
+    assert len(program.goals) >= 4 and all(goal.measures for goal in program.goals)
+    assert {role.id for role in program.roles} >= {"mentor", "mentee", "coordinator", "sponsor", "trainer"}
+    assert len(program.training) >= 4 and all(module.agenda for module in program.training)
+    assert len(program.checkin_weeks) == 6
+    assert len(program.checklist) >= 8
+    assert len(program.challenges) >= 5
