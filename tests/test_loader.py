@@ -117,7 +117,10 @@ def test_colon_inside_unquoted_text() -> None:
 
 
 def test_tabs() -> None:
-    assert error_of("program:\n\tname: x\n") == "p.yaml:2:1: YAML syntax error: a tab character\n  fix: indent with spaces, never tabs"
+    assert (
+        error_of("program:\n\tname: x\n")
+        == "p.yaml:2:1: YAML syntax error: a tab character\n  fix: indent with spaces, never tabs"
+    )
 
 
 def test_two_documents() -> None:
@@ -139,7 +142,10 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    assert file_error(tmp_path) == "p.yaml: is a folder, not a file\n  fix: name the YAML file itself, or the folder holding it"
+    assert (
+        file_error(tmp_path)
+        == "p.yaml: is a folder, not a file\n  fix: name the YAML file itself, or the folder holding it"
+    )
 
 
 def test_binary_file(tmp_path: Path) -> None:
@@ -151,7 +157,10 @@ def test_binary_file(tmp_path: Path) -> None:
 def test_latin1_file(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_bytes("name: Café\n".encode("latin-1"))
-    assert file_error(path) == "p.yaml: is not UTF-8 text (byte 0xe9 at offset 9)\n  fix: save the file as UTF-8 in your editor"
+    assert (
+        file_error(path)
+        == "p.yaml: is not UTF-8 text (byte 0xe9 at offset 9)\n  fix: save the file as UTF-8 in your editor"
+    )
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:

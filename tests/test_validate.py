@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, REPO
+
 from toolkit import ProgramError, load_program
 
 MakeProgram = Callable[..., Path]
@@ -58,9 +58,12 @@ def test_a_folder_without_program_yaml(tmp_path: Path) -> None:
 
 
 def test_text_fields_keep_yaml_11_traps_as_written(make_program: MakeProgram) -> None:
-    text = MINIMAL.replace("title: Digital confidence", "title: no").replace(
-        "description: Leaders use modern tools with confidence.", "description: 10:30"
-    ).replace("method: Survey", "method: 1e3").replace("summary: Shares what they know.", "summary: on")
+    text = (
+        MINIMAL.replace("title: Digital confidence", "title: no")
+        .replace("description: Leaders use modern tools with confidence.", "description: 10:30")
+        .replace("method: Survey", "method: 1e3")
+        .replace("summary: Shares what they know.", "summary: on")
+    )
     program = load_program(make_program(text)).program
     assert (program.goals[0].title, program.goals[0].description) == ("no", "10:30")
     assert program.goals[0].measures[0].method == "1e3"
@@ -100,35 +103,68 @@ def test_a_number_where_text_was_given(make_program: MakeProgram) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("duration_weeks: 12", "duration_weeks: twelve",
-         "program.yaml:6:19: program.duration_weeks: expected a whole number, got 'twelve'\n  fix: write digits only, e.g. 12"),
-        ("start_date: 2027-01-04", "start_date: 04/01/2027",
-         "program.yaml:5:15: program.start_date: expected a date like 2026-03-02, got '04/01/2027'\n  fix: write the date as YYYY-MM-DD"),
-        ('start_time: "09:30"', "start_time: half past nine",
-         "program.yaml:33:17: training[0].start_time: expected a clock time like 09:30, got 'half past nine'\n"
-         "  fix: write HH:MM on the 24-hour clock, e.g. 13:30"),
-        ("meeting_format: in-person", "meeting_format: in person",
-         "program.yaml:7:19: program.meeting_format: expected one of 'in-person', 'remote' or 'hybrid', got 'in person'\n"
-         "  fix: did you mean 'in-person'?"),
-        ("minutes: 15}", "minutes: -15}",
-         "program.yaml:36:47: training[0].agenda[0].minutes: expected a number above 0, got '-15'\n  fix: write a number above 0"),
-        ("title: Digital confidence", "title: [a, b]",
-         "program.yaml:10:12: goals[0].title: expected text, got a list\n"
-         "  fix: write the text after the colon; use `|` and indented lines for several paragraphs"),
-        ("audience: [mentor, mentee]", "audience: mentor",
-         "program.yaml:31:15: training[0].audience: expected a list, got 'mentor'\n"
-         "  fix: write each item on its own line, starting with '- '"),
-        ("  - id: digital", "  - id: Digital Goal",
-         "program.yaml:9:9: goals[0].id: expected an id of lowercase letters, digits and hyphens, got 'Digital Goal'\n"
-         "  fix: write it as 'digital-goal'"),
-        ("title: Digital confidence", "title: ''",
-         "program.yaml:10:12: goals[0].title: must not be empty\n  fix: write the text, or remove the key if it is optional"),
-        ("  summary: Leaders", "  language: English\n  summary: Leaders",
-         "program.yaml:4:13: program.language: expected a language code such as en or pt-BR, got 'English'\n"
-         "  fix: write a code such as en, fr or pt-BR"),
-        ("checkins:\n", "checkins: weekly\nx:\n",
-         "program.yaml:38:11: checkins: expected a mapping of keys and values, got 'weekly'\n"
-         "  fix: write `key: value` lines indented under this key"),
+        (
+            "duration_weeks: 12",
+            "duration_weeks: twelve",
+            "program.yaml:6:19: program.duration_weeks: expected a whole number, got 'twelve'\n  fix: write digits only, e.g. 12",
+        ),
+        (
+            "start_date: 2027-01-04",
+            "start_date: 04/01/2027",
+            "program.yaml:5:15: program.start_date: expected a date like 2026-03-02, got '04/01/2027'\n  fix: write the date as YYYY-MM-DD",
+        ),
+        (
+            'start_time: "09:30"',
+            "start_time: half past nine",
+            "program.yaml:33:17: training[0].start_time: expected a clock time like 09:30, got 'half past nine'\n"
+            "  fix: write HH:MM on the 24-hour clock, e.g. 13:30",
+        ),
+        (
+            "meeting_format: in-person",
+            "meeting_format: in person",
+            "program.yaml:7:19: program.meeting_format: expected one of 'in-person', 'remote' or 'hybrid', got 'in person'\n"
+            "  fix: did you mean 'in-person'?",
+        ),
+        (
+            "minutes: 15}",
+            "minutes: -15}",
+            "program.yaml:36:47: training[0].agenda[0].minutes: expected a number above 0, got '-15'\n  fix: write a number above 0",
+        ),
+        (
+            "title: Digital confidence",
+            "title: [a, b]",
+            "program.yaml:10:12: goals[0].title: expected text, got a list\n"
+            "  fix: write the text after the colon; use `|` and indented lines for several paragraphs",
+        ),
+        (
+            "audience: [mentor, mentee]",
+            "audience: mentor",
+            "program.yaml:31:15: training[0].audience: expected a list, got 'mentor'\n"
+            "  fix: write each item on its own line, starting with '- '",
+        ),
+        (
+            "  - id: digital",
+            "  - id: Digital Goal",
+            "program.yaml:9:9: goals[0].id: expected an id of lowercase letters, digits and hyphens, got 'Digital Goal'\n"
+            "  fix: write it as 'digital-goal'",
+        ),
+        (
+            "title: Digital confidence",
+            "title: ''",
+            "program.yaml:10:12: goals[0].title: must not be empty\n  fix: write the text, or remove the key if it is optional",
+        ),
+        (
+            "  summary: Leaders",
+            "  language: English\n  summary: Leaders",
+            "program.yaml:4:13: program.language: expected a language code such as en or pt-BR, got 'English'\n"
+            "  fix: write a code such as en, fr or pt-BR",
+        ),
+        (
+            "checkins:\n",
+            "checkins: weekly\nx:\n",
+            "program.yaml:38:11: checkins: expected a mapping of keys and values, got 'weekly'\n"
+            "  fix: write `key: value` lines indented under this key",
+        ),
     ],
 )
 def test_wrong_types_are_located_and_explained(make_program: MakeProgram, old: str, new: str, expected: str) -> None:
@@ -141,7 +177,9 @@ def test_wrong_types_are_located_and_explained(make_program: MakeProgram, old: s
 
 def test_an_empty_agenda_is_an_error(make_program: MakeProgram) -> None:
     text = MINIMAL.replace("    agenda:\n      - {title: Welcome, kind: talk, minutes: 15}\n", "    agenda: []\n")
-    text = text.replace("      - {title: Pairs meet, kind: exercise, minutes: 30, facilitator_notes: Watch the quiet pairs.}\n", "")
+    text = text.replace(
+        "      - {title: Pairs meet, kind: exercise, minutes: 30, facilitator_notes: Watch the quiet pairs.}\n", ""
+    )
     assert problems(make_program, text) == (
         "program.yaml:35:13: training[0].agenda: needs at least 1 item\n  fix: add the missing items"
     )
@@ -166,7 +204,9 @@ def test_duplicate_ids(make_program: MakeProgram) -> None:
 
 
 def test_type_errors_and_cross_reference_errors_come_together(make_program: MakeProgram) -> None:
-    text = MINIMAL.replace("target: 60", "target: high").replace("audience: [mentor, mentee]", "audience: [mentr, mentee]")
+    text = MINIMAL.replace("target: 60", "target: high").replace(
+        "audience: [mentor, mentee]", "audience: [mentr, mentee]"
+    )
     message = problems(make_program, text)
     assert message.index("goals[0].measures[0].target") < message.index("training[0].audience[0]")
 
@@ -201,14 +241,25 @@ def test_schedule_is_either_weeks_or_a_rhythm(make_program: MakeProgram) -> None
 @pytest.mark.parametrize(
     ("reference", "expected"),
     [
-        ("../secret.md", "'../secret.md' lies outside the program folder\n"
-         "  fix: move the file into the program folder and give its relative path"),
-        ("/etc/passwd", "'/etc/passwd' is an absolute path\n"
-         "  fix: give a path relative to the program folder, e.g. content/extra.md"),
-        ("../prog-evil/notes.md", "'../prog-evil/notes.md' lies outside the program folder\n"
-         "  fix: move the file into the program folder and give its relative path"),
-        ("content/missing.md", "file 'content/missing.md' does not exist\n"
-         "  fix: create it, or correct the path (relative to .)"),
+        (
+            "../secret.md",
+            "'../secret.md' lies outside the program folder\n"
+            "  fix: move the file into the program folder and give its relative path",
+        ),
+        (
+            "/etc/passwd",
+            "'/etc/passwd' is an absolute path\n"
+            "  fix: give a path relative to the program folder, e.g. content/extra.md",
+        ),
+        (
+            "../prog-evil/notes.md",
+            "'../prog-evil/notes.md' lies outside the program folder\n"
+            "  fix: move the file into the program folder and give its relative path",
+        ),
+        (
+            "content/missing.md",
+            "file 'content/missing.md' does not exist\n  fix: create it, or correct the path (relative to .)",
+        ),
         ("content/notes.txt", "'content/notes.txt' is not a .md file\n  fix: name a .md file"),
     ],
 )
@@ -219,7 +270,10 @@ def test_content_files_must_exist_inside_the_program_folder(
     (tmp_path / "prog-evil").mkdir()
     (tmp_path / "prog-evil" / "notes.md").write_text("evil")
     text = MINIMAL.replace("    week: 1\n", f"    week: 1\n    content: {reference}\n")
-    assert problems(make_program, text, **{"content/notes.txt": "hi"}) == "program.yaml:33:14: training[0].content: " + expected
+    assert (
+        problems(make_program, text, **{"content/notes.txt": "hi"})
+        == "program.yaml:33:14: training[0].content: " + expected
+    )
 
 
 def test_a_content_file_inside_the_folder_is_accepted(make_program: MakeProgram) -> None:
@@ -244,9 +298,17 @@ def test_a_list_at_the_top(make_program: MakeProgram) -> None:
 
 
 def test_warnings_do_not_stop_loading(make_program: MakeProgram) -> None:
-    text = MINIMAL.replace("    objectives: [Know the program]\n", "").replace("meeting_format: in-person", "meeting_format: remote")
-    text = text.replace("        method: Survey\n", "        method: Survey\n  - id: retention\n    title: Retention\n    description: Keep people.\n")
-    text = text.replace("training:", "  - id: sponsor\n    name: Sponsor\n    summary: Opens doors.\n    time_commitment: 2 hours\ntraining:")
+    text = MINIMAL.replace("    objectives: [Know the program]\n", "").replace(
+        "meeting_format: in-person", "meeting_format: remote"
+    )
+    text = text.replace(
+        "        method: Survey\n",
+        "        method: Survey\n  - id: retention\n    title: Retention\n    description: Keep people.\n",
+    )
+    text = text.replace(
+        "training:",
+        "  - id: sponsor\n    name: Sponsor\n    summary: Opens doors.\n    time_commitment: 2 hours\ntraining:",
+    )
     warnings = [w.format() for w in load_program(make_program(text)).warnings]
     assert warnings == [
         "program.yaml:18:5: warning: goals[1]: goal 'retention' has no measures\n"
@@ -255,7 +317,7 @@ def test_warnings_do_not_stop_loading(make_program: MakeProgram) -> None:
         "  fix: add what participants can do by the end",
         "program.yaml:30:5: warning: roles[2]: role 'sponsor' is not referred to by any module, checklist item or survey\n"
         "  fix: give it a module, a checklist item or a survey, or remove it",
-        "program.yaml:7:3: warning: program.meeting_format: remote pairs meet over video but no video_tool is named\n"
+        "program.yaml:7:19: warning: program.meeting_format: remote pairs meet over video but no video_tool is named\n"
         "  fix: add `video_tool:` (e.g. Microsoft Teams) so the handbook can tell pairs how to meet",
     ]
 

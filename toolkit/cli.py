@@ -17,8 +17,6 @@ from .errors import Problem, StrictWarnings, ToolkitError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PATH_HELP = "The program: a program.yaml file or the folder holding one (default: the current folder)."
-
 
 def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
     for problem in problems:
@@ -30,8 +28,11 @@ def _report_warnings(warnings: tuple[Problem, ...], strict: bool) -> None:
     _print_problems(warnings)
     if warnings and strict:
         raise StrictWarnings(
-            Problem("", f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} and --strict is set",
-                    "fix the warnings above, or run without --strict")
+            Problem(
+                "",
+                f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} and --strict is set",
+                "fix the warnings above, or run without --strict",
+            )
         )
 
 
@@ -79,6 +80,7 @@ def cli() -> None:
 def validate(path: str, strict: bool) -> None:
     """Check program.yaml and summarise the program.
 
+    PATH is a program.yaml or the folder holding one (default: the current folder).
     Every problem in the file is listed at once, each with its line, column and fix.
 
     \b

@@ -10,9 +10,10 @@ asks for one. Input is bounded: size, nesting depth and alias expansion are all 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -26,8 +27,7 @@ MAX_NODES = 100_000
 KeyPath = tuple[str | int, ...]
 NULLS = {"", "~", "null", "Null", "NULL"}
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 }
 _SYNTAX_FIX = (
     "check the indentation and quoting on this line and the one above; "
@@ -104,11 +104,11 @@ def read_text(path: Path, display: str) -> str:
             )
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise fail("no such file", "check the path, or run `revmentor init` to start a program")
+        raise fail("no such file", "check the path, or run `revmentor init` to start a program") from None
     except PermissionError:
-        raise fail("permission denied", "make the file readable by your user")
+        raise fail("permission denied", "make the file readable by your user") from None
     except OSError as error:
-        raise fail(f"cannot be read: {error.strerror}", "check the path and the disk")
+        raise fail(f"cannot be read: {error.strerror}", "check the path and the disk") from None
     if b"\x00" in raw[:8192]:
         raise fail("is a binary file, not YAML text", "name the program's YAML file")
     try:
@@ -117,7 +117,7 @@ def read_text(path: Path, display: str) -> str:
         raise fail(
             f"is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})",
             "save the file as UTF-8 in your editor",
-        )
+        ) from None
 
 
 def load_yaml(path: Path, display: str | None = None, core_schema: bool = False) -> Document:
@@ -136,11 +136,11 @@ def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
     """Parse YAML text; see load_yaml."""
     try:
         _check_shape(text, display)
-        root = yaml.compose(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+        root = yaml.compose(text, Loader=_PlainLoader)
     except yaml.MarkedYAMLError as error:
         raise ProgramError(_syntax_problem(error, display)) from None
     except yaml.YAMLError as error:
-        raise ProgramError(Problem(display, f"YAML error: {error}", _SYNTAX_FIX))
+        raise ProgramError(Problem(display, f"YAML error: {error}", _SYNTAX_FIX)) from None
     if root is None:
         raise ProgramError(
             Problem(display, "is empty", "start from `revmentor init`, or copy the flagship program.yaml")
@@ -158,11 +158,23 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     problem = str(error.problem or error.context or "invalid YAML").strip()
     if problem == "but found another document":
-        return Problem(display, "holds a second YAML document ('---')", "remove the '---' line: the file is one document", line, column)
+        return Problem(
+            display,
+            "holds a second YAML document ('---')",
+            "remove the '---' line: the file is one document",
+            line,
+            column,
+        )
     if "'\\t'" in problem:
         return Problem(display, "YAML syntax error: a tab character", "indent with spaces, never tabs", line, column)
     if problem == "mapping values are not allowed here":
-        return Problem(display, "YAML syntax error: a second ': ' on one line", "put the text in quotes: text that contains ': ' must be quoted", line, column)
+        return Problem(
+            display,
+            "YAML syntax error: a second ': ' on one line",
+            "put the text in quotes: text that contains ': ' must be quoted",
+            line,
+            column,
+        )
     message = f"YAML syntax error: {problem}"
     start = error.context_mark
     if error.context and start and error.problem_mark and start.line != error.problem_mark.line:
@@ -175,18 +187,19 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
 def _check_shape(text: str, display: str) -> None:
     """Refuse deep nesting before composing: PyYAML's composer recurses once per level."""
     depth = 0
-    for event in yaml.parse(text, Loader=_PlainLoader):  # noqa: S506 - a SafeLoader subclass
+    for event in yaml.parse(text, Loader=_PlainLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
                 raise ProgramError(
                     Problem(
                         display,
                         f"nesting is deeper than {MAX_DEPTH} levels",
                         "a program file needs a few levels at most: flatten this structure",
-                        mark.line + 1,
-                        mark.column + 1,
+                        line,
+                        column,
                     )
                 )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -232,9 +245,7 @@ class _Builder:
 
     def fail(self, node: Node, path: KeyPath, message: str, fix: str) -> None:
         mark = node.start_mark
-        self.problems.append(
-            Problem(self.display, message, fix, mark.line + 1, mark.column + 1, format_path(path))
-        )
+        self.problems.append(Problem(self.display, message, fix, mark.line + 1, mark.column + 1, format_path(path)))
 
     def build(self, node: Node, path: KeyPath) -> Any:
         self.visited += 1
@@ -252,7 +263,12 @@ class _Builder:
         self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _STANDARD_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self.fail(node, path, f"the tag {tag} is not allowed", "remove it: the file holds plain text, numbers, lists and mappings only")
+            self.fail(
+                node,
+                path,
+                f"the tag {tag} is not allowed",
+                "remove it: the file holds plain text, numbers, lists and mappings only",
+            )
             return None
         if id(node) in self.active:
             self.fail(node, path, "an alias refers to the value that contains it", "remove the recursive alias")

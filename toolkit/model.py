@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
@@ -19,6 +19,10 @@ Texts = tuple[Text, ...]
 Format = Literal["in-person", "remote", "hybrid"]
 Moment = Literal["baseline", "midpoint", "end"]
 Week = Annotated[int, Field(ge=-52, le=260)]
+ClockTime = Annotated[
+    dt.time, WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "examples": ["09:30"]})
+]
+"""A time of day written HH:MM; JSON Schema's own `time` format would demand seconds and a zone."""
 
 
 class Model(BaseModel):
@@ -178,7 +182,7 @@ class Module(Model):
     """in-person, remote or hybrid."""
     week: Week
     """Program week in which the module is delivered."""
-    start_time: dt.time
+    start_time: ClockTime
     """Clock time the session starts, e.g. "09:30"; agenda times are computed from it."""
     objectives: Texts = ()
     """What participants can do by the end."""
@@ -277,7 +281,7 @@ class Checkins(Model):
     """When the check-ins happen."""
     minutes: Annotated[int, Field(gt=0, le=240)] = 45
     """Length of one check-in."""
-    time: dt.time = dt.time(12, 0)
+    time: ClockTime = dt.time(12, 0)
     """Default clock time for check-ins in the calendar, e.g. "12:00"."""
     sessions: tuple[CheckinSession, ...]
     """One entry per scheduled check-in, in order."""

@@ -9,17 +9,13 @@ from __future__ import annotations
 import sys
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from .model import Program
-
-_MARKERS = {
-    "program-reference": lambda: program_reference(),
-    "cli-reference": lambda: cli_reference(),
-}
 
 
 def _type_name(annotation: Any) -> str:
@@ -36,8 +32,14 @@ def _type_name(annotation: Any) -> str:
         return " \\| ".join(f"`{arg}`" for arg in args)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
-    return {"str": "text", "int": "whole number", "float": "number", "bool": "true/false",
-            "date": "date (YYYY-MM-DD)", "time": "time (HH:MM)"}.get(getattr(annotation, "__name__", ""), str(annotation))
+    return {
+        "str": "text",
+        "int": "whole number",
+        "float": "number",
+        "bool": "true/false",
+        "date": "date (YYYY-MM-DD)",
+        "time": "time (HH:MM)",
+    }.get(getattr(annotation, "__name__", ""), str(annotation))
 
 
 def _models(model: type[BaseModel], seen: list[type[BaseModel]]) -> list[type[BaseModel]]:
@@ -90,19 +92,20 @@ def cli_reference() -> str:
     from .cli import cli
 
     parts = []
-    context = click.Context(cli, info_name="revmentor", terminal_width=100, max_content_width=100)
+    context = click.Context(cli, info_name="revmentor", **{**cli.context_settings, "terminal_width": 100})
     parts.append("```text\n$ revmentor --help\n" + cli.get_help(context) + "\n```")
     for name in cli.list_commands(context):
         command = cli.get_command(context, name)
         assert command is not None
-        sub = click.Context(command, info_name=f"revmentor {name}", parent=None, terminal_width=100, max_content_width=100)
+        sub = click.Context(command, info_name=name, parent=context)
         parts.append(f"```text\n$ revmentor {name} --help\n" + command.get_help(sub) + "\n```")
     return "\n\n".join(parts)
 
 
 def render_readme(text: str) -> str:
     """README text with every generated section brought up to date."""
-    for marker, generate in _MARKERS.items():
+    markers: dict[str, Callable[[], str]] = {"program-reference": program_reference, "cli-reference": cli_reference}
+    for marker, generate in markers.items():
         begin, end = f"<!-- begin {marker} -->", f"<!-- end {marker} -->"
         if begin not in text or end not in text:
             continue

@@ -76,7 +76,8 @@ def load_program(path: str | os.PathLike[str] = ".") -> LoadedProgram:
         kind = "a list" if isinstance(document.data, list) else f"'{document.data}'"
         raise ProgramError(
             document.problem(
-                (), f"expected a mapping of sections (program:, goals:, ...) at the top, got {kind}",
+                (),
+                f"expected a mapping of sections (program:, goals:, ...) at the top, got {kind}",
                 "start the file with `program:` at the left margin; see `revmentor schema`",
             )
         )
@@ -153,8 +154,12 @@ def _describe(document: Document, error: Any) -> Problem:
         options = [option.strip(" '") for option in expected.replace(" or ", ", ").split(",")]
         fix = _did_you_mean(str(value), options) or f"write one of {expected}"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        words = {"greater_than": "above", "greater_than_equal": "at least",
-                 "less_than": "below", "less_than_equal": "at most"}[kind]
+        words = {
+            "greater_than": "above",
+            "greater_than_equal": "at least",
+            "less_than": "below",
+            "less_than_equal": "at most",
+        }[kind]
         limit = next(iter(ctx.values()))
         message, fix = f"expected a number {words} {limit}, got {got}", f"write a number {words} {limit}"
     elif kind == "string_type":
@@ -166,7 +171,10 @@ def _describe(document: Document, error: Any) -> Problem:
         message, fix = f"is longer than {ctx.get('max_length')} characters", "shorten it"
     elif kind == "string_pattern_mismatch":
         if loc and loc[-1] == "language":
-            message, fix = f"expected a language code such as en or pt-BR, got {got}", "write a code such as en, fr or pt-BR"
+            message, fix = (
+                f"expected a language code such as en or pt-BR, got {got}",
+                "write a code such as en, fr or pt-BR",
+            )
         else:
             message = f"expected an id of lowercase letters, digits and hyphens, got {got}"
             fix = f"write it as '{_slug(str(value))}'"
@@ -178,7 +186,10 @@ def _describe(document: Document, error: Any) -> Problem:
     elif kind == "too_long":
         message, fix = f"has more than {ctx.get('max_length')} items", "remove some items"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
-        message, fix = f"expected a mapping of keys and values, got {got}", "write `key: value` lines indented under this key"
+        message, fix = (
+            f"expected a mapping of keys and values, got {got}",
+            "write `key: value` lines indented under this key",
+        )
     elif kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
         fix = "see the field's description in `revmentor schema`"
@@ -306,7 +317,11 @@ class _CrossChecker:
             if item_id is None:
                 continue
             if item_id in first:
-                self.error(path + ("id",), f"duplicate {noun} id '{item_id}' (already used by {format_path(first[item_id])})", f"give each {noun} its own id")
+                self.error(
+                    path + ("id",),
+                    f"duplicate {noun} id '{item_id}' (already used by {format_path(first[item_id])})",
+                    f"give each {noun} its own id",
+                )
             else:
                 first[item_id] = path
         return list(first)
@@ -326,7 +341,11 @@ class _CrossChecker:
         self.file(("program", "slide_template"), ".pptx")
         for path, goal in self.items("goals"):
             if not goal.get("measures"):
-                self.warn(path, f"goal '{goal.get('id')}' has no measures", "add a measure so the program can tell whether it is working")
+                self.warn(
+                    path,
+                    f"goal '{goal.get('id')}' has no measures",
+                    "add a measure so the program can tell whether it is working",
+                )
             for measure_path, _ in self.items(*path, "measures"):  # type: ignore[arg-type]
                 self.ref(measure_path + ("question",), questions, "question")
         for path, _ in self.items("roles"):
@@ -334,11 +353,17 @@ class _CrossChecker:
         for path, phase in self.items("phases"):
             start, end = _week(phase.get("start_week")), _week(phase.get("end_week"))
             if start is not None and end is not None and end < start:
-                self.error(path + ("end_week",), f"phase '{phase.get('id')}' ends (week {end}) before it starts (week {start})", "make end_week at least start_week")
+                self.error(
+                    path + ("end_week",),
+                    f"phase '{phase.get('id')}' ends (week {end}) before it starts (week {start})",
+                    "make end_week at least start_week",
+                )
         for path, module in self.items("training"):
             self.refs(path + ("audience",), roles, "role")
             if not module.get("objectives"):
-                self.warn(path, f"module '{module.get('id')}' has no objectives", "add what participants can do by the end")
+                self.warn(
+                    path, f"module '{module.get('id')}' has no objectives", "add what participants can do by the end"
+                )
             self.file(path + ("content",), ".md")
         for path, _ in self.items("checklist"):
             self.ref(path + ("owner",), roles, "role")
@@ -347,7 +372,11 @@ class _CrossChecker:
             self.ref(path + ("phase",), phases, "phase")
         for path, question in self.items("feedback", "questions"):
             if question.get("kind", "scale") == "scale" and question.get("scale") is None:
-                self.error(path, f"scale question '{question.get('id')}' names no scale", "add `scale:` with the id of one of feedback.scales")
+                self.error(
+                    path,
+                    f"scale question '{question.get('id')}' names no scale",
+                    "add `scale:` with the id of one of feedback.scales",
+                )
             self.ref(path + ("scale",), scales, "scale")
         for path, _ in self.items("feedback", "surveys"):
             self.refs(path + ("audience",), roles, "role")
@@ -356,7 +385,11 @@ class _CrossChecker:
         self.unused_roles()
         meeting = self.value(("program", "meeting_format"))
         if meeting in ("remote", "hybrid") and not self.value(("program", "video_tool")):
-            self.warn(("program", "meeting_format"), f"{meeting} pairs meet over video but no video_tool is named", "add `video_tool:` (e.g. Microsoft Teams) so the handbook can tell pairs how to meet")
+            self.warn(
+                ("program", "meeting_format"),
+                f"{meeting} pairs meet over video but no video_tool is named",
+                "add `video_tool:` (e.g. Microsoft Teams) so the handbook can tell pairs how to meet",
+            )
 
     def ref(self, path: KeyPath, known: list[str], noun: str) -> None:
         """The id at `path`, if any, must be one of `known`."""
@@ -378,7 +411,11 @@ class _CrossChecker:
         try:
             zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            self.error(("program", "time_zone"), f"unknown time zone '{name}'", "write an IANA name such as Europe/London, America/New_York or UTC")
+            self.error(
+                ("program", "time_zone"),
+                f"unknown time zone '{name}'",
+                "write an IANA name such as Europe/London, America/New_York or UTC",
+            )
 
     def file(self, path: KeyPath, suffix: str) -> None:
         """A referenced file must exist, have the right type and lie inside the program folder."""
@@ -386,13 +423,25 @@ class _CrossChecker:
         if value is None:
             return
         if Path(value).is_absolute():
-            self.error(path, f"'{value}' is an absolute path", "give a path relative to the program folder, e.g. content/extra.md")
+            self.error(
+                path,
+                f"'{value}' is an absolute path",
+                "give a path relative to the program folder, e.g. content/extra.md",
+            )
             return
         target = (self.folder / value).resolve()
         if not target.is_relative_to(self.folder):
-            self.error(path, f"'{value}' lies outside the program folder", "move the file into the program folder and give its relative path")
+            self.error(
+                path,
+                f"'{value}' lies outside the program folder",
+                "move the file into the program folder and give its relative path",
+            )
         elif not target.is_file():
-            self.error(path, f"file '{value}' does not exist", f"create it, or correct the path (relative to {display_path(self.folder)})")
+            self.error(
+                path,
+                f"file '{value}' does not exist",
+                f"create it, or correct the path (relative to {display_path(self.folder)})",
+            )
         elif target.suffix.lower() != suffix:
             self.error(path, f"'{value}' is not a {suffix} file", f"name a {suffix} file")
 
@@ -414,14 +463,26 @@ class _CrossChecker:
             if week is None:
                 continue
             if not 1 <= week <= duration:
-                self.error(week_path, f"check-in {number} falls in week {week}, outside the program (weeks 1 to {duration})", "move it inside the program, or lengthen program.duration_weeks")
+                self.error(
+                    week_path,
+                    f"check-in {number} falls in week {week}, outside the program (weeks 1 to {duration})",
+                    "move it inside the program, or lengthen program.duration_weeks",
+                )
             elif previous is not None and week <= previous:
-                self.error(week_path, f"check-in {number} (week {week}) does not come after check-in {number - 1} (week {previous})", "list the weeks in increasing order, each once")
+                self.error(
+                    week_path,
+                    f"check-in {number} (week {week}) does not come after check-in {number - 1} (week {previous})",
+                    "list the weeks in increasing order, each once",
+                )
             previous = week
         sessions = self.value(("checkins", "sessions"))
         if isinstance(sessions, list) and len(sessions) != len(weeks):
             count = len(sessions)
-            self.error(("checkins", "sessions"), f"the schedule has {len(weeks)} check-ins but {count} session{'s are' if count != 1 else ' is'} described", "describe one session per scheduled check-in, in order")
+            self.error(
+                ("checkins", "sessions"),
+                f"the schedule has {len(weeks)} check-ins but {count} session{'s are' if count != 1 else ' is'} described",
+                "describe one session per scheduled check-in, in order",
+            )
 
     def unused_roles(self) -> None:
         used = {text for path, _ in self.items("training") for _, text in self.texts(path + ("audience",))}
@@ -429,4 +490,8 @@ class _CrossChecker:
         used |= {text for path, _ in self.items("feedback", "surveys") for _, text in self.texts(path + ("audience",))}
         for path, role in self.items("roles"):
             if isinstance(role.get("id"), str) and role["id"] not in used:
-                self.warn(path, f"role '{role['id']}' is not referred to by any module, checklist item or survey", "give it a module, a checklist item or a survey, or remove it")
+                self.warn(
+                    path,
+                    f"role '{role['id']}' is not referred to by any module, checklist item or survey",
+                    "give it a module, a checklist item or a survey, or remove it",
+                )
