@@ -26,7 +26,7 @@ def test_validate_prints_a_summary(run: Run, make_program: MakeProgram) -> None:
         "  starts 2027-01-04, runs 12 weeks, pilot, in-person\n"
         "  goals: 1, measures: 1\n"
         "  roles: 2 (mentor, mentee)\n"
-        "  training modules: 1, 0.75 hours in all\n"
+        "  training modules: 1, 0 h 45 min in all\n"
         "  check-ins: 3 (weeks 2, 6, 10)\n"
         "  checklist items: 0 (0 done)\n"
         "  challenges: 0, surveys: 0\n"

@@ -137,6 +137,12 @@ def test_a_number_where_text_was_given(make_program: MakeProgram) -> None:
             "  fix: write the text after the colon; use `|` and indented lines for several paragraphs",
         ),
         (
+            "objectives: [Know the program]",
+            "objectives: [Goal: know the program]",
+            "program.yaml:34:18: training[0].objectives[0]: expected text, got a mapping\n"
+            "  fix: put the text in quotes: text that contains ': ' is read as a key and its value",
+        ),
+        (
             "audience: [mentor, mentee]",
             "audience: mentor",
             "program.yaml:31:15: training[0].audience: expected a list, got 'mentor'\n"

@@ -97,7 +97,7 @@ def validate(path: str, strict: bool) -> None:
 
 def summary(program: Any, file: str) -> str:
     """The short summary `validate` prints on success."""
-    hours = program.training_minutes / 60
+    hours, minutes = divmod(program.training_minutes, 60)
     checkins = program.checkin_weeks
     lines = [
         f"{file}: {program.program.name} ({program.program.organisation}) is valid.",
@@ -105,7 +105,7 @@ def summary(program: Any, file: str) -> str:
         f" {program.program.rollout}, {program.program.meeting_format}",
         f"  goals: {len(program.goals)}, measures: {sum(len(g.measures) for g in program.goals)}",
         f"  roles: {len(program.roles)} ({', '.join(role.id for role in program.roles)})",
-        f"  training modules: {len(program.training)}, {hours:g} hours in all",
+        f"  training modules: {len(program.training)}, {hours} h {minutes:02d} min in all",
         f"  check-ins: {len(checkins)}" + (f" (weeks {', '.join(map(str, checkins))})" if checkins else ""),
         f"  checklist items: {len(program.checklist)} ({sum(item.done for item in program.checklist)} done)",
         f"  challenges: {len(program.challenges)}, surveys: {len(program.feedback.surveys)}",

@@ -165,6 +165,8 @@ def _describe(document: Document, error: Any) -> Problem:
     elif kind == "string_type":
         message = f"expected text, got {got}"
         fix = "write the text after the colon; use `|` and indented lines for several paragraphs"
+        if isinstance(value, dict):
+            fix = "put the text in quotes: text that contains ': ' is read as a key and its value"
     elif kind == "string_too_short":
         message, fix = "must not be empty", "write the text, or remove the key if it is optional"
     elif kind == "string_too_long":
