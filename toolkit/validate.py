@@ -442,7 +442,7 @@ class _CrossChecker:
             self.error(
                 path,
                 f"file '{value}' does not exist",
-                f"create it, or correct the path (relative to {display_path(self.folder)})",
+                "create it, or correct the path: it is relative to the folder holding program.yaml",
             )
         elif target.suffix.lower() != suffix:
             self.error(path, f"'{value}' is not a {suffix} file", f"name a {suffix} file")

@@ -1,0 +1,54 @@
+"""A corpus of broken programs: each gets its exact, located message, exit 1, no traceback.
+
+Each `tests/corpus/program/NAME.yaml` is copied to a fresh folder as program.yaml and
+checked; `NAME.expected` holds what the user sees on stderr. After a deliberate change of
+wording, regenerate them with REVMENTOR_UPDATE_GOLDEN=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+CORPUS = Path(__file__).parent / "corpus" / "program"
+CASES = sorted(path.stem for path in CORPUS.glob("*.yaml"))
+UPDATE = os.environ.get("REVMENTOR_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def program_folder(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "program"
+    folder.mkdir()
+    (tmp_path / "notes.md").write_text("outside the program folder")
+    (tmp_path / "program-evil").mkdir()
+    (tmp_path / "program-evil" / "notes.md").write_text("a sibling whose name starts like the program folder")
+    old = os.getcwd()
+    os.chdir(folder)
+    yield folder
+    os.chdir(old)
+
+
+def test_the_corpus_covers_every_kind_of_bad_input() -> None:
+    assert len(CASES) >= 25
+    assert {path.stem for path in CORPUS.glob("*.expected")} == set(CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_program_gets_its_exact_message(case: str, program_folder: Path, run: Callable[..., Result]) -> None:
+    shutil.copy(CORPUS / f"{case}.yaml", program_folder / "program.yaml")
+    before = sorted(program_folder.rglob("*"))
+    result = run("validate", "program.yaml")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), "an exception escaped: a traceback would reach the user"
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    expected = CORPUS / f"{case}.expected"
+    if UPDATE:
+        expected.write_text(result.stderr, encoding="utf-8")
+    assert result.stderr == expected.read_text(encoding="utf-8")
+    assert sorted(program_folder.rglob("*")) == before, "validate must write nothing"
