@@ -264,7 +264,7 @@ def test_schedule_is_either_weeks_or_a_rhythm(make_program: MakeProgram) -> None
         ),
         (
             "content/missing.md",
-            "file 'content/missing.md' does not exist\n  fix: create it, or correct the path (relative to .)",
+            "file 'content/missing.md' does not exist\n  fix: create it, or correct the path: it is relative to the folder holding program.yaml",
         ),
         ("content/notes.txt", "'content/notes.txt' is not a .md file\n  fix: name a .md file"),
     ],
