@@ -42,6 +42,13 @@ class _PlainLoader(yaml.SafeLoader):
 _PlainLoader.yaml_implicit_resolvers = {}
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", _PlainLoader)):  # type: ignore[misc]
+    """The same, on libyaml when it is there: about 20 times faster on a real program file."""
+
+
+_FastLoader.yaml_implicit_resolvers = {}
+
+
 @dataclass
 class Document:
     """A YAML file read into plain data plus the line and column of every key and value."""
@@ -135,12 +142,27 @@ def load_yaml(path: Path, display: str | None = None, core_schema: bool = False)
 def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
     """Parse YAML text; see load_yaml."""
     try:
-        _check_shape(text, display)
-        root = yaml.compose(text, Loader=_PlainLoader)
+        root = _compose(text, display, _FastLoader)
+    except yaml.YAMLError:
+        pass  # parse again below: the pure-Python parser words syntax errors more clearly
+    else:
+        return _build(root, display, core_schema)
+    try:
+        root = _compose(text, display, _PlainLoader)
     except yaml.MarkedYAMLError as error:
         raise ProgramError(_syntax_problem(error, display)) from None
     except yaml.YAMLError as error:
         raise ProgramError(Problem(display, f"YAML error: {error}", _SYNTAX_FIX)) from None
+    return _build(root, display, core_schema)
+
+
+def _compose(text: str, display: str, loader: type[yaml.SafeLoader]) -> Node | None:
+    """Check the nesting depth on the event stream, then compose the node tree."""
+    _check_shape(text, display, loader)
+    return yaml.compose(text, Loader=loader)  # noqa: S506 - both loaders are SafeLoader subclasses
+
+
+def _build(root: Node | None, display: str, core_schema: bool) -> Document:
     if root is None:
         raise ProgramError(
             Problem(display, "is empty", "start from `revmentor init`, or copy the flagship program.yaml")
@@ -184,10 +206,10 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
     return Problem(display, message, _SYNTAX_FIX, line, column)
 
 
-def _check_shape(text: str, display: str) -> None:
-    """Refuse deep nesting before composing: PyYAML's composer recurses once per level."""
+def _check_shape(text: str, display: str, loader: type[yaml.SafeLoader]) -> None:
+    """Refuse deep nesting before composing: both composers recurse once per level."""
     depth = 0
-    for event in yaml.parse(text, Loader=_PlainLoader):
+    for event in yaml.parse(text, Loader=loader):  # noqa: S506 - a SafeLoader subclass
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -207,7 +229,7 @@ def _check_shape(text: str, display: str) -> None:
 
 
 def _plain_scalar(node: ScalarNode) -> Any:
-    if node.style is None and node.value in NULLS:
+    if not node.style and node.value in NULLS:
         return None
     return node.value
 
@@ -218,7 +240,7 @@ _CORE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 
 def _core_scalar(node: ScalarNode) -> Any:
     value = node.value
-    if node.style is not None:
+    if node.style:  # quoted or block text; libyaml marks plain scalars '' and PyYAML None
         return value
     if value in NULLS:
         return None
@@ -291,7 +313,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _STANDARD_TAGS:
                 self.fail(key_node, path, "a key must be plain text", "write the key as a simple word")
-            elif key_node.value == "<<" and key_node.style is None:
+            elif key_node.value == "<<" and not key_node.style:
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 for source in sources:
                     if isinstance(source, MappingNode):
