@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
-from conftest import MINIMAL, REPO
 
 from toolkit import __version__
+
+from conftest import MINIMAL, REPO
 
 Run = Callable[..., Result]
 MakeProgram = Callable[..., Path]

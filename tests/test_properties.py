@@ -10,9 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
 from toolkit import ProgramError, load_program
 from toolkit.loader import load_yaml
+
+from conftest import REPO
 
 FLAGSHIP: dict[str, Any] = load_yaml(REPO / "program.yaml").data
 

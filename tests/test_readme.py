@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
-
 from toolkit.reference import render_readme
+
+from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

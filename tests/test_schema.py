@@ -6,10 +6,11 @@ import json
 
 import jsonschema
 import pytest
-from conftest import MINIMAL, REPO
 
 from toolkit.loader import load_yaml, parse_yaml
 from toolkit.schema import program_schema, schema_json
+
+from conftest import MINIMAL, REPO
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, REPO
 
 from toolkit import ProgramError, load_program
+
+from conftest import MINIMAL, REPO
 
 MakeProgram = Callable[..., Path]
 

@@ -159,7 +159,7 @@ def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
 def _compose(text: str, display: str, loader: type[yaml.SafeLoader]) -> Node | None:
     """Check the nesting depth on the event stream, then compose the node tree."""
     _check_shape(text, display, loader)
-    return yaml.compose(text, Loader=loader)  # noqa: S506 - both loaders are SafeLoader subclasses
+    return yaml.compose(text, Loader=loader)
 
 
 def _build(root: Node | None, display: str, core_schema: bool) -> Document:
@@ -209,7 +209,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
 def _check_shape(text: str, display: str, loader: type[yaml.SafeLoader]) -> None:
     """Refuse deep nesting before composing: both composers recurse once per level."""
     depth = 0
-    for event in yaml.parse(text, Loader=loader):  # noqa: S506 - a SafeLoader subclass
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
