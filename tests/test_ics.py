@@ -1,0 +1,77 @@
+"""Calendars parse with icalendar, hold the right events on the right dates, and keep stable UIDs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from toolkit import load_program
+from toolkit.ics import CalendarPair, program_calendar
+
+from conftest import MINIMAL, REPO
+
+STAMP = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def events(data: bytes) -> list[dict[str, object]]:
+    calendar = Calendar.from_ical(data)
+    return [
+        {
+            "uid": str(event["uid"]),
+            "summary": str(event["summary"]),
+            "start": event.decoded("dtstart"),
+            "end": event.decoded("dtend"),
+        }
+        for event in calendar.walk("VEVENT")
+    ]
+
+
+def test_program_calendar_holds_training_and_checkins(make_program: Callable[..., Path]) -> None:
+    program = load_program(make_program(MINIMAL.replace("  duration_weeks: 12", "  duration_weeks: 12\n  time_zone: Europe/Paris"))).program
+    found = events(program_calendar(program, STAMP))
+    paris = ZoneInfo("Europe/Paris")
+    assert found == [
+        {"uid": "training-orientation@bridge.acme.revmentor", "summary": "Bridge training: Orientation",
+         "start": dt.datetime(2027, 1, 4, 9, 30, tzinfo=paris), "end": dt.datetime(2027, 1, 4, 10, 15, tzinfo=paris)},
+        {"uid": "checkin-1@bridge.acme.revmentor", "summary": "Bridge check-in 1 of 3: Start",
+         "start": dt.datetime(2027, 1, 11, 12, 0, tzinfo=paris), "end": dt.datetime(2027, 1, 11, 12, 45, tzinfo=paris)},
+        {"uid": "checkin-2@bridge.acme.revmentor", "summary": "Bridge check-in 2 of 3: Middle",
+         "start": dt.datetime(2027, 2, 8, 12, 0, tzinfo=paris), "end": dt.datetime(2027, 2, 8, 12, 45, tzinfo=paris)},
+        {"uid": "checkin-3@bridge.acme.revmentor", "summary": "Bridge check-in 3 of 3: End",
+         "start": dt.datetime(2027, 3, 8, 12, 0, tzinfo=paris), "end": dt.datetime(2027, 3, 8, 12, 45, tzinfo=paris)},
+    ]
+
+
+def test_times_carry_the_program_time_zone_with_its_definition() -> None:
+    data = program_calendar(load_program(REPO / "program.yaml").program, STAMP)
+    calendar = Calendar.from_ical(data)
+    assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    assert b"DTSTART;TZID=Europe/London:" in data
+    assert data.count(b"BEGIN:VEVENT") == 4 + 6
+
+
+def test_uids_survive_a_change_of_dates(make_program: Callable[..., Path]) -> None:
+    before = load_program(make_program()).program
+    after = load_program(make_program(MINIMAL.replace("start_date: 2027-01-04", "start_date: 2027-03-01"), folder="moved")).program
+    old, new = events(program_calendar(before, STAMP)), events(program_calendar(after, STAMP))
+    assert [e["uid"] for e in old] == [e["uid"] for e in new]
+    assert [e["start"] for e in old] != [e["start"] for e in new]
+
+
+def test_same_program_same_bytes(make_program: Callable[..., Path]) -> None:
+    program = load_program(make_program()).program
+    assert program_calendar(program, STAMP) == program_calendar(program, STAMP)
+
+
+def test_a_pair_calendar_has_its_own_uids_and_names(make_program: Callable[..., Path]) -> None:
+    program = load_program(make_program()).program
+    pair = CalendarPair("P004", "Ana Silva", "Jon Reyes")
+    found = events(program_calendar(program, STAMP, pair))
+    checkins = [e for e in found if str(e["uid"]).startswith("checkin")]
+    assert [e["uid"] for e in checkins] == [f"checkin-{n}-pair-p004@bridge.acme.revmentor" for n in (1, 2, 3)]
+    assert checkins[0]["summary"] == "Bridge check-in 1 of 3: Start (Ana Silva and Jon Reyes)"
+    assert Calendar.from_ical(program_calendar(program, STAMP, pair))["x-wr-calname"] == "Bridge: Ana Silva and Jon Reyes"
