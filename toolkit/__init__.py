@@ -6,6 +6,7 @@ need them, so `revmentor --help` and `revmentor validate` start fast.
 
 from __future__ import annotations
 
+from .build import BuildResult, build
 from .errors import BuildError, Problem, ProgramError, ToolkitError
 from .validate import LoadedProgram, load_program
 
@@ -13,10 +14,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "BuildResult",
     "LoadedProgram",
     "Problem",
     "ProgramError",
     "ToolkitError",
     "__version__",
+    "build",
     "load_program",
 ]

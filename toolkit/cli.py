@@ -134,6 +134,56 @@ def schema(indent: int) -> None:
     click.echo(schema_json(indent))
 
 
+@cli.command("build")
+@click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
+@click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
+              help="Folder to write the site into (default: site/ in the program folder).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors, broken links between pages included.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems, no progress.")
+@_guarded
+def build_command(path: str, output: str | None, strict: bool, quiet: bool) -> None:
+    """Build the handbook website from program.yaml and content/.
+
+    The site is built beside the output folder and swapped in at the end: a build that fails
+    or is interrupted leaves the previous site exactly as it was. The site works offline, from
+    a folder or a zip, and loads nothing from other hosts.
+
+    \b
+    Examples:
+      revmentor build
+      revmentor build programs/finance -o public/finance --strict
+    """
+    from .build import build
+
+    result = build(path, output, strict=strict, quiet=quiet, progress=click.echo)
+    _print_problems(result.warnings)
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@_guarded
+def serve(path: str, port: int, host: str) -> None:
+    """Preview the handbook in a browser, rebuilding it whenever a file changes.
+
+    Watches program.yaml, content/, templates/ and mkdocs.yml. The preview is built in a
+    temporary folder, never into site/; a program with an error is reported and the last
+    good version stays on show.
+
+    \b
+    Examples:
+      revmentor serve
+      revmentor serve programs/finance --port 8001
+    """
+    from .preview import serve as run
+
+    def report(error: ToolkitError) -> None:
+        click.echo(error.format(), err=True)
+
+    run(path, host=host, port=port, echo=click.echo, report=report)
+
+
 def main() -> None:
     """Entry point of the console script and `python -m toolkit`."""
     cli(prog_name="revmentor")

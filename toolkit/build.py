@@ -1,0 +1,96 @@
+"""`build`: the program in, the handbook site out, written atomically next to the old one.
+
+Flow: load and check program.yaml -> warnings (fatal with strict) -> plan and render the
+pages -> build the site with MkDocs into a staging folder -> swap it in. Any failure before
+the swap leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, StrictWarnings
+
+# toolkit/__init__.py imports this module at start-up: keep its top-level imports light
+# (mkdocs, jinja2 and the rest load inside build()).
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    output: Path
+    """The output folder (absolute)."""
+    pages: int
+    """Handbook pages built."""
+    files: int
+    """Files written in the output (all recorded in its manifest)."""
+    seconds: float
+    warnings: tuple[Problem, ...] = field(default_factory=tuple)
+    """Warnings from the program, the site (a broken link) and the output folder."""
+
+
+def default_output(folder: Path) -> Path:
+    """Where a build goes unless told otherwise: site/ in the program folder."""
+    return folder / "site"
+
+
+def build(
+    path: str | os.PathLike[str] = ".",
+    output: str | os.PathLike[str] | None = None,
+    *,
+    strict: bool = False,
+    quiet: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the handbook site of a program (a program.yaml or its folder) into `output`.
+
+    Raises ProgramError for a problem in program.yaml, BuildError (or OutputFolderError) when
+    the site cannot be built or written; the previous output is then untouched. With `strict`,
+    warnings are errors and a broken internal link fails the build. Progress lines go to
+    `progress` (default: print) unless `quiet`.
+    """
+    from .handbook import handbook
+    from .output import check_output, normalise, staged_output
+    from .site import build_site
+    from .validate import display_path, load_program
+
+    started = time.monotonic()
+
+    def say(line: str) -> None:
+        if not quiet:
+            (progress or print)(line)
+
+    loaded = load_program(path)
+    if strict and loaded.warnings:
+        count = len(loaded.warnings)
+        raise StrictWarnings([
+            *(_as_error(w) for w in loaded.warnings),
+            Problem("", f"{count} warning{'s' if count != 1 else ''} and --strict is set",
+                    "fix the warnings above, or run without --strict"),
+        ])
+    target = normalise(output if output is not None else default_output(loaded.folder))
+    check_output(target, program_folder=loaded.folder)
+    book = handbook(loaded.program, loaded.folder, downloads=())
+    say(f"Generating {len(book.pages)} pages…")
+    with staged_output(target, program_folder=loaded.folder) as (staging, written):
+        say("Building site with MkDocs…")
+        site = build_site(loaded, book, staging, strict=strict)
+    seconds = time.monotonic() - started
+    warnings = (*loaded.warnings, *site.warnings, *written.kept)
+    say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages, {seconds:.1f} s)")
+    return BuildResult(written.output, site.pages, len(written.files), seconds, warnings)
+
+
+def _folder(shown: str) -> str:
+    return shown if shown.endswith("/") else shown + "/"
+
+
+def _as_error(problem: Problem) -> Problem:
+    return Problem(problem.file, problem.message, problem.fix, problem.line, problem.column, problem.path)

@@ -1,0 +1,367 @@
+"""The only writer of output folders: build beside the output, then swap it in atomically.
+
+Why this shape: a build can fail or be killed at any moment, and the previous output must
+survive byte for byte; and the toolkit must never delete a file it did not write.
+
+- Everything is written into a staging folder next to the output (same file system), named
+  `.<output>.revmentor-staging-<random>` and holding a marker file while it is written.
+- A manifest (`.revmentor-manifest.json`) in the output lists every file the toolkit wrote.
+  An existing output is only replaced when every file in it is in its manifest.
+- The swap is one `renameat2(RENAME_EXCHANGE)` on Linux: at every instant the output path
+  holds either the complete previous output or the complete new one. Elsewhere (or on a file
+  system without it) two renames are used, and a kill between them is repaired on the next
+  run by renaming the previous output back.
+- The previous output is then deleted file by file from its manifest, never with rmtree, and
+  leftovers of killed runs (recognised by name and marker or manifest) are cleared next time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import OutputFolderError, Problem
+
+MANIFEST = ".revmentor-manifest.json"
+MARKER = ".revmentor-staging"
+_STAGING = ".revmentor-staging-"
+_OLD = ".revmentor-old-"
+_OURS = {MANIFEST, MARKER}
+
+
+@dataclass
+class Written:
+    """What a staged write left behind: the files now in the output, and anything it had to keep."""
+
+    output: Path
+    files: list[str] = field(default_factory=list)
+    kept: list[Problem] = field(default_factory=list)
+    """Folders left in place because they hold files the toolkit did not write (warnings)."""
+
+
+def _show(path: Path) -> str:
+    from .validate import display_path
+
+    shown = display_path(path)
+    return str(path) if shown == "." else shown
+
+
+def normalise(output: str | os.PathLike[str]) -> Path:
+    """Absolute output path with its parent resolved but the last part left as given (to see a symlink)."""
+    absolute = Path(os.path.abspath(output))
+    if absolute.name in ("", ".", ".."):
+        return absolute.resolve()
+    return absolute.parent.resolve() / absolute.name
+
+
+def check_output(
+    output: Path,
+    *,
+    program_folder: Path | None = None,
+    forbidden: Sequence[tuple[Path, str]] = (),
+) -> None:
+    """Refuse an output folder the toolkit could damage; the error names the folder and the fix.
+
+    `forbidden` lists (folder, description) pairs the output must not lie inside, e.g. the
+    public site for a private output.
+    """
+    shown = _show(output)
+    suggestion = f"e.g. {_show(program_folder / 'site')} (the default)" if program_folder else "e.g. a new folder"
+    if program_folder is not None:
+        folder = program_folder.resolve()
+        if output == folder:
+            _refuse(shown, "the output folder is the program folder itself; building there would overwrite"
+                    " program.yaml and content/", f"choose a folder of its own with -o, {suggestion}")
+        if folder.is_relative_to(output):
+            _refuse(shown, f"the output folder contains the program folder ({_show(folder)}); replacing it"
+                    " would delete the program", f"choose a folder inside or beside the program folder, {suggestion}")
+        content = folder / "content"
+        if output.is_relative_to(content):
+            _refuse(shown, "the output folder lies inside content/, the folder of hand-written pages",
+                    f"choose a folder outside content/, {suggestion}")
+    for place, description in forbidden:
+        if output.is_relative_to(place.resolve()):
+            _refuse(shown, f"the output folder lies inside {description} ({_show(place)})",
+                    "choose a folder outside it with -o")
+    if output.is_symlink():
+        _refuse(shown, "the output folder is a symbolic link; replacing it would replace the link",
+                f"give the real folder's path ({_show(output.resolve())}) with -o")
+    if output.exists() and not output.is_dir():
+        _refuse(shown, "the output path is a file, not a folder", "give the path of a folder with -o")
+    foreign = foreign_files(output)
+    if foreign:
+        listing = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        if not (output / MANIFEST).is_file():
+            _refuse(shown, f"the output folder is not empty and was not made by revmentor (it has no {MANIFEST});"
+                    f" it holds {listing}",
+                    "give an empty or new folder with -o, or move these files elsewhere:"
+                    " revmentor replaces the whole output folder and never deletes files it did not write")
+        count = len(foreign)
+        _refuse(shown, f"the output folder holds {count} file{'s' if count != 1 else ''} revmentor did not write:"
+                f" {listing}", "move them out of the output folder (revmentor replaces the whole folder on"
+                " each build), or choose another folder with -o")
+
+
+def _refuse(shown: str, message: str, fix: str) -> None:
+    raise OutputFolderError(Problem(shown, message, fix))
+
+
+def read_manifest(folder: Path) -> dict[str, str] | None:
+    """The files (path -> sha256) a folder's manifest lists, or None if it has no valid manifest."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(files, dict) or not all(isinstance(k, str) for k in files):
+        return None
+    return {k: str(v) for k, v in files.items()}
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Entries of a folder that its manifest does not list (all of them if it has none)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    listed = read_manifest(folder) or {}
+    owned_dirs = {str(Path(name).parent) for name in listed} | {"."}
+    owned_dirs |= {str(parent) for name in listed for parent in Path(name).parents}
+    foreign = []
+    for root, dirs, files in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        for name in sorted(dirs):
+            rel = (base / name).as_posix()
+            if rel not in owned_dirs or (Path(root) / name).is_symlink():
+                foreign.append(rel + "/")
+        dirs[:] = sorted(d for d in dirs if (base / d).as_posix() in owned_dirs and not (Path(root) / d).is_symlink())
+        for name in sorted(files):
+            rel = (base / name).as_posix()
+            if rel not in listed and not (base == Path(".") and name in _OURS):
+                foreign.append(rel)
+    return foreign
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(folder: Path) -> list[str]:
+    """Record every file in the folder (path -> sha256) in its manifest; returns the paths."""
+    files: dict[str, str] = {}
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix()
+            if rel in _OURS:
+                continue
+            files[rel] = _sha256(path)
+    text = json.dumps({"generator": f"revmentor {__version__}", "files": files}, indent=1, sort_keys=True)
+    _write_synced(folder / MANIFEST, text + "\n")
+    return list(files)
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+# --- the swap ----------------------------------------------------------------------------
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where that is unavailable."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _swap_in(staging: Path, output: Path, *, atomic: bool = True) -> Path | None:
+    """Put staging in the output's place; returns where the previous output now is, if any."""
+    if not output.exists():
+        os.rename(staging, output)
+        return None
+    if atomic and _exchange(staging, output):
+        return staging
+    old = Path(tempfile.mkdtemp(prefix=f".{output.name}{_OLD}", dir=output.parent))
+    os.rename(output, old)  # replaces the empty folder just made
+    os.rename(staging, output)
+    return old
+
+
+def remove_owned(folder: Path) -> list[str]:
+    """Delete a previous output file by file from its manifest; returns what had to be kept.
+
+    The manifest goes last, so a run killed half-way through leaves a folder the next run
+    still recognises and finishes clearing.
+    """
+    listed = read_manifest(folder)
+    if listed is None:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+        return sorted(os.listdir(folder)) if folder.exists() else []
+    for name in listed:
+        path = folder / name
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    for root, _dirs, _files in os.walk(folder, topdown=False):
+        if Path(root) != folder:
+            with contextlib.suppress(OSError):
+                Path(root).rmdir()
+    remaining = foreign_files(folder)
+    if remaining:
+        return remaining
+    for name in (MARKER, MANIFEST):
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+    return []
+
+
+def clean_leftovers(output: Path) -> list[Problem]:
+    """Repair and clear what killed runs left next to the output: staging folders, a previous output.
+
+    A previous output parked by the two-rename fallback is put back when the output is missing.
+    """
+    parent = output.parent
+    if not parent.is_dir():
+        return []
+    kept = []
+    stagings = sorted(parent.glob(f".{_glob(output.name)}{_STAGING}*"))
+    olds = sorted(parent.glob(f".{_glob(output.name)}{_OLD}*"))
+    if not output.exists() and not output.is_symlink():
+        for old in olds:
+            if (old / MANIFEST).is_file():
+                os.rename(old, output)
+                olds.remove(old)
+                break
+    for leftover in stagings + olds:
+        if not leftover.is_dir() or leftover.is_symlink():
+            continue
+        if (leftover / MARKER).is_file():
+            shutil.rmtree(leftover)
+        elif (leftover / MANIFEST).is_file() or not any(leftover.iterdir()):
+            remaining = remove_owned(leftover)
+            if remaining:
+                kept.append(_kept_problem(leftover, remaining))
+    return kept
+
+
+def _glob(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
+
+
+def _kept_problem(folder: Path, remaining: list[str]) -> Problem:
+    return Problem(_show(folder), f"kept this folder of an earlier build: it holds files revmentor did not write"
+                   f" ({', '.join(remaining[:5])})", "move those files somewhere else and delete the folder",
+                   warning=True)
+
+
+@contextlib.contextmanager
+def _locked(parent: Path) -> Iterator[None]:
+    """One writer at a time next to an output: an advisory lock on the folder that holds it.
+
+    Locking the folder itself leaves no lock file behind in the user's folder.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a second run waits for the first; released when fd closes
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def staged_output(
+    output: str | os.PathLike[str],
+    *,
+    program_folder: Path | None = None,
+    forbidden: Sequence[tuple[Path, str]] = (),
+    atomic: bool = True,
+) -> Iterator[tuple[Path, Written]]:
+    """Write a whole output folder: yields an empty staging folder, then swaps it in on success.
+
+    On any error (or Ctrl-C) the staging folder is removed and the previous output is untouched.
+    The `Written` record is filled in once the swap has happened.
+    """
+    target = normalise(output)
+    check_output(target, program_folder=program_folder, forbidden=forbidden)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _os_error(target, error) from None
+    written = Written(target)
+    with _locked(target.parent):
+        staging: Path | None = None
+        try:
+            written.kept.extend(clean_leftovers(target))
+            check_output(target, program_folder=program_folder, forbidden=forbidden)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING}", dir=target.parent))
+            _write_synced(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")
+            yield staging, written
+            written.files = write_manifest(staging)
+            previous = _swap_in(staging, target, atomic=atomic)
+            staging = None
+            with contextlib.suppress(FileNotFoundError):
+                (target / MARKER).unlink()
+            if previous is not None:
+                remaining = remove_owned(previous)
+                if remaining:
+                    written.kept.append(_kept_problem(previous, remaining))
+        except OSError as error:
+            raise _os_error(target, error) from None
+        finally:
+            if staging is not None and staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _os_error(output: Path, error: OSError) -> OutputFolderError:
+    """A file-system failure while writing, said plainly; the previous output is still there."""
+    where = error.filename or output
+    reason = {
+        errno.ENOSPC: ("the disk is full", "free some space and build again"),
+        errno.EDQUOT: ("the disk quota is exceeded", "free some space and build again"),
+        errno.EACCES: ("permission denied", "choose a folder you can write to with -o, or fix its permissions"),
+        errno.EPERM: ("permission denied", "choose a folder you can write to with -o, or fix its permissions"),
+        errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk with -o"),
+    }.get(error.errno or 0, (error.strerror or str(error), "check the output folder and build again"))
+    return OutputFolderError(Problem(_show(Path(where)), f"cannot write the output: {reason[0]}; the previous"
+                                     " output is unchanged", reason[1]))
