@@ -78,3 +78,7 @@ class OutputFolderError(BuildError):
 
 class StrictWarnings(ToolkitError):
     """Warnings were found and `--strict` makes them fatal."""
+
+
+class RosterError(ToolkitError):
+    """A roster or pairs file cannot be read or breaks a rule; every problem is listed by row, nothing is written."""
