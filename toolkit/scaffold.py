@@ -1,0 +1,363 @@
+"""`revmentor init`: a new program folder from a preset or the flagship, never over a user's file.
+
+Presets are packaged data (toolkit/presets/<id>/program.yaml and welcome.md, listed in
+toolkit/presets/index.yaml). Their program.yaml holds the token __ORGANISATION__ wherever the
+organisation's name belongs. Filling it never pastes user text into YAML: every scalar that
+holds the token, and program.start_date, is re-emitted by PyYAML's own emitter at its place
+in the file, so comments and layout survive and an organisation called `Acme: "Ltd" #1` or
+`{{ 7*7 }}` reads back exactly. The result is checked against a plain re-read of the data
+before anything is written.
+
+The folder is assembled in memory, validated, staged in a temporary folder and only then
+moved in; if any file it would create already exists, nothing is written at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import OutputFolderError, Problem, ToolkitError
+from .resources import data_dir
+
+PRESETS_DIR = Path(__file__).resolve().parent / "presets"
+ORGANISATION = "__ORGANISATION__"
+"""Token in a preset's program.yaml and welcome page, replaced by the organisation's name."""
+START_DATE = "__START_DATE__"
+"""Token in a welcome page, replaced by the start date written out in words."""
+DEFAULT_ORGANISATION = "Your organisation"
+LEAD_WEEKS = 4
+"""The default start date is the first Monday at least this many weeks away: time to recruit."""
+
+GITIGNORE = """\
+# Made by `revmentor init`.
+# Generated output: `revmentor build` remakes it at any time.
+/site/
+/build/
+/.revmentor-cache/
+# Pair packs, match reports and rosters carry names and e-mail addresses: never commit them.
+/private/
+roster*.csv
+roster*.xlsx
+"""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One packaged preset: its id, the field it is written for and a one-line description."""
+
+    id: str
+    field: str
+    line: str
+
+    @property
+    def folder(self) -> Path:
+        return PRESETS_DIR / self.id
+
+
+def presets() -> list[Preset]:
+    """The packaged presets, in the order `revmentor presets` lists them."""
+    with (PRESETS_DIR / "index.yaml").open(encoding="utf-8") as stream:
+        entries = yaml.safe_load(stream)
+    return [Preset(str(e["id"]), str(e["field"]), str(e["line"])) for e in entries]
+
+
+def preset(name: str) -> Preset:
+    """The preset with this id; KeyError when there is none (the CLI turns it into a usage error)."""
+    for candidate in presets():
+        if candidate.id == name:
+            return candidate
+    raise KeyError(name)
+
+
+def default_start(today: dt.date) -> dt.date:
+    """The first Monday at least LEAD_WEEKS weeks after today."""
+    earliest = today + dt.timedelta(weeks=LEAD_WEEKS)
+    return earliest + dt.timedelta(days=(7 - earliest.weekday()) % 7)
+
+
+# --- filling placeholders -----------------------------------------------------------------
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: dt.date) -> str:
+    """"Monday 1 March 2027", whatever the machine's locale."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally in Markdown: punctuation backslash-escaped, HTML characters as entities."""
+    escaped = "".join("\\" + c if c in "\\`*_{}[]()#+-.!|~" else c for c in text)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class _Replacement:
+    start: int
+    end: int
+    value: Any
+    indent: int
+    """Indentation of the parent block: continuation lines go two columns further in."""
+    block: bool
+    """The original was a block scalar (| or >): keep it folded if the new value allows."""
+
+
+def _splice(text: str, replacement: _Replacement) -> str:
+    """`text` with one scalar's span replaced by the new value as PyYAML emits it.
+
+    The value is dumped as a one-item list, whose item sits at indentation 2; its continuation
+    lines are moved to two columns inside the parent block. A block scalar's span runs on to
+    the next key, so the span's trailing line breaks are kept.
+    """
+    value = replacement.value
+    style = ">" if replacement.block and isinstance(value, str) else None
+    pad = " " * (replacement.indent + 2)
+    width = max(40, 90 - len(pad))
+    dumped = yaml.safe_dump([value], default_style=style, width=width, allow_unicode=True)
+    first, *rest = dumped.removesuffix("\n").removeprefix("- ").split("\n")
+    if first == ">" and _refoldable(value):
+        # PyYAML's folding overshoots its width; one paragraph is re-wrapped here instead,
+        # each break replacing exactly one space (which is what folding reads back).
+        header = ">" if value.endswith("\n") else ">-"
+        lines = textwrap.wrap(value.rstrip("\n"), width, break_long_words=False, break_on_hyphens=False)
+        emitted = "\n".join([header] + [pad + line for line in lines])
+    else:
+        emitted = "\n".join([first] + [pad + line.removeprefix("  ") if line else "" for line in rest])
+    original = text[replacement.start : replacement.end]
+    trailing = original[len(original.rstrip()) :]
+    return text[: replacement.start] + emitted + trailing + text[replacement.end :]
+
+
+def _refoldable(value: str) -> bool:
+    """One paragraph with single spaces only, so folding at any space reads back the same."""
+    core = value.removesuffix("\n")
+    return bool(core) and core == core.strip() and not any(c in core for c in "\n\t\r") and "  " not in core
+
+
+def _plain(node: Node) -> Any:
+    """A composed node as plain data, every scalar kept as its text (as the toolkit's loader does)."""
+    if isinstance(node, MappingNode):
+        return {_plain(key): _plain(value) for key, value in node.value}
+    if isinstance(node, SequenceNode):
+        return [_plain(item) for item in node.value]
+    return node.value
+
+
+def fill(text: str, organisation: str, start: dt.date | None, source: str) -> str:
+    """program.yaml text with the organisation and start date filled in, layout and comments kept.
+
+    Scalars holding the token get the name spliced into their value; program.organisation and
+    program.start_date are set whatever they held (the flagship has no tokens).
+    """
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(root, MappingNode):
+        raise ToolkitError(Problem(source, "is not a program (no mapping at the top)", "reinstall the toolkit"))
+    replacements: list[_Replacement] = []
+    expected_changes: list[tuple[tuple[Any, ...], Any]] = []
+
+    def visit(node: Node, indent: int, path: tuple[Any, ...]) -> None:
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                visit(value, key.start_mark.column, (*path, key.value))
+        elif isinstance(node, SequenceNode):
+            for number, item in enumerate(node.value):
+                visit(item, node.start_mark.column, (*path, number))
+        elif isinstance(node, ScalarNode):
+            new: Any = None
+            if path == ("program", "start_date") and start is not None:
+                new = start
+            elif path == ("program", "organisation"):
+                new = organisation
+            elif ORGANISATION in node.value:
+                new = node.value.replace(ORGANISATION, organisation)
+            if new is not None:
+                block = node.style in ("|", ">")
+                replacements.append(_Replacement(node.start_mark.index, node.end_mark.index, new, indent, block))
+                expected_changes.append((path, new.isoformat() if isinstance(new, dt.date) else new))
+
+    visit(root, 0, ())
+    for replacement in sorted(replacements, key=lambda r: r.start, reverse=True):
+        text = _splice(text, replacement)
+
+    expected = _plain(root)
+    again = yaml.compose(text, Loader=yaml.SafeLoader)
+    for path, value in expected_changes:
+        parent = expected
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = value
+    if again is None or _plain(again) != expected:
+        raise ToolkitError(
+            Problem(
+                source,
+                f"filling in the organisation {organisation!r} did not read back as written",
+                "try a plainer organisation name, and report this as a bug in the toolkit",
+            )
+        )
+    return text
+
+
+def _set_site_name(text: str, name: str) -> str:
+    """mkdocs.yml with site_name set; the rest (comments, !!python/name tags) untouched."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
+    if isinstance(root, MappingNode):
+        for key, value in root.value:
+            if key.value == "site_name" and isinstance(value, ScalarNode):
+                block = value.style in ("|", ">")
+                return _splice(text, _Replacement(value.start_mark.index, value.end_mark.index, name, 0, block))
+    line = yaml.safe_dump({"site_name": name}, allow_unicode=True, width=10_000)
+    return line + text
+
+
+# --- planning and writing the folder ------------------------------------------------------
+
+
+def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, bytes]:
+    """Every file init creates, by path relative to the new folder. Reads packaged data only."""
+    from .validate import PROGRAM_FILE
+
+    defaults = data_dir()
+    files: dict[str, str] = {}
+    if preset_id is None:
+        source = defaults / PROGRAM_FILE
+        content = defaults / "content"
+        for path in sorted(content.rglob("*")) if content.is_dir() else []:
+            if path.is_file() and not path.name.startswith("."):
+                files["content/" + path.relative_to(content).as_posix()] = path.read_text(encoding="utf-8")
+    else:
+        folder = preset(preset_id).folder
+        source = folder / PROGRAM_FILE
+        welcome = (folder / "welcome.md").read_text(encoding="utf-8")
+        welcome = welcome.replace(ORGANISATION, escape_markdown(organisation))
+        files["content/welcome.md"] = welcome.replace(START_DATE, long_date(start))
+    program_text = fill(source.read_text(encoding="utf-8"), organisation, start, str(source))
+    mkdocs = defaults / "mkdocs.yml"
+    mkdocs_text = mkdocs.read_text(encoding="utf-8") if mkdocs.is_file() else ""
+    ordered = {
+        PROGRAM_FILE: program_text,
+        "mkdocs.yml": _set_site_name(mkdocs_text, _program_name(program_text)),
+        ".gitignore": GITIGNORE,
+        **files,
+    }
+    return {path: text.encode("utf-8") for path, text in ordered.items()}
+
+
+def _program_name(text: str) -> str:
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    return str(_plain(root)["program"]["name"]).strip() if root is not None else ""
+
+
+def conflicts(target: Path, paths: list[str]) -> list[Path]:
+    """Existing files (or files where a folder must go) that writing `paths` would replace."""
+    found: list[Path] = []
+    for relative in paths:
+        parts = relative.split("/")
+        for depth in range(1, len(parts)):
+            parent = target.joinpath(*parts[:depth])
+            if parent.exists() and not parent.is_dir():
+                found.append(parent)
+                break
+        else:
+            path = target / relative
+            if path.exists() or path.is_symlink():
+                found.append(path)
+    return sorted(set(found))
+
+
+def create(target: Path, files: dict[str, bytes], check: Callable[[Path], None] | None = None) -> list[Path]:
+    """Write `files` under `target`, all or nothing, never replacing an existing file.
+
+    Everything is written to a staging folder first (on the same file system, so the final
+    moves are renames), `check` runs on it, and only then is it moved into place.
+    """
+    from .validate import display_path
+
+    if target.exists() and not target.is_dir():
+        raise OutputFolderError(
+            Problem(display_path(target), "is a file, not a folder", "name a new or existing folder for the program")
+        )
+    clashes = conflicts(target, list(files))
+    if clashes:
+        raise OutputFolderError(
+            [
+                Problem(
+                    display_path(path),
+                    "already exists; init never overwrites a file, so nothing was written",
+                    "move it out of the way, or start the program in a new folder: revmentor init NEW-FOLDER",
+                )
+                for path in clashes
+            ]
+        )
+    existed = target.is_dir()
+    parent = target if existed else target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".revmentor-init-", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would otherwise become the new folder's mode
+    try:
+        for relative, data in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if check is not None:
+            check(staging)
+        if not existed:
+            os.rename(staging, target)
+            return [target / relative for relative in files]
+        _move_in(staging, target, sorted(files))
+        return [target / relative for relative in files]
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_in(staging: Path, target: Path, paths: list[str]) -> None:
+    """Move staged files into an existing folder: a whole new subfolder at once where possible."""
+    from .validate import display_path
+
+    if conflicts(target, paths):  # something appeared while we were staging
+        raise OutputFolderError(
+            Problem(display_path(target), "changed while init was running; nothing was written", "run init again")
+        )
+    moved: set[str] = set()
+    for relative in paths:
+        top = relative.split("/")[0]
+        if top in moved:
+            continue
+        if not (target / top).exists():
+            os.rename(staging / top, target / top)
+            moved.add(top)
+            continue
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging / relative, destination)
+
+
+def init(target: Path, preset_id: str | None, organisation: str, start: dt.date) -> list[Path]:
+    """Create a program folder; the program is checked with --strict rules before it is moved in."""
+    files = plan(preset_id, organisation, start)
+
+    def check(staged: Path) -> None:
+        from .validate import load_program
+
+        loaded = load_program(staged)
+        if loaded.warnings:
+            raise ToolkitError(list(loaded.warnings))
+
+    return create(target, files, check)
