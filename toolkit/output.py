@@ -148,7 +148,7 @@ def foreign_files(folder: Path) -> list[str]:
             rel = (base / name).as_posix()
             if rel not in listed and not (base == Path(".") and name in _OURS):
                 foreign.append(rel)
-    return foreign
+    return sorted(foreign)
 
 
 def _sha256(path: Path) -> str:

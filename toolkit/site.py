@@ -516,7 +516,7 @@ def _problem(record: logging.LogRecord, tree: DocsTree, config_shown: str) -> Pr
     page, link, rest = match["page"], match["link"], match["rest"]
     suggestion = _MEAN.search(rest)
     rest = _MEAN.sub("", rest)
-    file, line = _locate_link(tree, page, link)
+    file, line, column = _locate_link(tree, page, link)
     if match["what"] == "an absolute link":
         message = f"absolute link '{link}' breaks when the site is opened from a folder or a zip"
         fix = "use a link relative to this page, such as '../goals.md'"
@@ -535,10 +535,10 @@ def _problem(record: logging.LogRecord, tree: DocsTree, config_shown: str) -> Pr
     if suggestion:
         fix = f"did you mean '{suggestion['suggest']}'?"
     where = f" (in page {page})" if not file.endswith(page) else ""
-    return Problem(file, message + where, fix, line, warning=warning)
+    return Problem(file, message + where, fix, line, column, warning=warning)
 
 
-def _locate_link(tree: DocsTree, page: str, link: str) -> tuple[str, int | None]:
+def _locate_link(tree: DocsTree, page: str, link: str) -> tuple[str, int | None, int | None]:
     """The file and line a link was written in: the content page, an included file or the template."""
     candidates = tree.sources.get(page, [(page, tree.docs / page)])
     for shown, path in candidates:
@@ -547,9 +547,10 @@ def _locate_link(tree: DocsTree, page: str, link: str) -> tuple[str, int | None]
         except (OSError, UnicodeDecodeError):
             continue
         for number, line in enumerate(text.splitlines(), start=1):
-            if f"]({link}" in line or f"<{link}>" in line or f"'{link}'" in line or f'"{link}"' in line:
-                return shown, number
-    return candidates[0][0], None
+            for written in (f"]({link}", f"<{link}>", f"'{link}'", f'"{link}"'):
+                if written in line:
+                    return shown, number, line.index(written) + len(written) - len(link) + 1
+    return candidates[0][0], None, None
 
 
 def relative_url(page: str, target: str) -> str:

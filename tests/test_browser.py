@@ -1,0 +1,144 @@
+"""The flagship handbook in a real headless Chromium: navigation, search, no outside requests.
+
+Uses Debian's chromium (installed by .ci/run). A missing browser fails these tests: it never
+skips them, so CI cannot pass without having run them.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sitekit import flagship_site
+
+from conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium() -> Path:
+    """Debian's chromium; waits a little in case it is still being installed, then fails."""
+    deadline = time.monotonic() + 120
+    while not CHROMIUM.exists() and time.monotonic() < deadline:
+        time.sleep(2)
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does")
+    return CHROMIUM
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return flagship_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The built site on a local HTTP server, in a thread."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@dataclass
+class Watched:
+    """A page with every request, console error and uncaught exception recorded."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(executable), args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def watch(browser: Any) -> Watched:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    watched = Watched(page)
+    page.on("request", lambda request: watched.requests.append(request.url))
+    page.on("console", lambda message: watched.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: watched.errors.append(str(error)))
+    return watched
+
+
+def first_module() -> tuple[str, str]:
+    training = (yaml.safe_load((REPO / "program.yaml").read_text(encoding="utf-8")) or {}).get("training") or [
+        {"id": "orientation", "title": "Orientation"}]
+    return training[0]["id"], training[0]["title"]
+
+
+def search(page: Any, word: str) -> list[str]:
+    """Type a word in the search box and return the titles of the results."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(word, delay=30)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    return [text.strip() for text in page.locator(".md-search-result__item h1, .md-search-result__item h2")
+            .all_inner_texts()]
+
+
+def test_reach_a_module_through_the_nav_and_search_over_http(browser: Any, server: str) -> None:
+    module_id, title = first_module()
+    watched = watch(browser)
+    page = watched.page
+    page.goto(server + "index.html")
+    page.locator(f'.md-nav--primary a.md-nav__link[href="training/{module_id}.html"]').first.click()
+    page.wait_for_url(f"**/training/{module_id}.html")
+    assert page.locator("article h1").inner_text().rstrip("¶").strip() == title
+    assert page.locator("article h2#agenda").count() == 1
+
+    word = title.split()[0].strip(":")
+    results = search(page, word)
+    assert any(word.lower() in result.lower() for result in results), results
+    page.wait_for_timeout(300)
+
+    assert watched.errors == []
+    outside = [url for url in watched.requests if not url.startswith(server)]
+    assert outside == []
+    assert len(watched.requests) > 5
+
+
+def test_search_works_from_a_zip_opened_as_files(browser: Any, site: Path, tmp_path: Path) -> None:
+    archive = Path(shutil.make_archive(str(tmp_path / "handbook"), "zip", site))
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(unpacked)
+    _, title = first_module()
+    watched = watch(browser)
+    watched.page.goto((unpacked / "index.html").as_uri())
+    word = title.split()[0].strip(":")
+    results = search(watched.page, word)
+    assert any(word.lower() in result.lower() for result in results), results
+    assert watched.errors == []
+    assert [url for url in watched.requests if not url.startswith("file://")] == []

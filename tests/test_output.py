@@ -1,0 +1,269 @@
+"""The output folder: refused when unsafe, replaced atomically, never losing a file it did not write."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from sitekit import env_without_color, hashes, write_program
+
+from toolkit.errors import BuildError
+from toolkit.output import MANIFEST, MARKER, clean_leftovers, remove_owned, staged_output
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return write_program(tmp_path / "prog")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- refused output folders --------------------------------------------------------------
+
+
+def test_the_program_folder_itself_is_refused(program: Path, run: Run) -> None:
+    before = snapshot(program)
+    result = run("build", "prog", "-o", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog: the output folder is the program folder itself; building there would overwrite program.yaml and"
+        " content/\n"
+        "  fix: choose a folder of its own with -o, e.g. prog/site (the default)\n"
+    )
+    assert snapshot(program) == before
+
+
+def test_a_folder_containing_the_program_is_refused(program: Path, run: Run, tmp_path: Path) -> None:
+    result = run("build", "prog", "-o", ".")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{tmp_path}: the output folder contains the program folder (prog); replacing it would delete the program\n"
+        "  fix: choose a folder inside or beside the program folder, e.g. prog/site (the default)\n"
+    )
+    assert (program / "program.yaml").is_file()
+
+
+def test_a_folder_inside_content_is_refused(program: Path, run: Run) -> None:
+    result = run("build", "prog", "-o", "prog/content/site")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/content/site: the output folder lies inside content/, the folder of hand-written pages\n"
+        "  fix: choose a folder outside content/, e.g. prog/site (the default)\n"
+    )
+    assert not (program / "content/site").exists()
+
+
+def test_a_non_empty_folder_not_made_by_the_toolkit_is_refused(program: Path, run: Run) -> None:
+    (program / "site/notes").mkdir(parents=True)
+    (program / "site/report.docx").write_bytes(b"mine")
+    (program / "site/notes/a.txt").write_text("mine", encoding="utf-8")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/site: the output folder is not empty and was not made by revmentor (it has no"
+        " .revmentor-manifest.json); it holds notes/, report.docx\n"
+        "  fix: give an empty or new folder with -o, or move these files elsewhere: revmentor replaces the whole"
+        " output folder and never deletes files it did not write\n"
+    )
+    assert snapshot(program / "site") == {"notes/a.txt": b"mine", "report.docx": b"mine"}
+
+
+def test_files_added_to_a_built_site_are_refused_and_kept(program: Path, run: Run) -> None:
+    assert run("build", "prog", "-q").exit_code == 0
+    (program / "site/my-notes.txt").write_text("keep me", encoding="utf-8")
+    (program / "site/assets/logo-draft.svg").write_text("<svg/>", encoding="utf-8")
+    before = snapshot(program / "site")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/site: the output folder holds 2 files revmentor did not write: assets/logo-draft.svg, my-notes.txt\n"
+        "  fix: move them out of the output folder (revmentor replaces the whole folder on each build), or choose"
+        " another folder with -o\n"
+    )
+    assert snapshot(program / "site") == before
+
+
+def test_an_output_that_is_a_file_is_refused(program: Path, run: Run) -> None:
+    (program / "site").write_text("not a folder", encoding="utf-8")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/site: the output path is a file, not a folder\n"
+        "  fix: give the path of a folder with -o\n"
+    )
+    assert (program / "site").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_output_that_is_a_symbolic_link_is_refused(program: Path, run: Run, tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (program / "site").symlink_to(tmp_path / "real")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/site: the output folder is a symbolic link; replacing it would replace the link\n"
+        "  fix: give the real folder's path (real) with -o\n"
+    )
+    assert (program / "site").is_symlink()
+
+
+def test_a_private_output_inside_a_forbidden_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BuildError) as caught, staged_output(
+            "site/pairs", forbidden=[(tmp_path / "site", "the handbook site, which is public")]):
+        pass
+    assert caught.value.format() == (
+        "site/pairs: the output folder lies inside the handbook site, which is public (site)\n"
+        "  fix: choose a folder outside it with -o"
+    )
+
+
+# --- what is written, and what is never deleted ------------------------------------------
+
+
+def test_the_manifest_lists_every_file_written(program: Path, run: Run) -> None:
+    assert run("build", "prog", "-q").exit_code == 0
+    site = program / "site"
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["files"] == {k: v for k, v in hashes(site).items() if k != MANIFEST}
+    assert not (site / MARKER).exists()
+    assert sorted(p.name for p in program.iterdir()) == ["content", "program.yaml", "site"]
+
+
+def test_a_rebuild_replaces_the_site_and_leaves_nothing_behind(program: Path, run: Run) -> None:
+    assert run("build", "prog", "-q").exit_code == 0
+    yaml_file = program / "program.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("name: Bridge", "name: Crossing"),
+                         encoding="utf-8")
+    assert run("build", "prog", "-q").exit_code == 0
+    assert "Crossing" in (program / "site/index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in program.iterdir()) == ["content", "program.yaml", "site"]
+
+
+def test_a_failed_build_leaves_the_previous_site_byte_identical(program: Path, run: Run) -> None:
+    assert run("build", "prog", "-q").exit_code == 0
+    before = hashes(program / "site")
+    (program / "templates/handbook").mkdir(parents=True)
+    (program / "templates/handbook/faq.md.j2").write_text("{{ nope }}", encoding="utf-8")
+    assert run("build", "prog", "-q").exit_code == 1
+    assert hashes(program / "site") == before
+    assert sorted(p.name for p in program.iterdir()) == ["content", "program.yaml", "site", "templates"]
+
+
+def test_an_empty_existing_folder_is_used(program: Path, run: Run) -> None:
+    (program / "site").mkdir()
+    assert run("build", "prog", "-q").exit_code == 0
+    assert (program / "site/index.html").is_file()
+
+
+def test_removing_a_previous_output_keeps_files_the_toolkit_did_not_write(tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    (old / "a").mkdir(parents=True)
+    (old / "a/page.html").write_text("ours", encoding="utf-8")
+    (old / "a/mine.txt").write_text("theirs", encoding="utf-8")
+    (old / MANIFEST).write_text(json.dumps({"files": {"a/page.html": "x"}}), encoding="utf-8")
+    assert remove_owned(old) == ["a/mine.txt"]
+    assert snapshot(old) == {"a/mine.txt": b"theirs", MANIFEST: (old / MANIFEST).read_bytes()}
+
+
+def test_the_two_rename_fallback_swaps_too(tmp_path: Path) -> None:
+    for version in ("one", "two"):
+        with staged_output(tmp_path / "out", atomic=False) as (staging, _):
+            (staging / "page.html").write_text(version, encoding="utf-8")
+    assert snapshot(tmp_path / "out") == {"page.html": b"two", MANIFEST: (tmp_path / "out" / MANIFEST).read_bytes()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_error_while_writing_removes_the_staging_folder(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), staged_output(tmp_path / "out") as (staging, _):
+        (staging / "half.html").write_text("half", encoding="utf-8")
+        raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- killed builds ------------------------------------------------------------------------
+
+
+def test_leftovers_of_killed_runs_are_cleared_on_the_next_run(program: Path, run: Run) -> None:
+    staging = program / ".site.revmentor-staging-abc123"
+    (staging / "assets").mkdir(parents=True)
+    (staging / MARKER).write_text("{}", encoding="utf-8")
+    (staging / "assets/x.js").write_text("half", encoding="utf-8")
+    old = program / ".site.revmentor-old-def456"
+    old.mkdir()
+    (old / "index.html").write_text("old", encoding="utf-8")
+    (old / MANIFEST).write_text(json.dumps({"files": {"index.html": "x"}}), encoding="utf-8")
+    empty = program / ".site.revmentor-staging-ghi789"
+    empty.mkdir()
+    lookalike = program / ".site.revmentor-staging-users-own"
+    lookalike.mkdir()
+    (lookalike / "notes.txt").write_text("theirs", encoding="utf-8")
+    result = run("build", "prog", "-q")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in program.iterdir()) == [
+        ".site.revmentor-staging-users-own", "content", "program.yaml", "site"]
+    assert (lookalike / "notes.txt").read_text(encoding="utf-8") == "theirs"
+
+
+def test_a_previous_output_parked_by_a_killed_fallback_swap_is_put_back(tmp_path: Path) -> None:
+    parked = tmp_path / ".out.revmentor-old-xyz"
+    parked.mkdir()
+    (parked / "index.html").write_text("previous", encoding="utf-8")
+    (parked / MANIFEST).write_text(json.dumps({"files": {"index.html": "x"}}), encoding="utf-8")
+    assert clean_leftovers(tmp_path / "out") == []
+    assert (tmp_path / "out/index.html").read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("moment", ["staging created", "theme copied", "pages written"])
+def test_sigkill_mid_build_leaves_the_previous_site_byte_identical(program: Path, moment: str) -> None:
+    env = env_without_color()
+    command = [sys.executable, "-m", "toolkit", "build", str(program), "-q"]
+    subprocess.run(command, check=True, env=env, timeout=120)
+    site = program / "site"
+    before = hashes(site)
+    yaml_file = program / "program.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("name: Bridge", "name: Crossing"),
+                         encoding="utf-8")
+    ready = {
+        "staging created": lambda s: True,
+        "theme copied": lambda s: (s / "assets/javascripts").is_dir(),
+        "pages written": lambda s: (s / "training").is_dir(),
+    }[moment]
+    process = subprocess.Popen(command, env=env)
+    try:
+        staging = _wait_for_staging(program, ready)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert staging.exists(), "killed before the swap: the staging folder is left over"
+    assert hashes(site) == before
+    subprocess.run(command, check=True, env=env, timeout=120)
+    assert "Crossing" in (site / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in program.iterdir()) == ["content", "program.yaml", "site"]
+
+
+def _wait_for_staging(program: Path, ready: Callable[[Path], bool], seconds: float = 60.0) -> Path:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for candidate in program.glob(".site.revmentor-staging-*"):
+            try:
+                if ready(candidate):
+                    return candidate
+            except OSError:
+                pass
+        time.sleep(0.005)
+    raise AssertionError("the build never reached the moment to kill it")

@@ -1,0 +1,328 @@
+"""The handbook site, built for real with MkDocs from small programs written inline."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import Result
+from sitekit import PAGES, PROGRAM, env_without_color, external_assets, flagship_site, free_port, write_program
+
+from conftest import REPO
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The inline program in tmp_path/prog, with tmp_path as the working folder."""
+    monkeypatch.chdir(tmp_path)
+    return write_program(tmp_path / "prog")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The inline program's site, built once for the tests that only read it."""
+    from toolkit.build import build
+
+    folder = write_program(tmp_path_factory.mktemp("built") / "prog", files={
+        "content/about.md": "# About Bridge\n\nWritten by hand.\n",
+        "content/guides/first-meeting.md": "# Your first meeting\n\nBring a question.\n",
+    })
+    build(folder, quiet=True)
+    return folder / "site"
+
+
+def text_of(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
+
+
+# --- what the site holds -----------------------------------------------------------------
+
+
+def test_every_page_exists(built: Path) -> None:
+    missing = [page for page in PAGES if not (built / page).is_file()]
+    assert missing == []
+    assert (built / "about.html").is_file() and (built / "guides/first-meeting.html").is_file()
+
+
+def test_search_index_holds_every_module_title(built: Path) -> None:
+    index = json.loads(text_of(built / "search/search_index.json"))
+    titles = {doc["title"] for doc in index["docs"]}
+    assert {"Orientation", "Giving upward feedback"} <= titles
+    assert (built / "search/search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+
+
+def test_no_page_loads_anything_from_another_host(built: Path) -> None:
+    assert external_assets(built) == {}
+    home = text_of(built / "index.html")
+    assert "fonts.googleapis.com" not in home and "unpkg.com" not in home
+    assert 'src="assets/revmentor/iframe-worker-shim.js"' in home
+
+
+def test_hand_written_pages_join_the_nav(built: Path) -> None:
+    home = text_of(built / "index.html")
+    assert 'href="about.html"' in home
+    assert 'href="guides/first-meeting.html"' in home
+    nav = re.findall(r'<a href="([^"#]+)" class="md-nav__link', home)
+    assert nav.index("faq.html") < nav.index("about.html") < nav.index("downloads.html")
+
+
+def test_user_text_is_shown_as_typed_never_run(built: Path) -> None:
+    goals = text_of(built / "goals.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Digital confidence" in goals
+    assert "<script>alert(1)" not in goals
+    assert "Literal {{ 7*7 }} and [x](javascript:alert(1)) and &lt;img src=x onerror=alert(2)&gt;" in goals
+    assert 'href="javascript:' not in goals and "<img src=x" not in goals
+    assert "49" not in re.sub(r"<[^>]*>", "", goals)
+
+
+def test_facilitator_notes_are_not_published(built: Path) -> None:
+    leaks = [path.name for path in built.rglob("*") if path.is_file() and b"SECRET-NOTE" in path.read_bytes()]
+    assert leaks == []
+    assert "Pairs meet" in text_of(built / "training/orientation.html")
+
+
+def test_module_page_has_a_timed_agenda(built: Path) -> None:
+    page = text_of(built / "training/orientation.html")
+    assert "09:30 to 09:45" in page and "09:45 to 10:15" in page
+    assert "Know the program" in page and "Listen first" in page
+
+
+def test_checkin_dates_are_computed_from_the_start_date(built: Path) -> None:
+    page = re.sub(r"<[^>]*>", "", text_of(built / "checkins.html"))
+    assert "Week 2, Mon 9 Mar 2026." in page
+    assert "Week 6, Mon 6 Apr 2026." in page
+    assert "Week 10, Mon 4 May 2026." in page
+    assert "What do you want to learn" in page and "What went well" in page
+
+
+def test_checklist_is_a_task_list_with_owner_and_phase(built: Path) -> None:
+    page = text_of(built / "checklist.html")
+    assert page.count('class="task-list-item"') == 2
+    assert page.count('type="checkbox" disabled checked') == 1
+    text = re.sub(r"<[^>]*>", "", page)
+    assert "Owner: Digital mentor · Phase: Launch" in text and "1 of 2 done." in text
+
+
+def test_role_pages_use_the_program_terms_and_their_includes(built: Path) -> None:
+    mentor = text_of(built / "roles/mentor.html")
+    assert "Notes from the trial" in mentor and "start with a demonstration" in mentor
+    assert not (built / "_includes").exists()
+    roles = re.sub(r"<[^>]*>", "", text_of(built / "roles/index.html"))
+    assert "the Digital mentor shares what they know with the Leader" in roles
+
+
+# --- how a program folder shapes the site ------------------------------------------------
+
+
+def test_a_content_page_replaces_the_generated_page_at_its_path(program: Path, run: Run) -> None:
+    (program / "content").mkdir(exist_ok=True)
+    (program / "content/faq.md").write_text("# Our own FAQ\n\nAsk us anything.\n", encoding="utf-8")
+    result = run("build", "prog", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "Ask us anything." in text_of(program / "site/faq.html")
+    assert not (program / "content/index.md").exists(), "generated pages never land in content/"
+
+
+def test_a_template_in_the_program_folder_overrides_the_packaged_one(program: Path, run: Run) -> None:
+    (program / "templates/handbook").mkdir(parents=True)
+    (program / "templates/handbook/faq.md.j2").write_text(
+        "# Questions for {{ info.name }}\n\n{% for item in program.faq %}- {{ item.question }}\n{% endfor %}",
+        encoding="utf-8")
+    assert run("build", "prog", "-q").exit_code == 0
+    assert "Questions for Bridge" in text_of(program / "site/faq.html")
+
+
+def test_an_undefined_value_in_a_user_template_names_the_template_and_line(program: Path, run: Run) -> None:
+    (program / "templates/handbook").mkdir(parents=True)
+    (program / "templates/handbook/faq.md.j2").write_text("# FAQ\n\n{{ program.nothing }}\n", encoding="utf-8")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/templates/handbook/faq.md.j2:3: undefined value in template: 'toolkit.model.Program object' has no"
+        " attribute 'nothing'\n"
+        "  fix: check the spelling of the variable or attribute against the values this template receives (see the"
+        " packaged template of the same name), or guard it with `{% if ... is defined %}`\n"
+    )
+    assert not (program / "site").exists()
+
+
+def test_a_template_syntax_error_names_the_template_and_line(program: Path, run: Run) -> None:
+    (program / "templates/handbook").mkdir(parents=True)
+    (program / "templates/handbook/goals.md.j2").write_text("# Goals\n{% for goal in program.goals %}\n",
+                                                            encoding="utf-8")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "prog/templates/handbook/goals.md.j2:2: template syntax error: Unexpected end of template."
+    )
+    assert "Traceback" not in result.output
+
+
+def test_the_program_folders_mkdocs_yml_is_used_with_offline_settings_forced(program: Path, run: Run) -> None:
+    (program / "mkdocs.yml").write_text(
+        "site_name: ignored\ntheme:\n  name: material\n  font:\n    text: Roboto\n"
+        "  palette:\n    primary: teal\nextra:\n  generator: false\n", encoding="utf-8")
+    result = run("build", "prog")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "prog/mkdocs.yml: warning: theme.font is ignored: web fonts would be loaded from Google's servers, and the"
+        " handbook makes no request outside the site\n"
+        "  fix: remove theme.font (the site uses the reader's system fonts)\n"
+    )
+    home = text_of(program / "site/index.html")
+    assert 'data-md-color-primary="teal"' in home and "<title>Bridge</title>" in home
+    assert external_assets(program / "site") == {}
+    strict = run("build", "prog", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr.endswith("1 problem in the site and --strict is set\n"
+                                  "  fix: fix the problems above, or build without --strict\n2 problems found.\n")
+
+
+def test_mkdocs_yml_may_not_run_python(program: Path, run: Run) -> None:
+    (program / "mkdocs.yml").write_text("site_name: x\nhooks: !!python/object/apply:os.system [echo hi]\n",
+                                        encoding="utf-8")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/mkdocs.yml:2:8: YAML error: the tag !!python/object/apply:os.system is not allowed\n"
+        "  fix: use only !ENV, !relative and !!python/name: tags, which MkDocs resolves\n"
+    )
+
+
+def test_the_effective_config_is_written_by_a_yaml_dumper(tmp_path: Path) -> None:
+    from toolkit.handbook import handbook
+    from toolkit.site import prepare
+    from toolkit.validate import load_program
+
+    folder = write_program(tmp_path / "prog", PROGRAM.replace("name: Bridge", 'name: "Bridge: a \\"quoted\\" #1"'))
+    (folder / "mkdocs.yml").write_text(
+        "site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n", encoding="utf-8")
+    loaded = load_program(folder)
+    config_path, _, _, _ = prepare(loaded, handbook(loaded.program, folder), tmp_path / "work", tmp_path / "out")
+    text = config_path.read_text(encoding="utf-8")
+    assert "!!python/name:material.extensions.emoji.to_svg" in text
+    config = yaml.load(text, Loader=yaml.Loader)
+    assert config["site_name"] == 'Bridge: a "quoted" #1'
+    assert config["theme"]["font"] is False
+    assert config["use_directory_urls"] is False
+    assert [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]] == ["search", "offline"]
+
+
+# --- links and --strict ------------------------------------------------------------------
+
+
+def test_a_broken_link_warns_and_strict_fails_naming_page_line_and_link(program: Path, run: Run) -> None:
+    (program / "content").mkdir(exist_ok=True)
+    (program / "content/about.md").write_text("# About\n\nSee [the plan](nowhere.md).\n", encoding="utf-8")
+    (program / "site").mkdir()
+    relaxed = run("build", "prog")
+    assert relaxed.exit_code == 0
+    assert relaxed.stderr == (
+        "prog/content/about.md:3:16: warning: broken link 'nowhere.md': there is no page or file 'nowhere.md' in the"
+        " site\n"
+        "  fix: correct the link (it is relative to this page) or create the page\n"
+    )
+    before = {p: p.read_bytes() for p in (program / "site").rglob("*") if p.is_file()}
+    strict = run("build", "prog", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr == (
+        "prog/content/about.md:3:16: broken link 'nowhere.md': there is no page or file 'nowhere.md' in the site\n"
+        "  fix: correct the link (it is relative to this page) or create the page\n"
+        "1 problem in the site and --strict is set\n"
+        "  fix: fix the problems above, or build without --strict\n"
+        "2 problems found.\n"
+    )
+    assert {p: p.read_bytes() for p in (program / "site").rglob("*") if p.is_file()} == before
+
+
+def test_a_broken_link_in_an_include_names_the_included_file(program: Path, run: Run) -> None:
+    (program / "content/_includes/mentor-notes.md").write_text("## Notes\n\nRead [this](../missing.md).\n",
+                                                               encoding="utf-8")
+    result = run("build", "prog", "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "prog/content/_includes/mentor-notes.md:3:13: broken link '../missing.md': there is no page or file"
+        " 'missing.md' in the site (in page roles/mentor.md)\n"
+    )
+
+
+def test_the_flagship_builds_strictly_with_every_page(tmp_path_factory: pytest.TempPathFactory) -> None:
+    site = flagship_site(tmp_path_factory)
+    program = yaml.safe_load((REPO / "program.yaml").read_text(encoding="utf-8")) or {}
+    modules = [m["id"] for m in program.get("training", [])]
+    roles = [r["id"] for r in program.get("roles", [])]
+    expected = [p for p in PAGES if "/" not in p or p.endswith("index.html")]
+    expected += [f"training/{m}.html" for m in modules] + [f"roles/{r}.html" for r in roles]
+    assert [p for p in expected if not (site / p).is_file()] == []
+    titles = {doc["title"] for doc in json.loads(text_of(site / "search/search_index.json"))["docs"]}
+    assert {m["title"] for m in program.get("training", [])} <= titles
+    assert external_assets(site) == {}
+
+
+# --- progress and serve -------------------------------------------------------------------
+
+
+def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
+    result = run("build", "prog")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Generating 14 pages…", "Building site with MkDocs…"]
+    assert re.fullmatch(r"Site written to prog/site/ \(14 pages, \d+\.\d s\)", lines[2])
+    assert run("build", "prog", "--quiet").stdout == ""
+
+
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "serve", "prog", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_without_color())
+    url = f"http://127.0.0.1:{port}/index.html"
+    try:
+        assert "Bridge" in _wait_for(url, "Bridge")
+        yaml_file = program / "program.yaml"
+        yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("name: Bridge", "name: Crossing"),
+                             encoding="utf-8")
+        assert "Crossing" in _wait_for(url, "Crossing")
+        yaml_file.write_text("program: [\n", encoding="utf-8")
+        time.sleep(2.0)
+        assert "Crossing" in _fetch(url)
+        assert not (program / "site").exists(), "serve never writes into site/"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert f"Serving the handbook on http://127.0.0.1:{port}/ (Ctrl-C to stop)" in out
+    assert "Rebuilt 14 pages" in out
+    assert "prog/program.yaml:2:1: YAML syntax error" in err
+    assert "The last good site is still served; fix the problem and save to rebuild." in out
+    assert "Traceback" not in err
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def _wait_for(url: str, text: str, seconds: float = 30.0) -> str:
+    deadline = time.monotonic() + seconds
+    page = ""
+    while time.monotonic() < deadline:
+        try:
+            page = _fetch(url)
+            if text in page:
+                return page
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never showed {text!r}; last page: {page[:200]!r}")
