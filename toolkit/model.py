@@ -425,6 +425,8 @@ class Rules(Model):
     """Never pair two people from the same department."""
     shared_language: bool = False
     """Never pair two people without a language in common."""
+    shared_topic: bool = True
+    """Pair with purpose: never with a mentor offering none of the topics the mentee wants (a mentee who lists none is paired on the other rules)."""
 
 
 class Weights(Model):
