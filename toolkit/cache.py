@@ -1,0 +1,124 @@
+"""A render cache: rendered files kept by the digest of their inputs, so unchanged ones are not made again.
+
+Why this shape:
+- The key is a digest of everything that makes a file's bytes (for a PDF: the HTML, the
+  stylesheet, the paper size and the library versions). Files the renderer reads while it
+  works (an image in a module's content) are recorded with their hashes and checked on every
+  lookup, so editing a picture re-renders the documents that show it.
+- It lives beside the output, in `.revmentor-cache/<output name>/<family>/`, never inside
+  the program's content or the output (which is replaced whole on every build). The top
+  folder is tagged (CACHEDIR.TAG) and ignores itself for git, like pytest's cache.
+- The toolkit never deletes a file it did not write: `prune` removes only entries named the
+  way this module names them, and only from its own folder.
+- A cache that cannot be read or written is a miss, never a failed build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import Problem
+
+CACHE_FOLDER = ".revmentor-cache"
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.(data|json)$")
+_TEMPORARY = re.compile(r"^\.tmp-[a-z0-9_]{8}$")
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by revmentor; delete it at will.\n"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A cached file and the warnings it was made with."""
+
+    data: bytes
+    warnings: tuple[Problem, ...]
+
+
+class RenderCache:
+    """Rendered files by input digest, with the files read to make them checked on every lookup."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.used: set[str] = set()
+
+    @classmethod
+    def beside(cls, output: Path, family: str) -> RenderCache:
+        """The cache of one output family (e.g. "training") of the output folder `output`."""
+        output = Path(os.path.abspath(output))
+        return cls(output.parent / CACHE_FOLDER / output.name / family)
+
+    def get(self, key: str) -> Hit | None:
+        """The cached file for `key`, if it is there, intact, and none of the files it read changed."""
+        try:
+            entry = json.loads((self.root / f"{key}.json").read_text(encoding="utf-8"))
+            for path, digest in entry["reads"].items():
+                if _digest_file(Path(path)) != digest:
+                    return None
+            data = (self.root / f"{key}.data").read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                return None
+            warnings = tuple(Problem(**problem) for problem in entry.get("warnings", ()))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        self.used.add(key)
+        return Hit(data, warnings)
+
+    def put(self, key: str, data: bytes, reads: dict[str, str], warnings: tuple[Problem, ...] = ()) -> None:
+        """Keep a rendered file; the entry's index is written last, so a half-written entry is a miss."""
+        self.used.add(key)
+        entry = {"sha256": hashlib.sha256(data).hexdigest(), "reads": reads,
+                 "warnings": [asdict(problem) for problem in warnings]}
+        try:
+            self._make_root()
+            _write_atomic(self.root / f"{key}.data", data)
+            _write_atomic(self.root / f"{key}.json", json.dumps(entry, sort_keys=True).encode("utf-8"))
+        except OSError:
+            return
+
+    def prune(self) -> int:
+        """Remove this folder's entries not used since the cache was opened; returns how many files went."""
+        removed = 0
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return 0
+        for name in names:
+            stale = _ENTRY.match(name) and name.split(".")[0] not in self.used
+            if stale or _TEMPORARY.match(name):
+                with contextlib.suppress(OSError):
+                    (self.root / name).unlink()
+                    removed += 1
+        return removed
+
+    def _make_root(self) -> None:
+        top = next((p for p in (self.root, *self.root.parents) if p.name == CACHE_FOLDER), None)
+        if top is not None and not top.exists():
+            top.mkdir(parents=True)
+            (top / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
+            (top / ".gitignore").write_text("# Made by revmentor: a cache, never commit it.\n*\n", encoding="utf-8")
+        self.root.mkdir(parents=True, exist_ok=True)
+
+
+def _digest_file(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
