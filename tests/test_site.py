@@ -326,3 +326,29 @@ def _wait_for(url: str, text: str, seconds: float = 30.0) -> str:
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} never showed {text!r}; last page: {page[:200]!r}")
+
+
+# --- escaping and start-up ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "markdown"), [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+    ("{{ 7*7 }}", "\\{\\{ 7\\*7 \\}\\}"),
+    ("[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert\\(1\\)\\)"),
+    ("C# & F#", "C\\# &amp; F\\#"),
+    ("a | b", "a &#124; b"),
+    ("1. not a list", "1&#46; not a list"),
+    ("- not a list", "&#45; not a list"),
+    ("two\n  lines", "two lines"),
+])
+def test_program_text_is_escaped_as_markdown(typed: str, markdown: str) -> None:
+    from toolkit.templating import escape_markdown
+
+    assert escape_markdown(typed) == markdown
+
+
+def test_the_command_line_starts_without_mkdocs_or_jinja() -> None:
+    code = ("import sys, toolkit.cli; print(sorted({m.split('.')[0] for m in sys.modules}"
+            " & {'mkdocs', 'material', 'jinja2', 'markdown', 'pymdownx'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"

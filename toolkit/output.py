@@ -171,15 +171,14 @@ def write_manifest(folder: Path) -> list[str]:
                 continue
             files[rel] = _sha256(path)
     text = json.dumps({"generator": f"revmentor {__version__}", "files": files}, indent=1, sort_keys=True)
-    _write_synced(folder / MANIFEST, text + "\n")
+    _write_small(folder / MANIFEST, text + "\n")
     return list(files)
 
 
-def _write_synced(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as stream:
-        stream.write(text)
-        stream.flush()
-        os.fsync(stream.fileno())
+def _write_small(path: Path, text: str) -> None:
+    """Write a small bookkeeping file. No fsync: the promise is about killed and failed runs,
+    whose written data the kernel keeps; syncing every build would only slow it down."""
+    path.write_text(text, encoding="utf-8")
 
 
 # --- the swap ----------------------------------------------------------------------------
@@ -335,7 +334,7 @@ def staged_output(
             written.kept.extend(clean_leftovers(target))
             check_output(target, program_folder=program_folder, forbidden=forbidden)
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING}", dir=target.parent))
-            _write_synced(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")
+            _write_small(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")
             yield staging, written
             written.files = write_manifest(staging)
             previous = _swap_in(staging, target, atomic=atomic)

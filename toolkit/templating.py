@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -93,6 +94,12 @@ def escape_paragraphs(text: object) -> Markdown:
     return Markdown("\n\n".join(escape_markdown(p.strip()) for p in paragraphs if p.strip()))
 
 
+def sentence(text: object) -> Markdown:
+    """Plain text as escaped Markdown ending with one full stop (none added after . ! or ?)."""
+    line = str(text).strip()
+    return Markdown(escape_markdown(line) + ("" if line.endswith((".", "!", "?", "…")) else "."))
+
+
 def _finalize_markdown(value: Any) -> str:
     """Every `{{ expression }}` in a Markdown template: plain text is escaped, Markdown is kept."""
     return value if isinstance(value, Markdown) else escape_markdown(value)
@@ -108,6 +115,28 @@ def _indent_markdown(value: Any, width: int = 4) -> Markdown:
     text = str(value)
     pad = " " * width
     return Markdown("\n".join(line if i == 0 or not line else pad + line for i, line in enumerate(text.split("\n"))))
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source checksum.
+
+    Jinja checks the checksum of the template's current source before using a bucket, so an
+    edited template is compiled afresh; repeated builds (serve, tests) skip compiling the rest.
+    """
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
 
 
 def search_path(folder: Path | None) -> list[Path]:
@@ -145,12 +174,14 @@ def environment(folder: Path | None, output: Output = "markdown") -> Environment
         "keep_trailing_newline": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
+        "bytecode_cache": _BYTECODE,
     }
     if output == "markdown":
         options["finalize"] = _finalize_markdown
     env = Environment(**options)  # noqa: S701 - Markdown output is escaped by finalize; HTML autoescapes
     env.filters["md"] = escape_paragraphs
     env.filters["md_inline"] = escape_markdown
+    env.filters["sentence"] = sentence
     env.filters["raw"] = _raw
     env.filters["indent_md"] = _indent_markdown
     env.tests["contains"] = lambda container, item: item in container
@@ -220,4 +251,5 @@ __all__ = [
     "find_file",
     "render",
     "search_path",
+    "sentence",
 ]

@@ -1,0 +1,105 @@
+"""Our `revmentor build` of the flagship against a bare `mkdocs build` of the same docs tree.
+
+Two comparisons, each alternating the two builds in the same run so that the noisy machine
+affects both alike. The bare build gets the very docs tree and effective mkdocs.yml our build
+generates, so the difference is our overhead: loading and checking program.yaml, rendering the
+pages, assembling the tree, the manifest and the atomic swap.
+- cold: each build a fresh process, as a user runs it (start-up and imports included);
+- warm: both in this process after a first build, as `serve` rebuilds (imports excluded).
+Target: at most 25%. Prints figures; never asserts a timing.
+
+    python bench/bench_site.py [--repeat 5] [PROGRAM_FOLDER]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def warm_times(program: str, work: Path, config: Path, repeat: int) -> dict[str, list[float]]:
+    """Both builds in this process, imports and caches warmed by a first run of each."""
+    import logging
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from toolkit.build import build
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+    def ours() -> None:
+        build(program, work / "ours-warm", quiet=True)
+
+    def bare() -> None:
+        mkdocs_build(load_config(str(config)))
+
+    ours(), bare()
+    times: dict[str, list[float]] = {"revmentor build": [], "bare mkdocs build": []}
+    for _ in range(repeat):
+        for name, run in (("revmentor build", ours), ("bare mkdocs build", bare)):
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def report(title: str, times: dict[str, list[float]]) -> None:
+    print(f"  {title}")
+    for name, values in times.items():
+        print(f"    {name:18} median {statistics.median(values):.2f} s   min {min(values):.2f} s"
+              f"   all {' '.join(f'{v:.2f}' for v in values)}")
+    ratio = statistics.median(times["revmentor build"]) / statistics.median(times["bare mkdocs build"])
+    best = min(times["revmentor build"]) / min(times["bare mkdocs build"])
+    print(f"    overhead: {ratio - 1:+.0%} on medians, {best - 1:+.0%} on minimums (target: at most +25%)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("program", nargs="?", default=str(REPO), help="program folder (default: the flagship)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each build (default 5)")
+    args = parser.parse_args()
+
+    from toolkit.handbook import handbook
+    from toolkit.site import prepare
+    from toolkit.validate import load_program
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    work = Path(tempfile.mkdtemp(prefix="revmentor-bench-"))
+    try:
+        loaded = load_program(args.program)
+        book = handbook(loaded.program, loaded.folder)
+        config, _, tree, _ = prepare(loaded, book, work / "bare", work / "bare-site")
+        ours = [sys.executable, "-m", "toolkit", "build", args.program, "-o", str(work / "ours"), "-q"]
+        bare = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
+        timed(ours, env), timed(bare, env)  # warm the file cache for both
+        cold: dict[str, list[float]] = {"revmentor build": [], "bare mkdocs build": []}
+        for _ in range(args.repeat):
+            cold["revmentor build"].append(timed(ours, env))
+            cold["bare mkdocs build"].append(timed(bare, env))
+        warm = warm_times(args.program, work, config, args.repeat)
+        pages = sum(1 for page in tree.pages if page.endswith(".md"))
+        print(f"{loaded.program.program.name}: {pages} pages, {args.repeat} runs of each, alternating")
+        report("cold (fresh processes)", cold)
+        report("warm (in-process)", warm)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
