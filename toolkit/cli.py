@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -182,6 +183,91 @@ def serve(path: str, port: int, host: str) -> None:
         click.echo(error.format(), err=True)
 
     run(path, host=host, port=port, echo=click.echo, report=report)
+
+
+@cli.command("match")
+@click.argument("roster", type=click.Path(dir_okay=False))
+@click.option("--program", "program_path", type=click.Path(),
+              help="program.yaml, or the folder holding it (default: ./program.yaml if there, else the default"
+              " matching settings).")
+@click.option("--history", multiple=True, type=click.Path(dir_okay=False), metavar="PAIRS_CSV",
+              help="pairs.csv of an earlier round: its pairs are never made again. Repeat for each round.")
+@click.option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")
+@click.option("-o", "--output", default="private/match", show_default=True, type=click.Path(),
+              help="Private folder for pairs.csv, pairs.xlsx and match-report.html (never inside the site).")
+@click.option("--strict", is_flag=True, help="Treat roster warnings (a manager id found nowhere) as errors.")
+@_guarded
+def match_command(roster: str, program_path: str | None, history: tuple[str, ...], sheet: str | None, output: str,
+                  strict: bool) -> None:
+    """Pair mentors with mentees from a roster, with the reasons for every pair.
+
+    ROSTER is a CSV (UTF-8, comma or semicolon separated) or XLSX export, one row per person;
+    program.yaml's `matching` section names its columns and sets the rules. Every pair keeps
+    the hard rules; among those, the pairing makes the most pairs, then the best total score.
+    Everyone left unmatched is listed with the reason. A bad roster is reported row by row
+    and nothing is written.
+
+    \b
+    Examples:
+      revmentor match roster.csv
+      revmentor match hr-export.xlsx --sheet Participants --program programs/finance
+      revmentor match roster.csv --history private/round-1/pairs.csv -o private/round-2
+    """
+    from .matching import match, write_match
+    from .validate import display_path, load_program
+
+    loaded = None
+    if program_path is not None or Path("program.yaml").is_file():
+        loaded = load_program(program_path or ".")
+    else:
+        click.echo("No program.yaml here: using the default matching settings (see the README).", err=True)
+    result = match(roster, loaded, history, sheet=sheet)
+    _report_warnings(result.warnings, strict)
+    result = write_match(result, output)
+    _print_problems(result.kept)
+    mentees = len(result.roster.mentees)
+    mean = f"{result.total_score / len(result.pairs):.2f}" if result.pairs else "none"
+    click.echo(f"Paired {len(result.pairs)} of {mentees} mentee{'s' if mentees != 1 else ''} from"
+               f" {result.roster.file}; mean score {mean} of a possible {result.max_score:g}.")
+    if result.unmatched:
+        click.echo(f"Unmatched ({len(result.unmatched)}):")
+        for item in result.unmatched[:10]:
+            who = item.person
+            click.echo(f"  {who.role} {who.name or who.id} ({who.id}): {item.reason}")
+        if len(result.unmatched) > 10:
+            click.echo(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
+    names = ", ".join(Path(file).name for file in result.files)
+    click.echo(f"Wrote {display_path(Path(output))}: {names}")
+
+
+@cli.command("forms")
+@click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
+@click.option("--pairs", "pairs_file", required=True, type=click.Path(dir_okay=False),
+              help="The pairs file (pairs.csv or .xlsx, as `revmentor match` writes it).")
+@click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
+              help="Private folder for the packs (default: private/packs in the program folder; never inside"
+              " the site).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems, no progress.")
+@_guarded
+def forms_command(path: str, pairs_file: str, output: str | None, quiet: bool) -> None:
+    """Write a pack for every pair: their forms filled in, a certificate and a calendar.
+
+    PATH is a program.yaml or the folder holding one (default: the current folder). Each
+    pair's folder holds every check-in form and the mentoring agreement with the pair's
+    names, dates and goals filled in (fillable PDFs), a certificate of appreciation for the
+    mentor and the pair's calendar (.ics). The pairs file is checked first: every bad row is
+    listed and nothing is written. The output folder is replaced as a whole. Blank forms are
+    in the handbook's downloads (`revmentor build`).
+
+    \b
+    Examples:
+      revmentor forms --pairs private/match/pairs.csv
+      revmentor forms programs/finance --pairs pairs.xlsx -o private/finance-packs
+    """
+    from .forms import write_packs
+
+    result = write_packs(path, pairs_file, output, progress=None if quiet else click.echo)
+    _print_problems(result.warnings)
 
 
 def main() -> None:
