@@ -270,6 +270,59 @@ def forms_command(path: str, pairs_file: str, output: str | None, quiet: bool) -
     _print_problems(result.warnings)
 
 
+def _invited(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
+    """`--invited mentor=12` as {"mentor": 12}; anything else is a usage error."""
+    counts: dict[str, int] = {}
+    for value in values:
+        role, _, count = value.partition("=")
+        if not role.strip() or not count.strip().isdigit():
+            raise click.BadParameter(f"'{value}' is not ROLE=COUNT; write e.g. --invited mentor=12")
+        counts[role.strip()] = int(count)
+    return counts
+
+
+@cli.command("report")
+@click.argument("responses", nargs=-1, required=True, type=click.Path())
+@click.option("--program", "program_path", default=".", show_default=True, type=click.Path(),
+              help="program.yaml, or the folder holding it.")
+@click.option("-o", "--output", default="private/report", show_default=True, type=click.Path(),
+              help="Private folder to write report.html and report.pdf into (never inside the site).")
+@click.option("--invited", multiple=True, callback=_invited, metavar="ROLE=COUNT",
+              help="How many of a role were invited, for response rates; repeat per role.")
+@click.option("--strict", is_flag=True, help="Stop, writing nothing, if any response row had to be left out.")
+@_guarded
+def report_command(responses: tuple[str, ...], program_path: str, output: str, invited: dict[str, int],
+                   strict: bool) -> None:
+    """Write the evaluation report from survey responses: HTML and PDF.
+
+    RESPONSES are CSV or XLSX files exported from your survey tool (or folders of them), one
+    survey per file: name each after its survey (mentor-end.csv) or add a `survey` column.
+    Columns: `respondent` (an opaque id), `role` (when a survey has several audiences) and
+    one column per question id. Rows with a problem are listed by file and row, left out
+    and counted; figures over fewer than feedback.min_group_size respondents are not shown.
+
+    \b
+    Examples:
+      revmentor report responses/
+      revmentor report mentor-end.csv mentee-end.xlsx --invited mentor=12 --invited mentee=12
+      revmentor report responses/ --program programs/finance -o private/finance-report
+    """
+    from .report import prepare_report, write_report
+    from .validate import display_path
+
+    prepared = prepare_report(program_path, responses, invited)
+    _report_warnings(prepared.warnings, strict)
+    written = write_report(prepared, output)
+    _print_problems(written.kept)
+    report = prepared.report
+    left_out = report.responses.left_out
+    click.echo(f"Wrote the report to {display_path(written.folder)}: {', '.join(written.files)}")
+    click.echo(f"  responses used: {report.used}; rows left out: {left_out}"
+               + (" (listed above)" if left_out else ""))
+    for goal in report.goals:
+        click.echo(f"  {goal.goal.id}: {goal.status_text}")
+
+
 def main() -> None:
     """Entry point of the console script and `python -m toolkit`."""
     cli(prog_name="revmentor")
