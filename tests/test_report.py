@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from toolkit.report import compute, render_html, round_half_up, suppressed_note
 from toolkit.responses import (
@@ -784,3 +786,18 @@ def test_html_figures_match_the_data_layer(program_dir: Path, tmp_path: Path) ->
     for change in report.changes:
         assert one(found, f"change/{change.question.id}/{change.role.id}/after-mean") == change.after_mean.text
     assert suppressed_note(5) == NOTE
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(list("respondt,leaving;value\"\n\r\t 0123456789=é\x00")), max_size=120),
+       suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_any_file_content_is_read_or_refused_with_a_located_problem(tmp_path: Path, program_dir: Path, text: str,
+                                                                    suffix: str) -> None:
+    path = tmp_path / f"mentor-end{suffix}"
+    path.write_bytes(text.encode("utf-8"))
+    try:
+        responses = read(program_dir, path)
+    except ResponsesError as error:
+        assert all(problem.file == str(path) and problem.fix for problem in error.problems)
+    else:
+        assert all(problem.file == str(path) and problem.fix for problem in responses.warnings)

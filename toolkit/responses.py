@@ -138,17 +138,12 @@ def _fields(line: str, delimiter: str) -> int:
 
 
 def _xlsx_cells(data: bytes, shown: str) -> list[tuple[int, list[str]]]:
-    import zipfile
-
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise ResponsesError(
-            Problem(shown, f"cannot be read as an Excel workbook ({type(error).__name__})",
-                    "open it in Excel and save it again as .xlsx, or export the responses as CSV (UTF-8)")
-        ) from None
+    except Exception as error:  # openpyxl raises many kinds of error for a damaged file
+        raise _damaged(shown, error) from None
     try:
         sheet = book.worksheets[0]
         rows = []
@@ -157,8 +152,15 @@ def _xlsx_cells(data: bytes, shown: str) -> list[tuple[int, list[str]]]:
             if any(cell.strip() for cell in row):
                 rows.append((number, row))
         return rows
+    except Exception as error:  # a damaged sheet fails part-way through
+        raise _damaged(shown, error) from None
     finally:
         book.close()
+
+
+def _damaged(shown: str, error: Exception) -> ResponsesError:
+    return ResponsesError(Problem(shown, f"cannot be read as an Excel workbook ({type(error).__name__})",
+                                  "open it in Excel and save it again as .xlsx, or export the responses as CSV (UTF-8)"))
 
 
 def _cell_text(value: object) -> str:
