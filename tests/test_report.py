@@ -24,12 +24,11 @@ from toolkit.report import compute, render_html, round_half_up, suppressed_note
 from toolkit.responses import (
     Responses,
     ResponsesError,
-    csv_bytes,
-    excel_safe,
     read_responses,
     response_templates,
     scale_value,
 )
+from toolkit.tables import csv_bytes, excel_safe
 from toolkit.validate import load_program
 
 from conftest import REPO
@@ -760,7 +759,7 @@ def test_the_flagship_has_a_template_per_survey() -> None:
 def test_csv_the_toolkit_writes_is_safe_in_excel() -> None:
     assert [excel_safe(t) for t in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "plain", "a=b"]] == [
         "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "plain", "a=b"]
-    assert csv_bytes([["=HYPERLINK(\"http://x\")", "ok"]]) == b'\xef\xbb\xbf"\'=HYPERLINK(""http://x"")",ok\r\n'
+    assert csv_bytes(["=HYPERLINK(\"http://x\")", "ok"], []) == b'\xef\xbb\xbf"\'=HYPERLINK(""http://x"")",ok\r\n'
 
 
 def test_the_report_module_stays_out_of_the_cli_start() -> None:

@@ -16,8 +16,9 @@ File-level problems (unreadable file, no respondent column, a column that is not
 of the survey) stop the run. Row-level problems (an answer off the scale, an unknown role, a
 respondent on two rows) leave the row out: it is reported by row and counted, never mixed in.
 
-The small table reader here (`read_table`) is meant to be shared with the roster reader of
-matching once both exist.
+The table reader here (`read_table`) is separate from `tables.read_table` (rosters, pairs)
+for now: that one stops at a ragged row, while here a ragged row is left out and counted like
+any other bad row, and its messages speak of HR exports. Merging the two is left for later.
 """
 
 from __future__ import annotations
@@ -178,23 +179,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-# --- writing CSV that is safe in Excel -----------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def excel_safe(cell: str) -> str:
-    """A cell Excel shows as text: a leading =, +, -, @, tab or CR would start a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
-def csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
-    """CSV as Excel opens it: UTF-8 with BOM, CRLF, every cell neutralised against formulas."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([excel_safe(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+# --- response templates ------------------------------------------------------------------
 
 
 def template_header(survey: Survey) -> list[str]:
@@ -203,8 +188,14 @@ def template_header(survey: Survey) -> list[str]:
 
 
 def response_templates(program: Program) -> dict[str, bytes]:
-    """An empty response file per survey, `<survey-id>.csv`: its name ties it to its survey."""
-    return {f"{survey.id}.csv": csv_bytes([template_header(survey)]) for survey in program.feedback.surveys}
+    """An empty response file per survey, `<survey-id>.csv`: its name ties it to its survey.
+
+    Written by the shared table writer: UTF-8 with BOM and CRLF, as Excel opens it, every
+    cell made safe against formulas.
+    """
+    from .tables import csv_bytes
+
+    return {f"{survey.id}.csv": csv_bytes(template_header(survey), []) for survey in program.feedback.surveys}
 
 
 # --- checked responses ---------------------------------------------------------------------
