@@ -43,8 +43,8 @@ class Hit:
 class RenderCache:
     """Rendered files by input digest, with the files read to make them checked on every lookup."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
         self.used: set[str] = set()
 
     @classmethod

@@ -185,10 +185,14 @@ class PdfRenderer:
         return render(self.env, template, context, self.folder)
 
     def key(self, html: str, *, forms: bool = False) -> str:
-        """Digest of what makes the PDF's bytes, except the files it reads (see RenderedPdf.reads)."""
+        """Digest of what makes the PDF's bytes, except the files it reads (see RenderedPdf.reads).
+
+        The program folder is part of it: relative addresses resolve against it, so two programs
+        with the same text but different pictures never share an entry.
+        """
         digest = hashlib.sha256()
         for part in (_KEY_VERSION, __version__, _version("weasyprint"), _version("pydyf"), _version("fonttools"),
-                     self.paper_size, str(forms), self.stylesheet, html):
+                     self.paper_size, str(forms), self.base_url, self.stylesheet, html):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
@@ -317,6 +321,10 @@ def _log_problem(document: str, message: str, level: int) -> Problem:
     if alt:
         return Problem(document, f"image '{alt.group(1)}' has no alt text, so screen readers cannot describe it",
                        "describe the image in its alt text: ![what the picture shows](picture.png)", warning=True)
+    anchor = re.match(r"No anchor #(\S*) for internal URI reference", message)
+    if anchor:
+        return Problem(document, f"the link to '#{anchor.group(1)}' leads nowhere: nothing in the document has the id"
+                       f" '{anchor.group(1)}'", "correct the link's target or remove the link", warning=True)
     failed = re.match(r"Failed to load (\w+)(?: at '?(\S*?)'?)?\s*:\s+(.*)", message)
     if failed and level >= logging.ERROR:
         kind, url, reason = failed.groups()

@@ -179,6 +179,10 @@ class _Maker:
         self.renderer = PdfRenderer(loaded.folder, self.program.program.paper_size)
         self.common = _helpers(self.program)
 
+    def fail(self, error: BuildError) -> None:
+        """Keep an error's problems, once each: a broken shared template fails every document alike."""
+        self.problems.extend(p for p in error.problems if p not in self.problems)
+
     def module_context(self, module: Module, files: ModuleFiles) -> dict[str, Any]:
         timed = module.timed_agenda()
         breaks = sum(item.activity.minutes for item in timed if item.activity.kind == "break")
@@ -219,7 +223,7 @@ class _Maker:
         try:
             html = self.renderer.html(template, context)
         except BuildError as error:
-            self.problems.extend(error.problems)
+            self.fail(error)
             return
         key = self.renderer.key(html)
         self._produce(path, key, title, description, lambda: _rendered(self.renderer.render(path, html)))
@@ -269,7 +273,7 @@ class _Maker:
             try:
                 data, reads, warnings = make()
             except BuildError as error:
-                self.problems.extend(error.problems)
+                self.fail(error)
                 return
             if self.cache is not None:
                 self.cache.put(key, data, reads, warnings)
@@ -413,7 +417,8 @@ def render_deck(spec: DeckSpec, template: Path | None, problem: Callable[[str], 
         try:
             presentation = Presentation(str(template))
         except Exception as error:  # python-pptx raises many kinds for a file that is not a deck
-            reason = f"cannot be opened as a PowerPoint deck ({type(error).__name__}: {error})"
+            reason = ("cannot be opened as a PowerPoint deck: it is not a .pptx file" if not zipfile.is_zipfile(template)
+                      else f"cannot be opened as a PowerPoint deck ({type(error).__name__}: {error})")
             raise BuildError(problem(reason) if problem else Problem(str(template), reason)) from None
         _drop_slides(presentation)
     else:
