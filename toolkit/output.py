@@ -133,7 +133,9 @@ def foreign_files(folder: Path) -> list[str]:
     """Entries of a folder that its manifest does not list (all of them if it has none)."""
     if not folder.is_dir() or folder.is_symlink():
         return []
-    listed = read_manifest(folder) or {}
+    listed = read_manifest(folder)
+    if listed is None:  # not ours at all: its top level is enough to say so, however big it is
+        return sorted(entry.name + ("/" if entry.is_dir() else "") for entry in os.scandir(folder))
     owned_dirs = {str(Path(name).parent) for name in listed} | {"."}
     owned_dirs |= {str(parent) for name in listed for parent in Path(name).parents}
     foreign = []
@@ -302,7 +304,8 @@ def _locked(parent: Path) -> Iterator[None]:
         return
     fd = os.open(parent, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # a second run waits for the first; released when fd closes
+        with contextlib.suppress(OSError):  # a file system without locks (some network mounts): go on
+            fcntl.flock(fd, fcntl.LOCK_EX)  # a second run waits for the first; released when fd closes
         yield
     finally:
         os.close(fd)
