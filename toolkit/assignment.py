@@ -132,13 +132,14 @@ class Cohort:
         raise ValueError(name)
 
     def eligible(self, n: Ints, m: Ints) -> tuple[Bools, dict[str, int]]:
-        """Mentees n x mentors m that every rule allows (mentors with places only), and what each rule excluded."""
+        """Mentees n x mentors m that every rule allows (mentors with places only), and what each rule excluded there."""
+        with_places = self.capacity[m] > 0
         allowed = np.ones((len(n), len(m)), dtype=np.bool_)
-        allowed &= (self.capacity[m] > 0)[None, :]
+        allowed &= with_places[None, :]
         excluded = {}
         for name in self.active_rules():
             mask = self._mask(name, n, m)
-            excluded[name] = int(mask.size - np.count_nonzero(mask))
+            excluded[name] = int(np.count_nonzero(~mask[:, with_places]))
             allowed &= mask
             del mask
         return allowed, excluded

@@ -272,7 +272,7 @@ def _pairs(roster: Roster, matching: Matching, mentee_at: Sequence[int], mentor_
     for number, (mentor, mentee, score) in enumerate(made, start=1):
         k = place.get(mentor.id, 0)
         place[mentor.id] = k + 1
-        pairs.append(Pair(f"P{number:0{width}d}", mentor, mentee, round(score, 4),
+        pairs.append(Pair(f"P{number:0{width}d}", mentor, mentee, score,
                           pair_reasons(mentor, mentee, k), k))
     return tuple(pairs)
 

@@ -142,18 +142,17 @@ def _roles(terminology: Terminology) -> dict[str, str]:
 
 
 def _required(matching: Matching) -> dict[str, str]:
-    """Columns the roster must have, each with why (for the message when one is missing)."""
+    """Columns the roster must have, each with the rule that needs it ('' when matching always does)."""
     rules = matching.rules
-    needed = {"id": "", "name": "", "role": "", "manager_id": "for the management-chain rule"}
-    if rules.shared_topic or matching.weights.topics:
-        needed["offers"] = "for topics"
-        needed["wants"] = "for topics"
+    needed = {"id": "", "name": "", "role": "", "manager_id": ""}
+    if rules.shared_topic:
+        needed["offers"] = needed["wants"] = "matching.rules.shared_topic"
     if rules.mentor_junior:
-        needed["level"] = "for rules.mentor_junior"
+        needed["level"] = "matching.rules.mentor_junior"
     if rules.different_department:
-        needed["department"] = "for rules.different_department"
+        needed["department"] = "matching.rules.different_department"
     if rules.shared_language:
-        needed["languages"] = "for rules.shared_language"
+        needed["languages"] = "matching.rules.shared_language"
     return needed
 
 
@@ -173,17 +172,21 @@ def _locate_columns(table: Table, columns: Columns, needed: dict[str, str], prog
     if missing:
         names = ", ".join(f"'{name}'" for _, name in missing)
         plural = "s" if len(missing) > 1 else ""
-        why = "; ".join(f"'{name}' {needed[key]}" for key, name in missing if needed[key])
         header = ", ".join(f"'{name}'" for name in table.header if name)
         key, name = missing[0]
-        example = f"matching: {{columns: {{{key}: <the roster's name for {name}>}}}}"
-        where = f"in {program_file}" if program_file else "in program.yaml"
-        raise RosterError(Problem(
-            table.file,
-            f"row 1: missing column{plural} {names}" + (f" ({why})" if why else "") + f"; the columns found are: {header}",
-            f"rename the column{plural} in the roster, or map them to the roster's names {where}, e.g. {example}",
-            1,
-        ))
+        where = program_file or "program.yaml"
+        fix = (f"rename the roster's column{plural} to {'these names' if plural else 'this name'}, or map"
+               f" {'them' if plural else 'it'} to the roster's own names in {where}, e.g."
+               f" matching: {{columns: {{{key}: <the roster's name for it>}}}}")
+        by_rule: dict[str, list[str]] = {}
+        for key, name in missing:
+            if needed[key]:
+                by_rule.setdefault(needed[key], []).append(f"'{name}'")
+        for rule, names_of in by_rule.items():
+            fix += (f"; {' and '.join(names_of)} {'are' if len(names_of) > 1 else 'is'} needed by {rule}"
+                    " (or set that rule to false)")
+        raise RosterError(Problem(table.file, f"row 1: missing column{plural} {names}; the columns found are: {header}",
+                                  fix, 1))
     return found
 
 
@@ -246,7 +249,7 @@ def read_roster(
         level: float | None = None
         capacity = 0
         offset: float | None = None
-        if role:
+        if role_text:  # an unknown role is reported, and the row's other values are checked all the same
             if not cell("name"):
                 error(row, f"{col('name')} is empty", "give every mentor and mentee a name")
             level_text = cell("level")
@@ -257,7 +260,7 @@ def read_roster(
                           "write seniority as a number, higher for more senior (e.g. 2 for a graduate, 6 for a director)")
             elif rules.mentor_junior:
                 error(row, f"{col('level')} is empty", "write this person's seniority as a number (higher is more"
-                      " senior): rules.mentor_junior compares the levels of mentor and mentee")
+                      " senior): matching.rules.mentor_junior compares the levels of mentor and mentee")
             zone = cell("time_zone")
             if zone:
                 if zone not in offsets:
@@ -289,6 +292,7 @@ def read_roster(
         raise RosterError(sorted(problems, key=lambda p: (p.line or 0)))
     mentors = tuple(sorted((p for p in people if p.role == MENTOR), key=lambda p: p.id))
     mentees = tuple(sorted((p for p in people if p.role == MENTEE), key=lambda p: p.id))
+    warnings.sort(key=lambda p: p.line or 0)
     return Roster(table.file, tuple(people), mentors, mentees, managers, tuple(warnings))
 
 

@@ -18,6 +18,7 @@ import io
 import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +110,7 @@ def _read_csv(raw: bytes, shown: str, what: str) -> Table:
         return RosterError(Problem(shown, (f"row {line}: " if line else "") + message, fix, line))
 
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise fail("is UTF-16 text (Excel's 'Unicode Text'), not UTF-8", _SAVE_AS[0].upper() + _SAVE_AS[1:])
+        raise fail("is UTF-16 text (Excel's 'Unicode Text'), not UTF-8", _SAVE_AS)
     if b"\x00" in raw[:8192]:
         raise fail("is a binary file, not CSV text", f"export the {what} as CSV or .xlsx")
     try:
@@ -117,8 +118,8 @@ def _read_csv(raw: bytes, shown: str, what: str) -> Table:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start : error.start + 1].hex()
-        raise fail(f"is not UTF-8 text (byte 0x{byte} cannot be read; the file was probably saved as"
-                   " Windows-1252 or Latin-1)", _SAVE_AS[0].upper() + _SAVE_AS[1:], line) from None
+        raise fail(f"not UTF-8 text: byte 0x{byte} cannot be read (the file was probably saved as"
+                   " Windows-1252 or Latin-1)", _SAVE_AS, line) from None
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     separator = max(_SEPARATORS, key=lambda sep: (_count_outside_quotes(first_line, sep), -_SEPARATORS.index(sep)))
     records: list[tuple[int, list[str]]] = []
@@ -199,9 +200,11 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, csv_file: bool, 
                                     "rename or remove one of them", header_row))
         seen.setdefault(name.casefold(), index)
     width = len(header)
+    usual = Counter(len(cells) for _, cells in records[1:]).most_common(1)[0][0] if len(records) > 1 else width
     rows = []
     for number, cells in records[1:]:
-        extra = [cell for cell in cells[width:] if cell]
+        # More values than columns: a stray separator, unless every row ends the same way ("a,b,c,").
+        extra = [cell for cell in cells[width:] if cell] or (len(cells) > width and len(cells) != usual)
         if extra and csv_file:
             problems.append(Problem(shown, f"row {number}: {len(cells)} values but the header row has {width}"
                                     " columns", "enclose values that contain the separator in double quotes"
