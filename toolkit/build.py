@@ -56,7 +56,9 @@ def build(
     warnings are errors and a broken internal link fails the build. Progress lines go to
     `progress` (default: print) unless `quiet`.
     """
-    from .handbook import handbook
+    from .cache import RenderCache
+    from .forms import site_artifacts
+    from .handbook import Download, handbook
     from .output import check_output, normalise, staged_output
     from .site import build_site
     from .validate import display_path, load_program
@@ -77,13 +79,15 @@ def build(
         ])
     target = normalise(output if output is not None else default_output(loaded.folder))
     check_output(target, program_folder=loaded.folder)
-    book = handbook(loaded.program, loaded.folder, downloads=())
+    artifacts, artifact_warnings = site_artifacts(loaded, RenderCache.beside(target, "forms"))
+    downloads = [Download(item.title, item.path, item.description, item.kind) for item in artifacts]
+    book = handbook(loaded.program, loaded.folder, downloads=downloads)
     say(f"Generating {len(book.pages)} pages…")
     with staged_output(target, program_folder=loaded.folder) as (staging, written):
         say("Building site with MkDocs…")
-        site = build_site(loaded, book, staging, strict=strict)
+        site = build_site(loaded, book, staging, strict=strict, extra_files={item.path: item.data for item in artifacts})
     seconds = time.monotonic() - started
-    warnings = (*loaded.warnings, *site.warnings, *written.kept)
+    warnings = (*loaded.warnings, *artifact_warnings, *site.warnings, *written.kept)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages, {seconds:.1f} s)")
     return BuildResult(written.output, site.pages, len(written.files), seconds, warnings)
 

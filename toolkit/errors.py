@@ -82,3 +82,7 @@ class StrictWarnings(ToolkitError):
 
 class RosterError(ToolkitError):
     """A roster or pairs file cannot be read or breaks a rule; every problem is listed by row, nothing is written."""
+
+
+class PairsError(ToolkitError):
+    """A pairs file cannot be read or has bad rows; every problem is listed by row, and no pack is written."""

@@ -1,0 +1,619 @@
+"""Fillable forms and pair packs, read back for real: pypdf reads the fields and their values,
+pikepdf the structure, poppler (pdftoppm, pdftotext) renders and reads every page, icalendar
+parses the calendars.
+
+poppler is installed by .ci/run; a missing one fails these tests, it never skips them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pikepdf
+import pytest
+from click.testing import Result
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from toolkit import build
+from toolkit.forms import FormFiller, FormSet, Pair, finish_form, make_forms, pair_values, read_pairs
+from toolkit.validate import LoadedProgram, load_program
+
+from conftest import dedent
+
+Run = Callable[..., Result]
+
+PROGRAM = """\
+program:
+  name: Bridge
+  organisation: Acme
+  summary: Leaders learn digital habits from junior colleagues.
+  start_date: 2027-01-04
+  duration_weeks: 12
+  time_zone: Europe/Paris
+  meeting_format: remote
+  video_tool: Zoom
+  paper_size: {paper}
+  contact: bridge@acme.example
+  terminology: {{mentor: Digital mentor, mentee: Leader}}
+goals:
+  - id: digital
+    title: Digital confidence
+    description: Leaders use modern tools with confidence.
+    benefits: [mentees]
+    measures:
+      - {{metric: Confident leaders, target: 60, method: Survey, question: confidence}}
+  - id: visibility
+    title: Mentors seen by leadership
+    description: Junior colleagues get visibility.
+    benefits: [mentors]
+    measures:
+      - {{metric: Mentors promoted, target: 3, method: HR report}}
+roles:
+  - {{id: mentor, name: Digital mentor, summary: Shares what they know., time_commitment: 1 hour a fortnight}}
+  - {{id: mentee, name: Leader, summary: Comes with questions., time_commitment: 1 hour a fortnight}}
+training:
+  - id: orientation
+    title: Orientation
+    summary: What the program is and how it runs.
+    audience: [mentor, mentee]
+    week: 1
+    start_time: "09:30"
+    objectives: [Know the program]
+    agenda:
+      - {{title: Welcome, kind: talk, minutes: 45}}
+checkins:
+  schedule: {{weeks: [2, 6]}}
+  time: "12:30"
+  sessions:
+    - title: Start
+      purpose: Agree how you will work together.
+      prompts: [Where and when you will meet, What confidentiality means to you]
+      questions: [What do you need from your partner?]
+    - title: Close
+      purpose: Take stock.
+      prompts: [What each of you learned]
+feedback:
+  scales:
+    - {{id: agree3, labels: [Disagree, Not sure, Agree]}}
+  questions:
+    - {{id: confidence, text: I am confident with our tools., scale: agree3}}
+    - {{id: learned, text: What did you learn?, kind: text}}
+  surveys:
+    - {{id: leader-end, title: Leaders - looking back, moment: end, week: 11, audience: [mentee], questions: [confidence, learned]}}
+"""
+
+PAIRS = """\
+pair_id,mentor_id,mentor_name,mentor_email,mentee_id,mentee_name,mentee_email,score,reasons
+P001,E1,Zoë Ōkubo,zoe@acme.example,E9,Ann Lee,ann@acme.example,4.5,shared topics: AI tools
+P002,E2,Quentin Marsh,quentin@acme.example,E8,Carla Winterbourne,carla@acme.example,3.0,different departments
+"""
+NAMES = ("Zoë Ōkubo", "Ann Lee", "Quentin Marsh", "Carla Winterbourne")
+
+CHECKIN_FIELDS = [
+    ("pair_id", "/Tx", "Pair"),
+    ("meeting_date", "/Tx", "Date of the meeting"),
+    ("mentor_name", "/Tx", "Digital mentor"),
+    ("mentee_name", "/Tx", "Leader"),
+    ("goal_1", "/Tx", "Goal 1"),
+    ("goal_1_progress", "/Btn", "Progress on goal 1 (choose one: Not started, Started, Making progress, Nearly there,"
+     " Achieved)"),
+    ("goal_2", "/Tx", "Goal 2"),
+    ("goal_2_progress", "/Btn", "Progress on goal 2 (choose one: Not started, Started, Making progress, Nearly there,"
+     " Achieved)"),
+    ("goal_3", "/Tx", "Goal 3"),
+    ("goal_3_progress", "/Btn", "Progress on goal 3 (choose one: Not started, Started, Making progress, Nearly there,"
+     " Achieved)"),
+    ("agenda_1", "/Tx", "Notes on agenda item 1: Where and when you will meet"),
+    ("agenda_2", "/Tx", "Notes on agenda item 2: What confidentiality means to you"),
+    ("question_1_mentor", "/Tx", "Digital mentor: What do you need from your partner?"),
+    ("question_1_mentee", "/Tx", "Leader: What do you need from your partner?"),
+    ("went_well", "/Tx", "What went well"),
+    ("got_in_the_way", "/Tx", "What got in the way"),
+    *[(f"action_{n}{part}", "/Tx", f"Action {n}{label}")
+      for n in range(1, 6) for part, label in (("", ""), ("_owner", ": owner"), ("_due", ": due date"))],
+    ("mentor_signature", "/Tx", "Digital mentor: signature or name"),
+    ("mentor_signed", "/Tx", "Date"),
+    ("mentee_signature", "/Tx", "Leader: signature or name"),
+    ("mentee_signed", "/Tx", "Date"),
+]
+
+
+def write_program(folder: Path, paper: str = "A4") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "program.yaml").write_text(dedent(PROGRAM.format(paper=paper)), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def forms_a4(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, FormSet]:
+    loaded = load_program(write_program(tmp_path_factory.mktemp("a4") / "prog"))
+    return loaded, make_forms(loaded)
+
+
+@pytest.fixture(scope="module")
+def forms_letter(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, FormSet]:
+    loaded = load_program(write_program(tmp_path_factory.mktemp("letter") / "prog", "Letter"))
+    return loaded, make_forms(loaded)
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pair packs made with the CLI, as a coordinator would: prog/private/packs."""
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli
+
+    root = tmp_path_factory.mktemp("packs")
+    folder = write_program(root / "prog")
+    (root / "pairs.csv").write_text(PAIRS, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["forms", str(folder), "--pairs", str(root / "pairs.csv"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    return folder / "private" / "packs"
+
+
+def fields(data: bytes) -> list[tuple[str, str, str]]:
+    reader = PdfReader(io.BytesIO(data))
+    return [(name, str(field.get("/FT")), str(field.get("/TU"))) for name, field in (reader.get_fields() or {}).items()]
+
+
+def values(path: Path) -> dict[str, str]:
+    reader = PdfReader(path)
+    return {name: str(field["/V"]) for name, field in (reader.get_fields() or {}).items()
+            if field.get("/V") not in (None, "", "/Off")}
+
+
+# --- the blank forms --------------------------------------------------------------------
+
+
+def test_forms_of_a_program(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    assert [(plan.name, plan.title, plan.in_site, plan.in_pack) for plan in made.plans] == [
+        ("agreement", "Mentoring agreement", True, True),
+        ("checkin-1", "Check-in 1 of 2: Start", True, True),
+        ("checkin-2", "Check-in 2 of 2: Close", True, True),
+        ("survey-leader-end", "Leaders - looking back", True, False),
+        ("certificate", "Certificate of appreciation", False, True),
+    ]
+    assert [artifact.path for artifact in made.artifacts()] == [
+        "forms/agreement.pdf", "forms/checkin-1.pdf", "forms/checkin-2.pdf", "forms/survey-leader-end.pdf"]
+
+
+def test_checkin_form_fields_are_named_typed_and_labelled_in_reading_order(
+        forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    assert fields(made.blanks["checkin-1"]) == CHECKIN_FIELDS
+
+
+def test_progress_is_a_radio_group_of_five_labelled_choices(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    reader = PdfReader(io.BytesIO(made.blanks["checkin-1"]))
+    group = (reader.get_fields() or {})["goal_1_progress"]
+    assert group["/_States_"] == ["/0", "/1", "/2", "/3", "/4"]
+    assert [str(v) for v in group["/Opt"]] == ["1", "2", "3", "4", "5"]
+    assert not any("." in name for name in reader.get_fields() or {})  # no `goal_1_progress.goal_1_progress`
+    with pikepdf.open(io.BytesIO(made.blanks["checkin-1"])) as pdf:
+        (field,) = [f for f in pdf.Root.AcroForm.Fields if str(f.T) == "goal_1_progress"]
+        assert [str(kid.TU) for kid in field.Kids] == [
+            "Progress on goal 1: Not started (1 of 5)", "Progress on goal 1: Started (2 of 5)",
+            "Progress on goal 1: Making progress (3 of 5)", "Progress on goal 1: Nearly there (4 of 5)",
+            "Progress on goal 1: Achieved (5 of 5)"]
+        assert all("/T" not in kid for kid in field.Kids)
+
+
+def test_agreement_survey_and_certificate_fields(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    agreement = [name for name, _, _ in fields(made.blanks["agreement"])]
+    assert agreement == [
+        "pair_id", "agreed_on", "mentor_name", "mentee_name",
+        *[f"mentee_goal_{n}{part}" for n in (1, 2, 3) for part in ("", "_measure")],
+        *[f"mentor_goal_{n}{part}" for n in (1, 2, 3) for part in ("", "_measure")],
+        "meeting_when", "meeting_where", "meeting_moved", "ground_rules",
+        "confidentiality_mentor", "confidentiality_mentee",
+        "mentor_signature", "mentor_signed", "mentee_signature", "mentee_signed",
+    ]
+    assert ("confidentiality_mentor", "/Btn",
+            "Digital mentor: I agree to keep our conversations confidential, within these limits") in fields(
+        made.blanks["agreement"])
+    assert fields(made.blanks["survey-leader-end"]) == [
+        ("confidence", "/Btn", "Question 1: I am confident with our tools. (choose one: Disagree, Not sure, Agree)"),
+        ("learned", "/Tx", "Question 2: What did you learn?"),
+    ]
+    assert fields(made.blanks["certificate"]) == [
+        ("mentor_name", "/Tx", "Digital mentor's name"), ("mentee_name", "/Tx", "Leader's name")]
+
+
+def test_every_field_of_every_form_has_a_label(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    for name, data in made.blanks.items():
+        found = fields(data)
+        assert found, name
+        assert [field for field in found if not field[2].strip() or field[2] == "None"] == [], name
+
+
+def test_forms_are_tagged_pdfs_whose_tab_order_follows_the_structure(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    for name, data in made.blanks.items():
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert "/StructTreeRoot" in pdf.Root, name
+            assert bool(pdf.Root.MarkInfo.Marked), name
+            assert str(pdf.Root.Lang) == "en", name
+            assert bool(pdf.Root.AcroForm.NeedAppearances), name
+            for page in pdf.pages:
+                if "/Annots" in page.obj:
+                    assert page.obj.Tabs == "/S", name
+                    parents = [int(annot.StructParent) for annot in page.obj.Annots]
+                    assert parents == sorted(parents), name
+
+
+def test_widgets_come_in_reading_order(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    """Top to bottom, and left to right within a row: the order a keyboard user tabs through."""
+    _, made = forms_a4
+    for name, data in made.blanks.items():
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                boxes = [[float(v) for v in annot.Rect] for annot in page.obj.get("/Annots", [])]
+                tops = [(-round(max(box[1], box[3])), min(box[0], box[2])) for box in boxes]
+                rows = [(top // 4, left) for top, left in tops]  # 4 pt tolerance for one row
+                assert rows == sorted(rows), name
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595.276, 841.89)), ("Letter", (612.0, 792.0))])
+def test_forms_print_on_a4_and_letter_with_nothing_cut(
+        paper: str, size: tuple[float, float], forms_a4: tuple[LoadedProgram, FormSet],
+        forms_letter: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
+    _, made = forms_a4 if paper == "A4" else forms_letter
+    margin = 12 * 72 / 25.4
+    for name, data in made.blanks.items():
+        file = tmp_path / f"{name}.pdf"
+        file.write_bytes(data)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                width, height = (float(v) for v in page.mediabox[2:])
+                assert (round(width, 3), round(height, 3)) == size, name
+                for annot in page.obj.get("/Annots", []):
+                    x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+                    assert margin <= min(x0, x1) and max(x0, x1) <= width - margin, name
+                    assert margin <= min(y0, y1) and max(y0, y1) <= height - margin, name
+        words = subprocess.run(["pdftotext", "-bbox", str(file), "-"], capture_output=True, text=True, check=True).stdout
+        page_width, page_height = size
+        for x_min, y_min, x_max, y_max, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', words):
+            assert float(x_min) >= 0 and float(x_max) <= page_width, (name, word)
+            assert float(y_min) >= 0 and float(y_max) <= page_height, (name, word)
+    text = subprocess.run(["pdftotext", str(tmp_path / "checkin-1.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for expected in ("Check-in 1 of 2: Start", "Where and when you will meet", "What confidentiality means to you",
+                     "What do you need from your partner?", "Agreed actions", "Confidentiality",
+                     "bridge@acme.example", "Signatures"):
+        assert expected in " ".join(text.split()), expected
+
+
+def test_poppler_renders_every_page_of_every_form(forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
+    _, made = forms_a4
+    for name, data in made.blanks.items():
+        file = tmp_path / f"{name}.pdf"
+        file.write_bytes(data)
+        pages = len(PdfReader(file).pages)
+        result = subprocess.run(["pdftoppm", "-r", "30", "-png", str(file), str(tmp_path / name)],
+                                capture_output=True, text=True)
+        assert (result.returncode, result.stderr) == (0, ""), name
+        assert len(list(tmp_path.glob(f"{name}-*.png"))) == pages, name
+
+
+def test_same_program_same_bytes(forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
+    import toolkit.forms
+
+    loaded, made = forms_a4
+    toolkit.forms._MEMORY.clear()
+    again = make_forms(loaded, include=lambda plan: plan.name == "checkin-1")
+    assert again.rendered == ["checkin-1"]
+    assert again.blanks["checkin-1"] == made.blanks["checkin-1"]
+
+
+def test_a_form_is_laid_out_once_then_taken_from_the_cache_or_memory(
+        forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
+    import toolkit.forms
+    from toolkit.cache import RenderCache
+
+    loaded, made = forms_a4
+    only = {"include": lambda plan: plan.name == "checkin-2"}
+    toolkit.forms._MEMORY.clear()
+    first = make_forms(loaded, RenderCache(tmp_path / "cache"), **only)
+    from_memory = make_forms(loaded, None, **only)
+    toolkit.forms._MEMORY.clear()
+    from_disk = make_forms(loaded, RenderCache(tmp_path / "cache"), **only)
+    assert [(m.rendered, m.reused) for m in (first, from_memory, from_disk)] == [
+        (["checkin-2"], []), ([], ["checkin-2"]), ([], ["checkin-2"])]
+    assert from_disk.blanks == from_memory.blanks == {"checkin-2": made.blanks["checkin-2"]}
+
+
+def test_embedding_only_the_field_characters_changes_no_pixel(
+        forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The field font keeps Latin, Greek and Cyrillic plus the glyphs on the page: the page looks the same."""
+    import toolkit.forms
+    from toolkit.pdf import PdfRenderer
+
+    loaded, _ = forms_a4
+    plan = next(p for p in toolkit.forms.plan_forms(loaded.program) if p.name == "checkin-1")
+    renderer = PdfRenderer(loaded.folder, "A4")
+    raw = renderer.render("checkin-1", renderer.html(plan.template, {**toolkit.forms._context(loaded.program),
+                                                                     **plan.context}), forms=True).data
+    small = finish_form(raw)
+    monkeypatch.setattr(toolkit.forms, "_shrink_field_fonts", lambda pdf: None)
+    whole = finish_form(raw)
+    assert len(small) < len(whole) / 2
+    for label, data in (("small", small), ("whole", whole)):
+        (tmp_path / f"{label}.pdf").write_bytes(data)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / f"{label}.pdf"), str(tmp_path / label)],
+                       check=True)
+    pages = sorted(tmp_path.glob("whole-*.png"))
+    assert pages
+    for page in pages:
+        assert page.read_bytes() == (tmp_path / page.name.replace("whole", "small")).read_bytes()
+
+
+# --- pair packs ----------------------------------------------------------------------------
+
+
+def test_a_pack_per_pair(packs: Path) -> None:
+    assert sorted(p.relative_to(packs).as_posix() for p in packs.rglob("*") if p.is_file()) == sorted([
+        ".revmentor-manifest.json",
+        *[f"{pair}/{pair}-{name}" for pair in ("P001", "P002")
+          for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate.pdf", "calendar.ics")],
+    ])
+
+
+def test_pack_forms_hold_the_pairs_names_dates_and_goals(packs: Path) -> None:
+    assert values(packs / "P001/P001-checkin-2.pdf") == {
+        "pair_id": "P001", "meeting_date": "Mon 8 Feb 2027", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee",
+        "goal_1": "Digital confidence", "goal_2": "Mentors seen by leadership"}
+    assert values(packs / "P002/P002-checkin-1.pdf")["meeting_date"] == "Mon 11 Jan 2027"
+    assert values(packs / "P001/P001-agreement.pdf") == {
+        "pair_id": "P001", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee",
+        "mentee_goal_1": "Digital confidence", "mentor_goal_1": "Mentors seen by leadership"}
+    assert values(packs / "P002/P002-certificate.pdf") == {"mentor_name": "Quentin Marsh",
+                                                            "mentee_name": "Carla Winterbourne"}
+    with pikepdf.open(packs / "P002/P002-certificate.pdf") as pdf:
+        assert [(str(f.T), int(f.Ff) & 1, int(f.Q)) for f in pdf.Root.AcroForm.Fields] == [
+            ("mentor_name", 1, 1), ("mentee_name", 1, 1)]
+
+
+def dark_pixels(pdf: Path, rect: list[float], tmp_path: Path) -> int:
+    """Dark pixels poppler draws inside a field's rectangle on page 1, at 72 dpi (1 px = 1 pt)."""
+    out = tmp_path / pdf.stem
+    subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-gray", str(pdf), str(out)], check=True)
+    (image,) = tmp_path.glob(f"{pdf.stem}-*.pgm")
+    match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+\d+\s(.*)", image.read_bytes(), re.S)
+    assert match is not None
+    width, height, pixels = match.groups()
+    width_px, height_px = int(width), int(height)
+    left, right = sorted((rect[0], rect[2]))
+    bottom, top = sorted((rect[1], rect[3]))
+    dark = 0
+    for y in range(int(height_px - top) + 2, int(height_px - bottom) - 1):
+        row = pixels[y * width_px: (y + 1) * width_px]
+        dark += sum(1 for x in range(int(left) + 2, int(right) - 1) if row[x] < 100)
+    return dark
+
+
+def test_poppler_shows_the_filled_in_values(packs: Path, forms_a4: tuple[LoadedProgram, FormSet],
+                                            tmp_path: Path) -> None:
+    _, made = forms_a4
+    blank = tmp_path / "blank.pdf"
+    blank.write_bytes(made.blanks["checkin-1"])
+    with pikepdf.open(blank) as pdf:
+        rect = next([float(v) for v in f.Rect] for f in pdf.Root.AcroForm.Fields if str(f.T) == "mentor_name")
+    assert dark_pixels(blank, rect, tmp_path) == 0
+    assert dark_pixels(packs / "P001/P001-checkin-1.pdf", rect, tmp_path) > 50
+
+
+def test_poppler_renders_every_page_of_a_pack(packs: Path, tmp_path: Path) -> None:
+    for file in sorted((packs / "P001").glob("*.pdf")):
+        result = subprocess.run(["pdftoppm", "-r", "30", "-png", str(file), str(tmp_path / file.stem)],
+                                capture_output=True, text=True)
+        assert (result.returncode, result.stderr) == (0, ""), file.name
+        assert len(list(tmp_path.glob(f"{file.stem}-*.png"))) == len(PdfReader(file).pages)
+
+
+def test_pair_calendar_has_the_pairs_checkins_on_the_right_dates(packs: Path) -> None:
+    calendar = Calendar.from_ical((packs / "P001/P001-calendar.ics").read_bytes())
+    paris = ZoneInfo("Europe/Paris")
+    assert str(calendar["x-wr-calname"]) == "Bridge: Zoë Ōkubo and Ann Lee"
+    assert [(str(e["uid"]), e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"]))
+            for e in calendar.walk("VEVENT")] == [
+        ("training-orientation@bridge.acme.revmentor", dt.datetime(2027, 1, 4, 9, 30, tzinfo=paris),
+         dt.datetime(2027, 1, 4, 10, 15, tzinfo=paris), "Bridge training: Orientation"),
+        ("checkin-1-pair-p001@bridge.acme.revmentor", dt.datetime(2027, 1, 11, 12, 30, tzinfo=paris),
+         dt.datetime(2027, 1, 11, 13, 15, tzinfo=paris), "Bridge check-in 1 of 2: Start (Zoë Ōkubo and Ann Lee)"),
+        ("checkin-2-pair-p001@bridge.acme.revmentor", dt.datetime(2027, 2, 8, 12, 30, tzinfo=paris),
+         dt.datetime(2027, 2, 8, 13, 15, tzinfo=paris), "Bridge check-in 2 of 2: Close (Zoë Ōkubo and Ann Lee)"),
+    ]
+
+
+def test_values_of_one_pair_never_leak_into_the_next(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    loaded, made = forms_a4
+    filler = FormFiller(made.blanks["checkin-1"])
+    both = Pair(2, "P001", "Zoë Ōkubo", "Ann Lee", ("digital", "visibility"))
+    one = Pair(3, "P002", "Quentin Marsh", "Carla Winterbourne", ("visibility",))
+    filler.fill(pair_values(loaded.program, both, "checkin-1"))
+    second = filler.fill(pair_values(loaded.program, one, "checkin-1"))
+    filler.close()
+    reader = PdfReader(io.BytesIO(second))
+    filled = {k: str(v["/V"]) for k, v in (reader.get_fields() or {}).items() if v.get("/V") not in (None, "", "/Off")}
+    assert filled == {"pair_id": "P002", "meeting_date": "Mon 11 Jan 2027", "mentor_name": "Quentin Marsh",
+                      "mentee_name": "Carla Winterbourne", "goal_1": "Mentors seen by leadership"}
+
+
+def test_same_pairs_same_bytes(packs: Path, tmp_path: Path, run: Run) -> None:
+    program = packs.parent.parent
+    (tmp_path / "pairs.csv").write_text(PAIRS, encoding="utf-8")
+    result = run("forms", str(program), "--pairs", str(tmp_path / "pairs.csv"), "-o", str(tmp_path / "again"), "-q")
+    assert result.exit_code == 0, result.output
+    for file in (packs / "P001").iterdir():
+        assert (tmp_path / "again" / "P001" / file.name).read_bytes() == file.read_bytes(), file.name
+
+
+def test_progress_lines(tmp_path: Path, run: Run) -> None:
+    program = write_program(tmp_path / "prog")
+    (tmp_path / "pairs.csv").write_text(PAIRS, encoding="utf-8")
+    result = run("forms", str(program), "--pairs", str(tmp_path / "pairs.csv"))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Preparing 4 forms…", "Filling them in for 2 pairs…"]
+    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 10 files,"
+                        r" \d+\.\d s\)", lines[2])
+
+
+# --- pairs files ---------------------------------------------------------------------------
+
+
+def test_goals_column_names_the_pairs_goals(tmp_path: Path) -> None:
+    program = load_program(write_program(tmp_path / "prog")).program
+    file = tmp_path / "pairs.csv"
+    file.write_text('pair_id,mentor_name,mentee_name,goals,team\n'
+                    'P1,Ann,Bob,"visibility; digital",Ops\n'
+                    'P2,Cy,Di,,Ops\n', encoding="utf-8")
+    pairs = read_pairs(file, program)
+    assert [(p.row, p.pair_id, p.mentor_name, p.mentee_name, p.goals) for p in pairs] == [
+        (2, "P1", "Ann", "Bob", ("visibility", "digital")),
+        (3, "P2", "Cy", "Di", ("digital", "visibility")),  # no goals: every goal that benefits mentors or mentees
+    ]
+
+
+def test_bad_rows_are_all_reported_by_row_and_nothing_is_written(tmp_path: Path, run: Run) -> None:
+    program = write_program(tmp_path / "prog")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_name,mentee_name,goals\n"
+        "P001,Ann Lee,Bob Day,digital\n"
+        ",Cy Fox,Di Moss,\n"
+        "P001,Ed Hart,Flo Ng,\n"
+        "../etc,Gus Iyer,Hal Jones,\n"
+        "P004,,Ivy Kerr,\n"
+        "P005,Jo Lund,Kim Moe,digitl; visibility\n",
+        encoding="utf-8")
+    result = run("forms", str(program), "--pairs", str(pairs))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{pairs}:3: row 3: pair_id is empty\n"
+        "  fix: give every pair an id such as P001, or delete the row\n"
+        f"{pairs}:4: row 4: pair_id 'P001' is already used on row 2\n"
+        "  fix: give every pair its own id; remove or merge the repeated row\n"
+        f"{pairs}:5: row 5: pair_id '../etc' cannot name a folder\n"
+        "  fix: use letters, digits, '-', '_' and '.' only, starting with a letter or digit, at most 60 characters"
+        " (e.g. P001)\n"
+        f"{pairs}:6: row 6: mentor_name is empty\n"
+        "  fix: write the mentor's name, or delete the row\n"
+        f"{pairs}:7: row 7: goals: unknown goal 'digitl'\n"
+        "  fix: did you mean 'digital'? use the ids of program.yaml's goals, separated by semicolons: digital,"
+        " visibility\n"
+        "5 problems found.\n"
+    )
+    assert sorted(p.name for p in program.iterdir()) == ["program.yaml"]
+
+
+def test_missing_columns_are_named_with_the_columns_found(tmp_path: Path, run: Run) -> None:
+    program = write_program(tmp_path / "prog")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("id,mentor,mentee_name\nP1,Ann,Bob\n", encoding="utf-8")
+    result = run("forms", str(program), "--pairs", str(pairs))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{pairs}:1: row 1: missing columns 'pair_id', 'mentor_name'; the columns found are: 'id', 'mentor',"
+        " 'mentee_name'\n"
+        "  fix: use the pairs file `revmentor match` writes, or give it the columns pair_id, mentor_name, mentee_name"
+        " (see the README's section on pair packs)\n"
+    )
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"pair_id,mentor_name,mentee_name\n", ":1: has a header row but no pairs\n"
+     "  fix: add one row per pair below the header\n"),
+    (b"", ": the file is empty\n  fix: export the pairs file with a header row and one row per person\n"),
+    (b"pair_id,mentor_name,mentee_name\nP1,Ren\xe9e,Bob\n", ":2: row 2: "),
+])
+def test_unreadable_pairs_files(content: bytes, message: str, tmp_path: Path, run: Run) -> None:
+    """The reader's own messages (tables.py) come through as they are, located."""
+    program = write_program(tmp_path / "prog")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes(content)
+    result = run("forms", str(program), "--pairs", str(pairs))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{pairs}{message}")
+    assert "\n  fix: " in result.stderr and "Traceback" not in result.output
+    assert sorted(p.name for p in program.iterdir()) == ["program.yaml"]
+
+
+def test_packs_never_go_into_the_site(tmp_path: Path, run: Run) -> None:
+    program = write_program(tmp_path / "prog")
+    (tmp_path / "pairs.csv").write_text(PAIRS, encoding="utf-8")
+    result = run("forms", str(program), "--pairs", str(tmp_path / "pairs.csv"), "-o", str(program / "site" / "packs"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{program / 'site' / 'packs'}: the output folder lies inside the handbook site, which is public"
+        f" ({program / 'site'})\n"
+        "  fix: choose a folder outside it with -o\n"
+    )
+    assert not (program / "site").exists()
+
+
+def test_the_pairs_file_is_never_inside_the_folder_replaced(tmp_path: Path, run: Run) -> None:
+    """`-o private/match` would replace the folder `revmentor match` wrote, pairs.csv included."""
+    from toolkit.output import write_manifest
+
+    program = write_program(tmp_path / "prog")
+    match = tmp_path / "private" / "match"
+    match.mkdir(parents=True)
+    (match / "pairs.csv").write_text(PAIRS, encoding="utf-8")
+    write_manifest(match)
+    result = run("forms", str(program), "--pairs", str(match / "pairs.csv"), "-o", str(match))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{match}: the pairs file {match / 'pairs.csv'} lies inside the output folder, which is replaced as a whole\n"
+        "  fix: move the pairs file out of it, or choose another output folder with -o\n"
+    )
+    assert (match / "pairs.csv").read_text(encoding="utf-8") == PAIRS
+
+
+# --- privacy ------------------------------------------------------------------------------
+
+
+def site_texts(site: Path) -> Iterator[tuple[str, str]]:
+    """Every file of a built site as text a person could read: raw bytes, JSON decoded, PDF text and fields."""
+    for file in sorted(p for p in site.rglob("*") if p.is_file()):
+        raw = file.read_bytes()
+        yield file.name, raw.decode("utf-8", "replace")
+        if file.suffix == ".json":
+            yield file.name, json.dumps(json.loads(raw), ensure_ascii=False)
+        if file.suffix == ".pdf":
+            yield file.name, subprocess.run(["pdftotext", str(file), "-"], capture_output=True, text=True,
+                                            check=True).stdout
+            yield file.name, json.dumps({k: str(v.get("/V")) for k, v in (PdfReader(file).get_fields() or {}).items()},
+                                        ensure_ascii=False)
+
+
+def test_no_name_from_a_pairs_file_reaches_the_site(packs: Path) -> None:
+    program = packs.parent.parent
+    result = build(program, quiet=True)
+    site = result.output
+    assert (site / "search" / "search_index.json").is_file()
+    assert (site / "forms" / "checkin-1.pdf").is_file() and (site / "calendar" / "bridge.ics").is_file()
+    downloads = (site / "downloads.html").read_text(encoding="utf-8")
+    for link in ('href="forms/agreement.pdf"', 'href="forms/checkin-2.pdf"', 'href="forms/survey-leader-end.pdf"',
+                 'href="calendar/bridge.ics"'):
+        assert link in downloads
+    assert "certificate" not in downloads
+    found = [(name, person) for name, text in site_texts(site) for person in NAMES
+             if person in text or person.split()[-1] in text]
+    assert found == []
+    assert "P001" not in "".join(text for _, text in site_texts(site))
