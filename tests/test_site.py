@@ -176,7 +176,7 @@ def test_the_program_folders_mkdocs_yml_is_used_with_offline_settings_forced(pro
     result = run("build", "prog")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "prog/mkdocs.yml: warning: theme.font is ignored: web fonts would be loaded from Google's servers, and the"
+        "prog/mkdocs.yml:4: warning: theme.font is ignored: web fonts would be loaded from Google's servers, and the"
         " handbook makes no request outside the site\n"
         "  fix: remove theme.font (the site uses the reader's system fonts)\n"
     )
@@ -187,6 +187,31 @@ def test_the_program_folders_mkdocs_yml_is_used_with_offline_settings_forced(pro
     assert strict.exit_code == 1
     assert strict.stderr.endswith("1 problem in the site and --strict is set\n"
                                   "  fix: fix the problems above, or build without --strict\n2 problems found.\n")
+
+
+def test_docs_dir_and_site_dir_in_mkdocs_yml_are_ignored_with_a_warning(program: Path, run: Run) -> None:
+    (program / "mkdocs.yml").write_text("site_name: x\ndocs_dir: docs\nsite_dir: public\n", encoding="utf-8")
+    result = run("build", "prog", "-q")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "prog/mkdocs.yml:2: warning: docs_dir is ignored: hand-written pages are read from content/\n"
+        "  fix: remove docs_dir from mkdocs.yml\n"
+        "prog/mkdocs.yml:3: warning: site_dir is ignored: the output folder is chosen with -o (default: site/)\n"
+        "  fix: remove site_dir from mkdocs.yml\n"
+    )
+    assert (program / "site/index.html").is_file() and not (program / "public").exists()
+
+
+def test_a_helper_called_wrongly_in_a_user_template_names_the_line(program: Path, run: Run) -> None:
+    (program / "templates/handbook").mkdir(parents=True)
+    (program / "templates/handbook/faq.md.j2").write_text("# FAQ\n\n{{ date('2026') }}\n", encoding="utf-8")
+    result = run("build", "prog")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/templates/handbook/faq.md.j2:3: template error: AttributeError: 'str' object has no attribute"
+        " 'weekday'\n"
+        "  fix: check the values given to the helpers and filters on this line\n"
+    )
 
 
 def test_mkdocs_yml_may_not_run_python(program: Path, run: Run) -> None:

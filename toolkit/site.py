@@ -297,6 +297,11 @@ def effective_config(
     shown = display_path(source)
     warnings: list[Problem] = []
     info = loaded.program.program
+    for key, own, why in (("docs_dir", "content", "hand-written pages are read from content/"),
+                          ("site_dir", "site", "the output folder is chosen with -o (default: site/)")):
+        if key in config and str(config[key]).rstrip("/") != own:
+            warnings.append(Problem(shown, f"{key} is ignored: {why}", f"remove {key} from mkdocs.yml",
+                                    _key_line(source, rf"{key}\s*:"), warning=True))
     config["site_name"] = info.name
     config["docs_dir"] = str(tree.docs)
     config["site_dir"] = str(site_dir)
@@ -312,7 +317,8 @@ def effective_config(
     if theme.get("font") not in (None, False):
         warnings.append(Problem(shown, "theme.font is ignored: web fonts would be loaded from Google's servers,"
                                 " and the handbook makes no request outside the site",
-                                "remove theme.font (the site uses the reader's system fonts)", warning=True))
+                                "remove theme.font (the site uses the reader's system fonts)",
+                                _key_line(source, r"\s+font\s*:"), warning=True))
     theme["font"] = False
     if isinstance(theme.get("custom_dir"), str):
         theme["custom_dir"] = str((source.parent / theme["custom_dir"]).resolve())
@@ -349,6 +355,15 @@ def effective_config(
     validation["links"] = links
     config["validation"] = validation
     return config, source, warnings
+
+
+def _key_line(path: Path, pattern: str) -> int | None:
+    """The line of mkdocs.yml where a setting is written, to point at it."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, start=1) if re.match(pattern, line)), None)
 
 
 def _material_language(language: str) -> str:

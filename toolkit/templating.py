@@ -195,6 +195,14 @@ def render(env: Environment, name: str, context: dict[str, Any], folder: Path | 
         return template.render(context)
     except TemplateError as error:
         raise BuildError(_template_problem(env, name, error, folder)) from None
+    except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
+        # A template that calls a helper or filter with the wrong value: located, never a traceback.
+        from .validate import display_path
+
+        file, line = _frame(env, error)
+        shown = display_path(Path(file)) if file else name
+        raise BuildError(Problem(shown, f"template error: {type(error).__name__}: {error}",
+                                 "check the values given to the helpers and filters on this line", line)) from None
 
 
 def _template_files(env: Environment) -> Iterator[tuple[str, Path]]:
@@ -224,15 +232,21 @@ def _template_problem(env: Environment, name: str, error: TemplateError, folder:
     return Problem(shown, f"template error: {error}", "fix the template", line)
 
 
-def _locate(env: Environment, name: str, error: TemplateError) -> tuple[str, int | None]:
-    """The template file and line of an error: from the syntax error, or the innermost template frame."""
-    if isinstance(error, TemplateSyntaxError) and error.filename:
-        return error.filename, error.lineno
+def _frame(env: Environment, error: BaseException) -> tuple[str, int | None]:
+    """The innermost template file and line in an exception's traceback ("" if none)."""
     roots = [str(path) for path in search_path(None)] + [base for base, _ in _template_files(env)]
     found: tuple[str, int | None] = ("", None)
     for frame in traceback.extract_tb(error.__traceback__):
         if frame.filename.endswith(".j2") or any(frame.filename.startswith(root) for root in roots):
             found = (frame.filename, frame.lineno)
+    return found
+
+
+def _locate(env: Environment, name: str, error: TemplateError) -> tuple[str, int | None]:
+    """The template file and line of an error: from the syntax error, or the innermost template frame."""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return error.filename, error.lineno
+    found = _frame(env, error)
     if not found[0]:
         try:
             source = env.get_template(name).filename
