@@ -418,8 +418,13 @@ def test_missing_columns_are_named_with_the_columns_found(tmp_path: Path) -> Non
         ("roster.csv", (HEADER + "\nE1,\"Lee, Ann\",a@x,mentor,2,IT,,,AI,,,1\nE2,Lee, Bob,b@x,mentee,6,Ops,,,,AI,,\n")
          .encode(), "{path}:3: row 3: 13 values but the header row has 12 columns\n  fix: enclose values that contain"
          " the separator in double quotes (e.g. \"Lee, Ann\"), or remove the stray separator"),
+        ("roster.csv", "id,name,Name\nE1,Ann,Ann\n".encode("utf-16"), "{path}: is UTF-16 text (Excel's 'Unicode"
+         " Text'), not UTF-8\n  fix: save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel"
+         " workbook (.xlsx)"),
+        ("roster.csv", b"id,name,Name\nE1,Ann,Ann\n", "{path}:1: row 1: the column 'Name' appears twice (columns 2"
+         " and 3)\n  fix: rename or remove one of them"),
     ],
-    ids=["empty", "header-only", "not-a-table", "not-utf8", "not-xlsx", "xls", "ragged"],
+    ids=["empty", "header-only", "not-a-table", "not-utf8", "not-xlsx", "xls", "ragged", "utf-16", "same-column"],
 )
 def test_a_file_that_cannot_be_a_roster_says_why(tmp_path: Path, name: str, content: bytes, message: str) -> None:
     path = tmp_path / name
@@ -665,3 +670,32 @@ def test_reading_a_roster_reads_every_cell_as_text(tmp_path: Path) -> None:
     roster = read_roster(path)
     jo = roster.mentors[0]
     assert (jo.offers, jo.utc_offset, jo.capacity, jo.languages) == (("AI tools", "Excel"), 5.5, 1, ("English",))
+
+
+def test_a_cohort_too_large_for_memory_is_refused_with_a_way_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.matching
+
+    monkeypatch.setattr(toolkit.matching, "MAX_COMBINATIONS", 1)
+    path = roster_file(tmp_path, GOOD)
+    with pytest.raises(RosterError) as error:
+        match(path, output=tmp_path / "out")
+    assert problems(error) == (
+        f"{path}: 2 mentees and 1 mentor places make 2 combinations, more than one pairing can hold in memory (1)\n"
+        "  fix: match the cohort in parts, one roster per region or business unit, or lower the capacities")
+
+
+def test_the_report_suggests_a_higher_load_weight_when_mentors_wait(tmp_path: Path, minimal: Program) -> None:
+    path = roster_file(tmp_path, """
+        L1,Lena Lead,,mentee,8,Sales,,,,AI tools,,
+        L2,Liam Lead,,mentee,8,Sales,,,,AI tools,,
+        J1,Jo Junior,,mentor,2,Ops,,,AI tools,,,2
+        J2,Jay Junior,,mentor,2,Sales,,,AI tools,,,1
+    """)
+    result = match(path, output=tmp_path / "out")
+    assert sorted((p.mentor.id, p.mentee.id, p.place) for p in result.pairs) == [("J1", "L1", 0), ("J1", "L2", 1)]
+    html = (tmp_path / "out" / "match-report.html").read_text(encoding="utf-8")
+    assert ('<p data-figure="load-hint">1 mentor has no mentee while 1 took a second: raise matching.weights.load'
+            " (now 0.5) to spread mentees more evenly, at some cost to the pair scores.</p>") in html
+    spread = match(path, with_matching(minimal, Matching(weights=Weights(load=2))))
+    assert sorted((p.mentor.id, p.mentee.id) for p in spread.pairs) == [("J1", "L1"), ("J2", "L2")]
+

@@ -73,6 +73,7 @@ class Cohort:
         departments, _ = _codes([p.department for p in (*mentors, *mentees)])
         self.dept_m, self.dept_n = departments[: self.m], departments[self.m :]
         self.zone_n, self.zone_m, self.common_hours = _zone_table(mentees, mentors)
+        self.profile_n, self.profile_m, self.bonus = self._bonus_table()
         self.capacity = np.array([p.capacity for p in mentors], dtype=np.intp).reshape(-1)
         self.chain = _chain_pairs(roster)
         mentor_at = {p.id: i for i, p in enumerate(mentors)}
@@ -139,28 +140,46 @@ class Cohort:
         excluded = {}
         for name in self.active_rules():
             mask = self._mask(name, n, m)
-            excluded[name] = int(np.count_nonzero(~mask[:, with_places]))
+            kept = np.count_nonzero(mask, axis=0)
+            excluded[name] = int((len(n) - kept)[with_places].sum())
             allowed &= mask
             del mask
         return allowed, excluded
 
     def scores(self, n: Ints, m: Ints) -> Floats:
-        """Soft score of mentees n x mentors m (float32, in place to keep memory flat)."""
+        """Soft score of mentees n x mentors m (float32, built in place to keep memory flat).
+
+        The topic share needs a product over topics; everything else depends only on a person's
+        department, time zone and languages, so it is one lookup in a table of profiles.
+        """
         w = self.matching.weights
         score: Floats = np.matmul(self.wants[n], self.offers[m].T)  # shared topics, counted exactly
         score *= (w.topics / np.maximum(self.want_count[n], 1.0))[:, None]
-        if w.cross_department:
-            dn, dm = self.dept_n[n][:, None], self.dept_m[m][None, :]
-            np.add(score, np.float32(w.cross_department), out=score, where=(dn != dm) & (dn >= 0) & (dm >= 0))
-        if w.time_zone and self.common_hours.any():
-            hours = self.common_hours[self.zone_n[n]][:, self.zone_m[m]]
-            hours *= np.float32(w.time_zone / WORKING_HOURS)
-            score += hours
-            del hours
-        if w.language and self.has_languages:
-            np.add(score, np.float32(w.language), out=score,
-                   where=self.shared_language[self.langs_n[n]][:, self.langs_m[m]])
+        if self.bonus.any():
+            score += self.bonus[self.profile_n[n]][:, self.profile_m[m]]
         return score
+
+    def _bonus_table(self) -> tuple[Ints, Ints, Floats]:
+        """Each person's profile (department, time zone, languages) as a code, and each pair of profiles' score.
+
+        A cohort has few distinct profiles, so this table is small; at worst it has one row per
+        mentee and one column per mentor, the size of the score matrix itself.
+        """
+        w = self.matching.weights
+        keys_n = np.stack([self.dept_n, self.zone_n, self.langs_n], axis=1)
+        keys_m = np.stack([self.dept_m, self.zone_m, self.langs_m], axis=1)
+        unique_n, profile_n = np.unique(keys_n, axis=0, return_inverse=True)
+        unique_m, profile_m = np.unique(keys_m, axis=0, return_inverse=True)
+        dn, dm = unique_n[:, 0][:, None], unique_m[:, 0][None, :]
+        bonus = np.zeros((len(unique_n), len(unique_m)), dtype=np.float32)
+        if w.cross_department:
+            np.add(bonus, np.float32(w.cross_department), out=bonus, where=(dn != dm) & (dn >= 0) & (dm >= 0))
+        if w.time_zone:
+            bonus += self.common_hours[unique_n[:, 1]][:, unique_m[:, 1]] * np.float32(w.time_zone / WORKING_HOURS)
+        if w.language:
+            np.add(bonus, np.float32(w.language), out=bonus,
+                   where=self.shared_language[unique_n[:, 2]][:, unique_m[:, 2]])
+        return profile_n.reshape(-1).astype(np.intp), profile_m.reshape(-1).astype(np.intp), bonus
 
 
 def _language_table(mentees: Sequence[Person], mentors: Sequence[Person]) -> tuple[Ints, Ints, Bools]:
@@ -291,10 +310,10 @@ def assign(cohort: Cohort, timings: dict[str, float] | None = None) -> Assignmen
     if len(rows) == 0 or len(cols) == 0:
         return Assignment(empty, empty, empty, 0, 0, excluded)
     # A mentor needs no more places than they have eligible mentees; each place is one column.
-    places = np.minimum(cohort.capacity[cols], np.count_nonzero(eligible[rows][:, cols], axis=0))
+    places = np.minimum(cohort.capacity[cols], np.count_nonzero(eligible, axis=0)[cols])
     owner = np.repeat(cols, places)
     slot = np.arange(len(owner)) - np.repeat(np.cumsum(places) - places, places)
-    allowed = eligible[rows][:, owner]
+    allowed = eligible[:, owner] if len(rows) == cohort.n else eligible[np.ix_(rows, owner)]
     del eligible
     clock("rules")
     score = cohort.scores(rows, owner)

@@ -102,11 +102,23 @@ def _context(result: MatchResult) -> dict[str, Any]:
         "unmatched_mentees": [u for u in result.unmatched if u.person.role == MENTEE],
         "unmatched_mentors": [u for u in result.unmatched if u.person.role != MENTEE],
         "places_ran_out": sum(1 for u in result.unmatched if "places" in u.bound),
+        "load_hint": _load_hint(result),
         "rule_text": RULE_TEXT,
         "rules_off": [name for name, on in result.matching.rules.model_dump().items() if not on],
         "weights": [(name, f"{value:g}") for name, value in weights.model_dump().items()],
         "columns": PAIRS_COLUMNS,
     }
+
+
+def _load_hint(result: MatchResult) -> str:
+    """A word to the coordinator when some mentors wait while others took a second mentee."""
+    idle = sum(1 for u in result.unmatched if u.person.role != MENTEE and u.person.capacity > 0)
+    busy = sum(1 for pair in result.pairs if pair.place == 1)
+    if not (idle and busy):
+        return ""
+    load = result.matching.weights.load
+    return (f"{idle} mentor{'s have' if idle != 1 else ' has'} no mentee while {busy} took a second: raise"
+            f" matching.weights.load (now {load:g}) to spread mentees more evenly, at some cost to the pair scores.")
 
 
 def write_outputs(result: MatchResult, output: str | os.PathLike[str]) -> tuple[list[str], list[Problem]]:

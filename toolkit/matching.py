@@ -210,6 +210,7 @@ def match(
             problems.extend(error.problems)
     if problems or roster is None:
         raise RosterError(problems)
+    _check_size(roster)
     from .assignment import Cohort, assign, diagnose
     from .validate import display_path
 
@@ -247,6 +248,22 @@ def match(
     if output is not None:
         result = write_match(result, output)
     return result
+
+
+MAX_COMBINATIONS = 100_000_000
+"""Mentees x mentor places one pairing may hold: about 13 bytes each at the peak, so under 1.5 GB."""
+
+
+def _check_size(roster: Roster) -> None:
+    """Refuse, with a way out, a cohort whose matrices would not fit in memory."""
+    mentees = len(roster.mentees)
+    places = sum(min(p.capacity, mentees) for p in roster.mentors)
+    size = mentees * max(places, len(roster.mentors))
+    if size > MAX_COMBINATIONS:
+        raise RosterError(Problem(
+            roster.file, f"{mentees:,} mentees and {places:,} mentor places make {size:,} combinations, more than"
+            f" one pairing can hold in memory ({MAX_COMBINATIONS:,})",
+            "match the cohort in parts, one roster per region or business unit, or lower the capacities"))
 
 
 def write_match(result: MatchResult, output: str | os.PathLike[str]) -> MatchResult:
