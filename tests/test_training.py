@@ -576,13 +576,25 @@ def test_only_the_changed_module_is_rendered_again_and_stale_entries_are_pruned(
     assert sorted(again.rendered) == ["training/mentoring-up-guide.pdf", "training/mentoring-up-handout.pdf",
                                       "training/mentoring-up-slides.pptx"]
     after = {p.name for p in cache.iterdir()}
-    assert len(before) == 2 * 7  # a .data and a .json per document
-    assert len(before - after) == 2 * 3  # the old entries of the three documents made again are gone
-    assert len(after - before) == 2 * 3 + 2 and {"notes.txt", "0" * 64} <= after  # and nothing else
+    assert len(before) == 2 * (7 + 1)  # a .data and a .json per document, and per pack (its index)
+    assert len(before - after) == 2 * (3 + 1)  # the old entries of the documents made again are gone
+    assert len(after - before) == 2 * (3 + 1) + 2 and {"notes.txt", "0" * 64} <= after  # and nothing else
     (folder / "program.yaml").write_text(text.replace("title: Mentoring up\n", "title: Mentoring upward\n"),
                                          encoding="utf-8")
     assert sorted(build().rendered) == ["training/mentoring-up-guide.pdf", "training/mentoring-up-handout.pdf",
                                         "training/mentoring-up-slides.pptx", "training/schedule.pdf"]
+
+
+def test_an_edit_no_document_shows_renders_nothing(tmp_path: Path) -> None:
+    """The pack's inputs changed, so every document is looked up by its own HTML: all are still there."""
+    folder = write_program(tmp_path / "prog", one_module=True)
+    build = builder(folder)
+    first = build()
+    text = (folder / "program.yaml").read_text(encoding="utf-8")
+    (folder / "program.yaml").write_text(text.replace("title: Digital confidence", "title: Digital fluency"),
+                                         encoding="utf-8")
+    again = build()
+    assert again.rendered == [] and files_of(again) == files_of(first)
 
 
 def test_a_changed_image_renders_the_documents_that_show_it(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ WeasyPrint is imported inside `render()`, never at module import.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -243,6 +244,7 @@ class PdfRenderer:
         return self._css
 
 
+@functools.cache
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)

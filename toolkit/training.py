@@ -16,6 +16,7 @@ Why this shape:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -44,6 +45,8 @@ HANDOUT = "training/handout.html.j2"
 SCHEDULE = "training/schedule.html.j2"
 KIND = "Training"
 """The downloads page's group for every file of the pack."""
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-pptx", "markdown", "jinja2")
+"""Libraries whose version changes what the pack looks like."""
 REFLECTION_LINES = 3
 """Lines of writing space under each reflection question on a handout."""
 
@@ -141,9 +144,18 @@ def training_artifacts(loaded: LoadedProgram, cache: RenderCache | None = None) 
 def build_training(loaded: LoadedProgram, cache: RenderCache | None = None) -> TrainingPack:
     """Make the training pack: three files per module and the schedule.
 
-    With a cache, documents whose inputs are unchanged are reused, and entries no longer
-    needed are pruned once the whole pack is made. Raises BuildError with every problem found.
+    With a cache, nothing is laid out again that need not be, at two levels: when no input
+    at all changed (program, templates, content files, slide template, library versions) the
+    pack comes straight from the cache without even rendering a template; otherwise each
+    document is looked up by a digest of its own HTML or slides. Entries no longer needed are
+    pruned once the whole pack is made. Raises BuildError with every problem found.
     """
+    inputs = _inputs_key(loaded) if cache is not None else ""
+    if cache is not None:
+        unchanged = _unchanged_pack(cache, inputs)
+        if unchanged is not None:
+            cache.prune()
+            return unchanged
     program = loaded.program
     maker = _Maker(loaded, cache)
     for module in program.training:
@@ -160,8 +172,57 @@ def build_training(loaded: LoadedProgram, cache: RenderCache | None = None) -> T
     if maker.problems:
         raise BuildError(maker.problems)
     if cache is not None:
+        cache.put(inputs, json.dumps(maker.index).encode("utf-8"), {})
         cache.prune()
     return maker.pack
+
+
+def _inputs_key(loaded: LoadedProgram) -> str:
+    """Digest of every input of the pack, read without rendering anything: the whole program,
+    every template (the program's own and the packaged), the modules' content files, the slide
+    template, the program folder's place, and the versions of the libraries that lay it out."""
+    from .templating import search_path
+
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+            digest.update(b"\0")
+
+    add("training-pack-1", __version__, *(_version(name) for name in _LIBRARIES))
+    add(str(loaded.folder.resolve()), loaded.program.model_dump_json())
+    for base in search_path(loaded.folder):
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            add(path.relative_to(base).as_posix(), hashlib.sha256(path.read_bytes()).digest())
+    named = [m.content for m in loaded.program.training if m.content] + [loaded.program.program.slide_template or ""]
+    for name in filter(None, named):
+        try:
+            add(name, hashlib.sha256((loaded.folder / name).read_bytes()).digest())
+        except OSError:
+            add(name, "unreadable")
+    return digest.hexdigest()
+
+
+def _unchanged_pack(cache: RenderCache, inputs: str) -> TrainingPack | None:
+    """The whole pack from the cache when no input changed and every document is still there."""
+    index = cache.get(inputs)
+    if index is None:
+        return None
+    pack = TrainingPack()
+    try:
+        entries = json.loads(index.data)
+        for entry in entries:
+            hit = cache.get(entry["key"])
+            if hit is None:
+                return None
+            pack.artifacts.append(Artifact(entry["path"], hit.data, entry["title"], entry["kind"],
+                                           entry["description"]))
+            pack.warnings.extend(hit.warnings)
+            pack.reused.append(entry["path"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return pack
 
 
 # --- making the files ---------------------------------------------------------------------
@@ -175,6 +236,8 @@ class _Maker:
         self.program = loaded.program
         self.cache = cache
         self.pack = TrainingPack()
+        self.index: list[dict[str, str]] = []
+        """Path, cache key and labels of every document made: the pack's entry in the cache."""
         self.problems: list[Problem] = []
         self.renderer = PdfRenderer(loaded.folder, self.program.program.paper_size)
         self.common = _helpers(self.program)
@@ -280,12 +343,14 @@ class _Maker:
             self.pack.rendered.append(path)
         self.pack.warnings.extend(warnings)
         self.pack.artifacts.append(Artifact(path, data, title, KIND, description))
+        self.index.append({"path": path, "key": key, "title": title, "kind": KIND, "description": description})
 
 
 def _rendered(result: Any) -> tuple[bytes, dict[str, str], tuple[Problem, ...]]:
     return result.data, result.reads, result.warnings
 
 
+@functools.cache
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
