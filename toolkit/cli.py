@@ -323,6 +323,152 @@ def report_command(responses: tuple[str, ...], program_path: str, output: str, i
         click.echo(f"  {goal.goal.id}: {goal.status_text}")
 
 
+class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
+    """A calendar date written YYYY-MM-DD, and nothing looser."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime as dt
+        import re
+
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.fail(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01", param, ctx)
+
+
+class _PresetType(click.ParamType):  # type: ignore[type-arg]
+    """The id of a packaged preset; an unknown one is a usage error that lists them all."""
+
+    name = "NAME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import difflib
+
+        from .scaffold import presets
+
+        ids = [p.id for p in presets()]
+        name = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+        if name in ids:
+            return name
+        close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        self.fail(f"unknown preset '{value}'{hint}; choose one of {', '.join(ids)}", param, ctx)
+
+
+def _organisation(value: str) -> str:
+    """The organisation's name as it will appear: one line of ordinary text."""
+    name = value.strip()
+    if not name:
+        raise click.BadParameter("the organisation's name is empty; give it, e.g. --organisation 'Acme Health'")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise click.BadParameter("the organisation's name must be one line with no control characters")
+    if len(name) > 200:
+        raise click.BadParameter("the organisation's name is longer than 200 characters; shorten it")
+    return name
+
+
+def _check_organisation(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return None if value is None else _organisation(value)
+
+
+def _check_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    if value.exists() and not value.is_dir():
+        raise click.BadParameter(f"'{value}' is a file; name a new folder, or an existing one, for the program")
+    return value
+
+
+def _interactive() -> bool:
+    """Whether there is someone to ask: prompts need a terminal (CI has no stdin)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+@cli.command()
+@click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path), callback=_check_folder)
+@click.option("--preset", type=_PresetType(), help="Start from an industry preset (see `revmentor presets`).")
+@click.option("--organisation", "--organization", "organisation", callback=_check_organisation,
+              help="Your organisation's name.")
+@click.option("--start", type=_DateType(), help="The day week 1 begins. Default: a Monday at least 4 weeks away.")
+@click.option("--no-input", is_flag=True, help="Ask nothing; use the defaults for anything not given.")
+@_guarded
+def init(folder: Path, preset: str | None, organisation: str | None, start: Any, no_input: bool) -> None:
+    """Create a program folder: program.yaml, content/, mkdocs.yml and .gitignore.
+
+    DIR is created if needed (default: the current folder). Without --preset the folder
+    holds the flagship example program. Whatever is not given on the command line is asked
+    for at a terminal; with --no-input, or with no terminal, defaults are used. init never
+    overwrites a file: if any file it would create exists, it names it and writes nothing.
+
+    \b
+    Examples:
+      revmentor init
+      revmentor init st-marys --preset healthcare --organisation "St Mary's Hospital"
+      revmentor init programs/finance --preset finance --start 2027-03-01 --no-input
+    """
+    import datetime as dt
+
+    from .scaffold import DEFAULT_ORGANISATION, default_start, long_date, presets
+    from .scaffold import init as create
+    from .validate import display_path
+
+    ask = not no_input and _interactive()
+    if preset is None and ask:
+        click.echo("Presets: " + ", ".join(p.id for p in presets()) + " (see `revmentor presets`).")
+        answer = click.prompt(
+            "Preset (leave empty for the flagship example)", default="", show_default=False,
+            value_proc=lambda text: _PresetType().convert(text, None, None) if text.strip() else "",
+        )
+        preset = answer or None
+    if organisation is None:
+        organisation = (
+            click.prompt("Organisation", default=DEFAULT_ORGANISATION, value_proc=_organisation)
+            if ask
+            else DEFAULT_ORGANISATION
+        )
+    if start is None:
+        fallback = default_start(dt.date.today())
+        start = click.prompt("Start date", default=fallback.isoformat(), type=_DateType()) if ask else fallback
+    written = create(folder, preset, organisation, start)
+    where = display_path(folder)
+    source = f"the {preset} preset" if preset else "the flagship example"
+    click.echo(f"Created a program from {source} in {where}, for {organisation}, starting {long_date(start)}:")
+    for path in written:
+        click.echo(f"  {display_path(path)}")
+    click.echo(
+        f"Next: edit {display_path(folder / 'program.yaml')} (every page and form comes from it), then run\n"
+        f"  revmentor validate {where}\n"
+        f"  revmentor build {where}"
+    )
+
+
+@cli.command("presets")
+@_guarded
+def presets_command() -> None:
+    """List the industry presets `revmentor init --preset NAME` starts from.
+
+    Each is a complete program written for its field (goals and measures, roles, training
+    modules, check-ins, challenges), meant to be edited rather than written from nothing.
+
+    \b
+    Example:
+      revmentor presets
+      revmentor init my-program --preset nonprofit
+    """
+    from .scaffold import presets
+
+    listed = presets()
+    width = max(len(p.id) for p in listed)
+    for item in listed:
+        click.echo(f"{item.id.ljust(width)}  {item.line}")
+    click.echo("Without --preset, init copies the flagship example: a logistics company's six-month pilot.")
+
+
 def main() -> None:
     """Entry point of the console script and `python -m toolkit`."""
     cli(prog_name="revmentor")
