@@ -20,7 +20,7 @@ from .roster import MENTEE, MENTOR, Person, Roster, read_roster
 from .tables import read_table
 
 if TYPE_CHECKING:
-    from .assignment import Cohort, Diagnosis
+    from .assignment import Diagnosis
     from .validate import LoadedProgram
 
 PAIRS_COLUMNS = (
@@ -105,7 +105,7 @@ class MatchResult:
     files: tuple[str, ...] = field(default=())
     """Files written, when an output folder was given."""
     timings: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
-    """Seconds per phase (read, rules, scores, solve, reasons), for the benchmark."""
+    """Seconds per phase (read, prepare, rules, scores, solve, reasons), for the benchmark."""
     kept: tuple[Problem, ...] = ()
     """Warnings from writing: leftovers of earlier runs that hold files revmentor did not write."""
 
@@ -211,11 +211,16 @@ def match(
     if problems or roster is None:
         raise RosterError(problems)
     _check_size(roster)
+    read = time.perf_counter()
+    timings = {"read": read - started}
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment  # noqa: F401 - loaded here so "prepare" counts it
+
     from .assignment import Cohort, assign, diagnose
     from .validate import display_path
 
-    timings = {"read": time.perf_counter() - started}
     cohort = Cohort(roster, matching, earlier)
+    timings["prepare"] = time.perf_counter() - read  # numpy's and scipy's imports on a first run, and the arrays
     solved = assign(cohort, timings)
     explained = time.perf_counter()
     pairs = _pairs(roster, matching, solved.mentee.tolist(), solved.mentor.tolist())
@@ -223,13 +228,11 @@ def match(
     mentor_count: dict[str, int] = {}
     for pair in pairs:
         mentor_count[pair.mentor.id] = mentor_count.get(pair.mentor.id, 0) + 1
-    import numpy as np
-
     lonely_mentees = np.array([i for i, p in enumerate(roster.mentees) if p.id not in taken], dtype=np.intp)
     lonely_mentors = np.array([i for i, p in enumerate(roster.mentors) if p.capacity > 0 and p.id not in mentor_count],
                               dtype=np.intp)
-    unmatched = [_explain(d, roster, cohort, MENTEE) for d in diagnose(cohort, lonely_mentees, MENTEE)]
-    unmatched += [_explain(d, roster, cohort, MENTOR) for d in diagnose(cohort, lonely_mentors, MENTOR)]
+    unmatched = [_explain(d, roster, MENTEE) for d in diagnose(cohort, lonely_mentees, MENTEE)]
+    unmatched += [_explain(d, roster, MENTOR) for d in diagnose(cohort, lonely_mentors, MENTOR)]
     unmatched += [Unmatched(p, "capacity 0: takes no mentee this round") for p in roster.mentors if p.capacity == 0]
     rules = tuple(
         RuleSummary(name, RULE_TEXT[name], solved.excluded.get(name, 0),
@@ -366,7 +369,7 @@ def _names(people: Sequence[Person], limit: int = 3) -> str:
     return shown + (f" and {len(people) - limit} more" if len(people) > limit else "")
 
 
-def _explain(d: Diagnosis, roster: Roster, cohort: Cohort, side: str) -> Unmatched:
+def _explain(d: Diagnosis, roster: Roster, side: str) -> Unmatched:
     """An unmatched person's reason in words, from the numbers `diagnose` found."""
     if side == MENTEE:
         person, others, noun = roster.mentees[d.index], roster.mentors, "mentor"
