@@ -265,6 +265,10 @@ def _chain_pairs(roster: Roster) -> tuple[Ints, Ints]:
     return np.concatenate(found_n), np.concatenate(found_m)
 
 
+_BAND_CELLS = 4_000_000
+"""Combinations scored at a time while the cost matrix is filled (16 MB of float32 scores)."""
+
+
 class _Clock:
     """Seconds since the last tick, recorded under a name (a no-op without a dict)."""
 
@@ -313,25 +317,30 @@ def assign(cohort: Cohort, timings: dict[str, float] | None = None) -> Assignmen
     places = np.minimum(cohort.capacity[cols], np.count_nonzero(eligible, axis=0)[cols])
     owner = np.repeat(cols, places)
     slot = np.arange(len(owner)) - np.repeat(np.cumsum(places) - places, places)
-    allowed = eligible[:, owner] if len(rows) == cohort.n else eligible[np.ix_(rows, owner)]
-    del eligible
     clock("rules")
-    score = cohort.scores(rows, owner)
     penalty = cohort.matching.weights.load * slot.astype(np.float64)
     pairs_at_most = min(len(rows), len(owner))
     forbidden_cost = 2.0 * pairs_at_most * (cohort.max_score + float(penalty.max(initial=0.0))) + 1.0
     # The solver copies a matrix it must transpose or negate: hand it costs to minimise, rows <= columns.
     transpose = len(rows) > len(owner)
-    if transpose:
-        cost = np.empty((len(owner), len(rows)), dtype=np.float64)
-        np.subtract(penalty[:, None], score.T, out=cost)
-        np.copyto(cost, forbidden_cost, where=~allowed.T)
-    else:
-        cost = np.empty((len(rows), len(owner)), dtype=np.float64)
-        np.subtract(penalty[None, :], score, out=cost)
-        np.logical_not(allowed, out=allowed)
-        np.copyto(cost, forbidden_cost, where=allowed)
-    del score, allowed
+    cost = np.empty((len(owner), len(rows)) if transpose else (len(rows), len(owner)), dtype=np.float64)
+    # Filled a band of mentees at a time: the float32 scores and masks stay small and are reused,
+    # so the cost matrix is the only large allocation (8 bytes a combination).
+    band = max(1, _BAND_CELLS // max(len(owner), 1))
+    for start in range(0, len(rows), band):
+        some = rows[start : start + band]
+        score = cohort.scores(some, owner)
+        forbidden = ~eligible[some][:, owner]
+        if transpose:
+            target = cost[:, start : start + len(some)]
+            np.subtract(penalty[:, None], score.T, out=target)
+            np.copyto(target, forbidden_cost, where=forbidden.T)
+        else:
+            target = cost[start : start + len(some)]
+            np.subtract(penalty[None, :], score, out=target)
+            np.copyto(target, forbidden_cost, where=forbidden)
+        del score, forbidden
+    del eligible
     clock("scores")
     solved_rows, solved_cols = linear_sum_assignment(cost)
     clock("solve")

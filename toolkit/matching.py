@@ -254,7 +254,7 @@ def match(
 
 
 MAX_COMBINATIONS = 100_000_000
-"""Mentees x mentor places one pairing may hold: about 13 bytes each at the peak, so under 1.5 GB."""
+"""Mentees x mentor places one pairing may hold: about 9 bytes each at the peak (the float64 costs), about 1 GB."""
 
 
 def _check_size(roster: Roster) -> None:
