@@ -449,7 +449,7 @@ def test_a_manager_found_nowhere_is_a_warning_and_the_chain_stops_there(tmp_path
         J1,Jo Junior,,mentor,2,Ops,X9,,AI tools,,,1
         J2,Jay Junior,,mentor,2,Ops,J2,,Excel,,,1
     """)
-    result = match(path)
+    result = match(path, output=tmp_path / "out")
     assert [p.format() for p in result.warnings] == [
         f"{path}:2: warning: row 2: manager_id 'X9' is not an id in the roster (also on row 3); the management"
         " chain stops there\n  fix: add that manager's row (with an empty role) so the whole chain is known, or"
@@ -458,6 +458,8 @@ def test_a_manager_found_nowhere_is_a_warning_and_the_chain_stops_there(tmp_path
         "  fix: leave manager_id empty for the top of the organisation",
     ]
     assert [(p.mentor.id, p.mentee.id) for p in result.pairs] == [("J1", "L1")]
+    html = (tmp_path / "out" / "match-report.html").read_text(encoding="utf-8")
+    assert "row 2: manager_id &#39;X9&#39; is not an id in the roster (also on row 3)" in html
 
 
 # --- formats in ----------------------------------------------------------------------------
