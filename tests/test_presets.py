@@ -25,11 +25,13 @@ from toolkit.resources import data_dir
 from toolkit.scaffold import escape_markdown, presets
 from toolkit.validate import load_program
 
+from conftest import REPO
+
 Run = Callable[..., Result]
 
 PRESET_IDS = ["technology", "healthcare", "education", "finance", "marketing", "nonprofit", "retail", "human-resources"]
 START = dt.date(2027, 3, 1)
-INIT_FILES = ["program.yaml", "mkdocs.yml", ".gitignore", "content/welcome.md"]
+INIT_FILES = ["program.yaml", "mkdocs.yml", "schema.json", ".gitignore", "content/welcome.md"]
 NASTY_NAMES = [
     'Acme: "Ltd" #1',
     "{{ 7*7 }}",
@@ -271,7 +273,7 @@ def test_init_writes_a_program_folder_that_validates_strictly(preset_id: str | N
     else:
         content = data_dir() / "content"
         expected = {"content/" + p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()}
-        assert set(created) == {"program.yaml", "mkdocs.yml", ".gitignore"} | expected
+        assert set(created) == {"program.yaml", "mkdocs.yml", "schema.json", ".gitignore"} | expected
     loaded = load_program(target)
     assert loaded.warnings == ()
     assert loaded.program.program.organisation == "Acme Health"
@@ -281,6 +283,8 @@ def test_init_writes_a_program_folder_that_validates_strictly(preset_id: str | N
     gitignore = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert {"/site/", "/private/", "/.revmentor-cache/"} <= set(gitignore)
     assert f"  {target / 'program.yaml'}\n" in result.stdout
+    assert (target / "schema.json").read_text(encoding="utf-8") == (REPO / "schema.json").read_text(encoding="utf-8")
+    assert (target / "program.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=./schema.json\n")
 
 
 def test_init_reports_what_it_made_and_what_to_do_next(run: Run, tmp_path: Path) -> None:
@@ -291,6 +295,7 @@ def test_init_reports_what_it_made_and_what_to_do_next(run: Run, tmp_path: Path)
         f"Created a program from the healthcare preset in {target}, for St Mary's, starting Monday 1 March 2027:\n"
         f"  {target / 'program.yaml'}\n"
         f"  {target / 'mkdocs.yml'}\n"
+        f"  {target / 'schema.json'}\n"
         f"  {target / '.gitignore'}\n"
         f"  {target / 'content' / 'welcome.md'}\n"
         f"Next: edit {target / 'program.yaml'} (every page and form comes from it), then run\n"
@@ -362,16 +367,25 @@ def test_the_flagship_refuses_over_any_of_its_content_files(run: Run, tmp_path: 
 
 def test_a_failed_init_leaves_no_half_folder(monkeypatch: pytest.MonkeyPatch, run: Run, tmp_path: Path) -> None:
     real_plan = scaffold.plan
+    lines = []
 
     def broken_plan(*args: object) -> dict[str, bytes]:
         files = real_plan(*args)  # type: ignore[arg-type]
         files["program.yaml"] = files["program.yaml"].replace(b"duration_weeks: 17", b"duration_weeks: many")
+        lines.append(files["program.yaml"].decode().splitlines().index("  duration_weeks: many") + 1)
         return files
 
     monkeypatch.setattr(scaffold, "plan", broken_plan)
-    result = run("init", str(tmp_path / "prog"), "--preset", "healthcare", "--no-input")
+    result = run("init", str(tmp_path / "new" / "deeper" / "prog"), "--preset", "healthcare", "--no-input")
     assert result.exit_code == 1
-    assert "duration_weeks: expected a whole number, got 'many'" in result.stderr
+    target = tmp_path / "new" / "deeper" / "prog"
+    assert result.stderr == (
+        f"{target / 'program.yaml'}:{lines[0]}:19: program.duration_weeks: expected a whole number, got 'many'\n"
+        "  fix: write digits only, e.g. 12\n"
+        "the new program did not pass its own checks, so nothing was written\n"
+        "  fix: this is a bug in the toolkit: please report it with the command you ran\n"
+        "2 problems found.\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 

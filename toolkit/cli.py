@@ -398,7 +398,7 @@ def _interactive() -> bool:
 @click.option("--no-input", is_flag=True, help="Ask nothing; use the defaults for anything not given.")
 @_guarded
 def init(folder: Path, preset: str | None, organisation: str | None, start: Any, no_input: bool) -> None:
-    """Create a program folder: program.yaml, content/, mkdocs.yml and .gitignore.
+    """Create a program folder: program.yaml, content/, mkdocs.yml, schema.json and .gitignore.
 
     DIR is created if needed (default: the current folder). Without --preset the folder
     holds the flagship example program. Whatever is not given on the command line is asked
@@ -456,7 +456,7 @@ def presets_command() -> None:
     modules, check-ins, challenges), meant to be edited rather than written from nothing.
 
     \b
-    Example:
+    Examples:
       revmentor presets
       revmentor init my-program --preset nonprofit
     """

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +231,7 @@ def _set_site_name(text: str, name: str) -> str:
 
 def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, bytes]:
     """Every file init creates, by path relative to the new folder. Reads packaged data only."""
+    from .schema import schema_json
     from .validate import PROGRAM_FILE
 
     defaults = data_dir()
@@ -253,6 +254,7 @@ def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, 
     ordered = {
         PROGRAM_FILE: program_text,
         "mkdocs.yml": _set_site_name(mkdocs_text, _program_name(program_text)),
+        "schema.json": schema_json(2) + "\n",  # program.yaml's first line points editors at it
         ".gitignore": GITIGNORE,
         **files,
     }
@@ -307,7 +309,9 @@ def create(target: Path, files: dict[str, bytes], check: Callable[[Path], None] 
         )
     existed = target.is_dir()
     parent = target if existed else target.parent
+    missing = [folder for folder in (parent, *parent.parents) if not folder.exists()]  # deepest first
     parent.mkdir(parents=True, exist_ok=True)
+    finished = False
     staging = Path(tempfile.mkdtemp(prefix=".revmentor-init-", dir=parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -319,14 +323,20 @@ def create(target: Path, files: dict[str, bytes], check: Callable[[Path], None] 
             path.write_bytes(data)
         if check is not None:
             check(staging)
-        if not existed:
+        if existed:
+            _move_in(staging, target, sorted(files))
+        else:
             os.rename(staging, target)
-            return [target / relative for relative in files]
-        _move_in(staging, target, sorted(files))
+        finished = True
         return [target / relative for relative in files]
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        for folder in [] if finished else missing:  # the parents init made for a folder it never made
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
 
 def _move_in(staging: Path, target: Path, paths: list[str]) -> None:
@@ -356,10 +366,23 @@ def init(target: Path, preset_id: str | None, organisation: str, start: dt.date)
     files = plan(preset_id, organisation, start)
 
     def check(staged: Path) -> None:
-        from .validate import load_program
+        from .validate import display_path, load_program
 
-        loaded = load_program(staged)
-        if loaded.warnings:
-            raise ToolkitError(list(loaded.warnings))
+        try:
+            problems = list(load_program(staged).warnings)
+        except ToolkitError as error:
+            problems = error.problems
+        if problems:  # a packaged preset that does not pass its own checks: a bug, shown where it would be
+            shown, meant = display_path(staged), display_path(target)
+            raise ToolkitError(
+                [replace(problem, file=problem.file.replace(shown, meant, 1)) for problem in problems]
+                + [
+                    Problem(
+                        "",
+                        "the new program did not pass its own checks, so nothing was written",
+                        "this is a bug in the toolkit: please report it with the command you ran",
+                    )
+                ]
+            )
 
     return create(target, files, check)
