@@ -183,6 +183,19 @@ def test_removing_a_previous_output_keeps_files_the_toolkit_did_not_write(tmp_pa
     assert snapshot(old) == {"a/mine.txt": b"theirs", MANIFEST: (old / MANIFEST).read_bytes()}
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
+def test_the_swap_is_one_atomic_exchange_on_linux(tmp_path: Path) -> None:
+    from toolkit.output import _exchange
+
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new/page.html").write_text("new", encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/page.html").write_text("old", encoding="utf-8")
+    assert _exchange(tmp_path / "new", tmp_path / "site") is True
+    assert (tmp_path / "site/page.html").read_text(encoding="utf-8") == "new"
+    assert (tmp_path / "new/page.html").read_text(encoding="utf-8") == "old"
+
+
 def test_the_two_rename_fallback_swaps_too(tmp_path: Path) -> None:
     for version in ("one", "two"):
         with staged_output(tmp_path / "out", atomic=False) as (staging, _):
