@@ -12,6 +12,7 @@ the same size, so the ratio says what the toolkit adds to the bare solver. Targe
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import subprocess
@@ -99,8 +100,10 @@ def main() -> None:
         out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         target = TARGETS.get(size)
-        print(f"{size:>8,} x {size:<8,} {r['match_s']:>7.2f}s {r['cpu_s']:>6.2f}s {target or float('nan'):>6.0f}s"
-              f" {(r['match_s'] / target if target else float('nan')):>9.2f} {r['write_s']:>6.2f}s {r['solver_s']:>8.2f}s"
+        target_text = f"{target:>6.0f}s" if target else f"{'-':>7}"
+        ratio_text = f"{r['match_s'] / target:>9.2f}" if target else f"{'-':>9}"
+        print(f"{size:>8,} x {size:<8,} {r['match_s']:>7.2f}s {r['cpu_s']:>6.2f}s {target_text}"
+              f" {ratio_text} {r['write_s']:>6.2f}s {r['solver_s']:>8.2f}s"
               f" {r['match_s'] / r['solver_s']:>9.1f} {r['peak_mb']:>8.0f}MB {r['peak_mb'] / MEMORY_TARGET_MB:>8.2f}"
               f" {r['pairs']:>6} {r['unmatched']:>9}")
         phases.append(f"  {size:,}: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in r["phases"].items())
@@ -111,6 +114,8 @@ def main() -> None:
           " write: pairs.csv, pairs.xlsx, match-report.html.")
     print("bare LSA: scipy linear_sum_assignment alone on a random dense float64 square matrix of the same size.")
     print("peak RSS: ru_maxrss of a fresh process after match and write, read before the bare-LSA run.")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times stretch"
+          " with it; cpu is the process's own CPU time)")
 
 
 if __name__ == "__main__":
