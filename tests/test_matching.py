@@ -417,7 +417,7 @@ def test_missing_columns_are_named_with_the_columns_found(tmp_path: Path) -> Non
          " Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx), without a password"),
         ("roster.csv", (HEADER + "\nE1,\"Lee, Ann\",a@x,mentor,2,IT,,,AI,,,1\nE2,Lee, Bob,b@x,mentee,6,Ops,,,,AI,,\n")
          .encode(), "{path}:3: row 3: 13 values but the header row has 12 columns\n  fix: enclose values that contain"
-         " the separator in double quotes (e.g. \"Lee, Ann\"), or remove the stray separator"),
+         " a comma (the separator) in double quotes, e.g. \"Lee, Ann\", or remove the stray comma"),
         ("roster.csv", "id,name,Name\nE1,Ann,Ann\n".encode("utf-16"), "{path}: is UTF-16 text (Excel's 'Unicode"
          " Text'), not UTF-8\n  fix: save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel"
          " workbook (.xlsx)"),

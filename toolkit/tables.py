@@ -131,7 +131,7 @@ def _read_csv(raw: bytes, shown: str, what: str) -> Table:
         raise fail(f"cannot be read as CSV: {error}", "check the quotes in this row: a value that contains the"
                    f" separator '{separator}' or a line break must be enclosed in double quotes",
                    len(records) + 1) from None
-    return _table(shown, [(n, [cell.strip() for cell in cells]) for n, cells in records], csv_file=True, what=what)
+    return _table(shown, [(n, [cell.strip() for cell in cells]) for n, cells in records], separator=separator, what=what)
 
 
 def _count_outside_quotes(line: str, separator: str) -> int:
@@ -163,7 +163,7 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str) -> Table:
                                   f"open it in Excel and save it again as .xlsx, or {_SAVE_AS}")) from None
     finally:
         book.close()
-    return _table(shown, records, csv_file=False, what=what)
+    return _table(shown, records, separator="", what=what)
 
 
 def _cell_text(value: Any) -> str:
@@ -181,8 +181,11 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _table(shown: str, records: list[tuple[int, list[str]]], *, csv_file: bool, what: str) -> Table:
-    """Header and rows, with the header checked and rows padded; ragged CSV rows are errors."""
+def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, what: str) -> Table:
+    """Header and rows, with the header checked and rows padded; ragged CSV rows are errors.
+
+    `separator` is the CSV's (empty for a workbook, whose rows cannot be ragged).
+    """
     records = [(n, cells) for n, cells in records if any(cells)]
     if not records:
         raise RosterError(Problem(shown, "the file is empty", f"export the {what} with a header row and one row"
@@ -205,10 +208,12 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, csv_file: bool, 
     for number, cells in records[1:]:
         # More values than columns: a stray separator, unless every row ends the same way ("a,b,c,").
         extra = [cell for cell in cells[width:] if cell] or (len(cells) > width and len(cells) != usual)
-        if extra and csv_file:
+        if extra and separator:
+            example = {",": '"Lee, Ann"', ";": '"AI tools; Excel"'}.get(separator, '"a value"')
+            name = {",": "comma", ";": "semicolon", "\t": "tab"}[separator]
             problems.append(Problem(shown, f"row {number}: {len(cells)} values but the header row has {width}"
-                                    " columns", "enclose values that contain the separator in double quotes"
-                                    ' (e.g. "Lee, Ann"), or remove the stray separator', number))
+                                    " columns", f"enclose values that contain a {name} (the separator) in double"
+                                    f" quotes, e.g. {example}, or remove the stray {name}", number))
             continue
         padded = [*cells[:width], *[""] * (width - len(cells))]
         rows.append((number, tuple(excel_unsafe(cell) if cell[:1] == "'" else cell for cell in padded)))
