@@ -166,7 +166,12 @@ def fields(data: bytes) -> list[tuple[str, str, str]]:
 
 
 def values(path: Path) -> dict[str, str]:
-    reader = PdfReader(path)
+    return values_of(path.read_bytes())
+
+
+def values_of(data: bytes) -> dict[str, str]:
+    """Field name -> value of the fields that hold one, as pypdf reads them."""
+    reader = PdfReader(io.BytesIO(data))
     return {name: str(field["/V"]) for name, field in (reader.get_fields() or {}).items()
             if field.get("/V") not in (None, "", "/Off")}
 
@@ -446,11 +451,40 @@ def test_values_of_one_pair_never_leak_into_the_next(forms_a4: tuple[LoadedProgr
     one = Pair(3, "P002", "Quentin Marsh", "Carla Winterbourne", ("visibility",))
     filler.fill(pair_values(loaded.program, both, "checkin-1"))
     second = filler.fill(pair_values(loaded.program, one, "checkin-1"))
-    filler.close()
-    reader = PdfReader(io.BytesIO(second))
-    filled = {k: str(v["/V"]) for k, v in (reader.get_fields() or {}).items() if v.get("/V") not in (None, "", "/Off")}
-    assert filled == {"pair_id": "P002", "meeting_date": "Mon 11 Jan 2027", "mentor_name": "Quentin Marsh",
+    assert values_of(second) == {"pair_id": "P002", "meeting_date": "Mon 11 Jan 2027", "mentor_name": "Quentin Marsh",
                       "mentee_name": "Carla Winterbourne", "goal_1": "Mentors seen by leadership"}
+
+
+def test_a_filled_form_is_the_blank_plus_an_incremental_update(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    """Nothing of the blank is rewritten: readers apply the appended update, as they do Acrobat's saves."""
+    _, made = forms_a4
+    blank = made.blanks["checkin-1"]
+    filled = FormFiller(blank).fill({"mentor_name": "Zoë (Ōkubo) \\ Lee", "pair_id": "P7", "no_such_field": "x"})
+    assert filled.startswith(blank) and len(filled) - len(blank) < 2000
+    assert filled.endswith(b"%%EOF\n")
+    with pikepdf.open(io.BytesIO(filled)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert {str(f.T): str(f.V) for f in pdf.Root.AcroForm.Fields if f.get("/FT") == "/Tx" and str(f.V)} == {
+            "pair_id": "P7", "mentor_name": "Zoë (Ōkubo) \\ Lee"}
+    assert values_of(filled) == {"pair_id": "P7", "mentor_name": "Zoë (Ōkubo) \\ Lee"}
+
+
+@pytest.mark.parametrize("xref", ["table", "stream"])
+def test_filling_works_on_either_kind_of_cross_reference_and_sets_need_appearances(
+        xref: str, forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    with pikepdf.open(io.BytesIO(made.blanks["survey-leader-end"])) as pdf:
+        del pdf.Root.AcroForm["/NeedAppearances"]
+        out = io.BytesIO()
+        mode = pikepdf.ObjectStreamMode.disable if xref == "table" else pikepdf.ObjectStreamMode.generate
+        pdf.save(out, object_stream_mode=mode)
+    blank = out.getvalue()
+    assert (b"\nxref\n" in blank) == (xref == "table")
+    filled = FormFiller(blank).fill({"learned": "Ask, then listen."})
+    with pikepdf.open(io.BytesIO(filled)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert bool(pdf.Root.AcroForm.NeedAppearances)
+    assert values_of(filled) == {"learned": "Ask, then listen."}
 
 
 def test_same_pairs_same_bytes(packs: Path, tmp_path: Path, run: Run) -> None:
