@@ -303,8 +303,8 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
     result = run("build", "prog")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[:2] == ["Generating 14 pages…", "Building site with MkDocs…"]
-    assert re.fullmatch(r"Site written to prog/site/ \(14 pages, \d+\.\d s\)", lines[2])
+    assert lines[:2] == ["Generating 15 pages…", "Building site with MkDocs…"]
+    assert re.fullmatch(r"Site written to prog/site/ \(15 pages, \d+\.\d s\)", lines[2])
     assert run("build", "prog", "--quiet").stdout == ""
 
 
@@ -328,7 +328,7 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) ->
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
     assert f"Serving the handbook on http://127.0.0.1:{port}/ (Ctrl-C to stop)" in out
-    assert "Rebuilt 14 pages" in out
+    assert "Rebuilt 15 pages" in out
     assert "prog/program.yaml:2:1: YAML syntax error" in err
     assert "The last good site is still served; fix the problem and save to rebuild." in out
     assert "Traceback" not in err

@@ -8,6 +8,7 @@ fails these tests, it never skips them.
 from __future__ import annotations
 
 import copy
+import html
 import io
 import re
 import shutil
@@ -630,3 +631,43 @@ def test_a_corrupt_cache_entry_is_a_miss_not_a_failure(tmp_path: Path) -> None:
     again = build()
     assert sorted(again.rendered) == sorted(first.rendered)
     assert files_of(again) == files_of(first)
+
+
+# --- in `revmentor build` ----------------------------------------------------------------------
+
+
+def test_build_writes_the_pack_under_training_and_links_it_from_the_handbook(tmp_path: Path) -> None:
+    from toolkit.build import build
+
+    folder = write_program(tmp_path / "prog", one_module=True)
+    result = build(folder, quiet=True)
+    site = result.output
+    assert sorted(p.name for p in (site / "training").iterdir() if p.suffix in (".pdf", ".pptx")) == [
+        "orientation-guide.pdf", "orientation-handout.pdf", "orientation-slides.pptx", "schedule.pdf"]
+    module_page = next(p for p in (site / "training").rglob("*.html") if "orientation" in p.as_posix())
+    links = re.findall(r'href="([^"]+\.(?:pdf|pptx))"[^>]*>([^<]+)<', module_page.read_text(encoding="utf-8"))
+    assert [(Path(href).name, text) for href, text in links] == [
+        ("orientation-guide.pdf", "Facilitator guide"),
+        ("orientation-handout.pdf", "Participant handout"),
+        ("orientation-slides.pptx", "Slides"),
+    ]
+    schedule_page = next(p for p in (site / "training").rglob("*.html") if "schedule" in p.as_posix())
+    schedule = words(html.unescape(re.sub(r"<[^>]+>", " ", schedule_page.read_text(encoding="utf-8"))).replace("¶", ""))
+    assert "1 module, 1 h of training in all." in schedule
+    assert "Mentor 1 module, 1 h in all." in schedule and "Leader 1 module, 1 h in all." in schedule
+    downloads = next(p for p in site.rglob("downloads*.html")).read_text(encoding="utf-8")
+    assert "Orientation: facilitator guide" in downloads and "Training schedule" in downloads
+    assert (folder / CACHE_FOLDER / "site" / "training").is_dir()
+
+
+def test_build_only_training_writes_just_the_pack(tmp_path: Path) -> None:
+    from toolkit.build import build
+
+    folder = write_program(tmp_path / "prog", one_module=True)
+    lines: list[str] = []
+    result = build(folder, tmp_path / "pack", only="training", progress=lines.append)
+    assert sorted(p.relative_to(result.output).as_posix() for p in result.output.rglob("*") if p.is_file()) == [
+        ".revmentor-manifest.json", "training/orientation-guide.pdf", "training/orientation-handout.pdf",
+        "training/orientation-slides.pptx", "training/schedule.pdf"]
+    assert (result.pages, result.files) == (0, 4)
+    assert re.fullmatch(r"Training pack written to .*pack/ \(4 files, \d+\.\d s\)", lines[-1])

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .errors import Problem, StrictWarnings
 
@@ -48,19 +49,22 @@ def build(
     strict: bool = False,
     quiet: bool = False,
     progress: Progress | None = None,
+    only: Literal["training"] | None = None,
 ) -> BuildResult:
     """Build the handbook site of a program (a program.yaml or its folder) into `output`.
 
     Raises ProgramError for a problem in program.yaml, BuildError (or OutputFolderError) when
     the site cannot be built or written; the previous output is then untouched. With `strict`,
     warnings are errors and a broken internal link fails the build. Progress lines go to
-    `progress` (default: print) unless `quiet`.
+    `progress` (default: print) unless `quiet`. `only="training"` writes just the training
+    pack (the output's training/ folder), without the site.
     """
     from .cache import RenderCache
     from .forms import site_artifacts
     from .handbook import Download, handbook
     from .output import check_output, normalise, staged_output
     from .site import build_site
+    from .training import build_training
     from .validate import display_path, load_program
 
     started = time.monotonic()
@@ -79,7 +83,20 @@ def build(
         ])
     target = normalise(output if output is not None else default_output(loaded.folder))
     check_output(target, program_folder=loaded.folder)
+    pack = build_training(loaded, RenderCache.beside(target, "training"))
+    if only == "training":
+        with staged_output(target, program_folder=loaded.folder) as (staging, written):
+            for item in pack.artifacts:
+                (staging / item.path).parent.mkdir(parents=True, exist_ok=True)
+                (staging / item.path).write_bytes(item.data)
+        seconds = time.monotonic() - started
+        say(f"Training pack written to {_folder(display_path(written.output))} ({len(written.files)} files,"
+            f" {seconds:.1f} s)")
+        return BuildResult(written.output, 0, len(written.files), seconds,
+                           (*loaded.warnings, *pack.warnings, *written.kept))
     artifacts, artifact_warnings = site_artifacts(loaded, RenderCache.beside(target, "forms"))
+    artifacts = [*artifacts, *pack.artifacts]
+    artifact_warnings = [*artifact_warnings, *pack.warnings]
     downloads = [Download(item.title, item.path, item.description, item.kind) for item in artifacts]
     book = handbook(loaded.program, loaded.folder, downloads=downloads)
     say(f"Generating {len(book.pages)} pages…")

@@ -17,6 +17,7 @@ from typing import Any
 from .errors import BuildError, Problem
 from .model import Module, Program, Role
 from .templating import Markdown, environment, escape_markdown, render
+from .training import SCHEDULE_FILE, module_files, training_schedule
 
 TEMPLATES = "handbook"
 
@@ -80,7 +81,14 @@ def plan(program: Program, downloads: Sequence[Download] = ()) -> list[PlannedPa
         PlannedPage("timeline.md", "timeline.md.j2", {"events": _events(program)}),
         PlannedPage("training/index.md", "training.md.j2", {"modules": modules}),
         *(
-            PlannedPage(f"training/{module.id}.md", "module.md.j2", {"module": module},
+            [PlannedPage("training/schedule.md", "schedule.md.j2", {
+                "schedule": training_schedule(program),
+                "pdf": next((d for d in downloads if d.path == SCHEDULE_FILE), None)})]
+            if program.training else []
+        ),
+        *(
+            PlannedPage(f"training/{module.id}.md", "module.md.j2",
+                        {"module": module, "downloads": _module_downloads(module, downloads)},
                         (module.content,) if module.content else ())
             for module in program.training
         ),
@@ -91,6 +99,13 @@ def plan(program: Program, downloads: Sequence[Download] = ()) -> list[PlannedPa
         PlannedPage("downloads.md", "downloads.md.j2", {"downloads": list(downloads)}),
     ]
     return pages
+
+
+def _module_downloads(module: Module, downloads: Sequence[Download]) -> list[Download]:
+    """A module's guide, handout and slides among the downloads, in that order."""
+    files = module_files(module)
+    order = [files.guide, files.handout, files.slides]
+    return sorted((d for d in downloads if d.path in order), key=lambda d: order.index(d.path))
 
 
 @dataclass(frozen=True)
