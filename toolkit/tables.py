@@ -254,35 +254,47 @@ class Sheet:
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """An .xlsx workbook, byte for byte the same for the same sheets (no timestamps inside).
 
-    Text cells pass through `excel_safe` and are stored as text, never as formulas.
+    Text cells pass through `excel_safe` and are stored as text, never as formulas. Written in
+    openpyxl's streaming mode: a header in bold, frozen; wide columns (40+ characters) wrap.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = Workbook(write_only=True)
     book.properties.creator = "revmentor"
     book.properties.created = _FIXED_TIME
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for spec in sheets:
         worksheet = book.create_sheet(spec.title)
-        worksheet.append([excel_safe(name) for name in spec.header])
-        for cell in worksheet[1]:
-            cell.font = bold
-        for row in spec.rows:
-            worksheet.append([_safe_cell(value) for value in row])
         for index, width in enumerate(spec.widths, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = width
-        for row_cells in worksheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if cell.data_type == "s":
-                    cell.alignment = wrap
         worksheet.freeze_panes = "A2"
+        header = []
+        for name in spec.header:
+            cell = WriteOnlyCell(worksheet, value=excel_safe(name))
+            cell.font = bold
+            header.append(cell)
+        worksheet.append(header)
+        wide = {index for index, width in enumerate(spec.widths) if width >= _WRAP_WIDTH}
+        for row in spec.rows:
+            values: list[object] = []
+            for index, value in enumerate(row):
+                value = _safe_cell(value)
+                if index in wide and isinstance(value, str):
+                    cell = WriteOnlyCell(worksheet, value=value)
+                    cell.alignment = wrap
+                    value = cell
+                values.append(value)
+            worksheet.append(values)
     buffer = io.BytesIO()
     book.save(buffer)
     return _without_timestamps(buffer.getvalue())
+
+
+_WRAP_WIDTH = 40
 
 
 def _safe_cell(value: object) -> object:
