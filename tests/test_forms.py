@@ -353,7 +353,7 @@ def test_embedding_only_the_field_characters_changes_no_pixel(
     raw = renderer.render("checkin-1", renderer.html(plan.template, {**toolkit.forms._context(loaded.program),
                                                                      **plan.context}), forms=True).data
     small = finish_form(raw)
-    monkeypatch.setattr(toolkit.forms, "_shrink_field_fonts", lambda pdf: None)
+    monkeypatch.setattr(toolkit.forms, "_shrink_field_fonts", lambda pdf, characters: None)
     whole = finish_form(raw)
     assert len(small) < len(whole) / 2
     for label, data in (("small", small), ("whole", whole)):
@@ -505,6 +505,32 @@ def test_progress_lines(tmp_path: Path, run: Run) -> None:
     assert lines[:2] == ["Preparing 4 forms…", "Filling them in for 2 pairs…"]
     assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 10 files,"
                         r" \d+\.\d s\)", lines[2])
+
+
+def test_names_in_other_scripts_keep_their_letters_and_unknown_letters_are_warned_about(
+        tmp_path: Path, run: Run) -> None:
+    """The fields' font is cut down to what the names need: a Hebrew name keeps its letters; letters the font
+    never had (Chinese, in DejaVu Sans) print as blanks, and the coordinator is told which row."""
+    from toolkit.forms import field_characters
+
+    program = write_program(tmp_path / "prog")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("pair_id,mentor_name,mentee_name\nP1,שרה לוי,Ann Lee\nP2,Li 李雷,Bo Day\n", encoding="utf-8")
+    result = run("forms", str(program), "--pairs", str(pairs), "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{pairs}:3: warning: row 3: mentor_name 'Li 李雷' has letters the forms' font cannot show (李, 雷); they"
+        " would print as blanks\n"
+        "  fix: write the name in by hand, or give the form fields a font that has them: set font-family for input"
+        " and textarea in templates/forms/forms.css in the program folder\n"
+    )
+    packs = program / "private" / "packs"
+    filled = packs / "P1" / "P1-checkin-1.pdf"
+    assert values(filled)["mentor_name"] == "שרה לוי"
+    assert set("שרהלוי") <= (field_characters(filled.read_bytes()) or set())
+    with pikepdf.open(filled) as pdf:
+        rect = next([float(v) for v in f.Rect] for f in pdf.Root.AcroForm.Fields if str(f.T) == "mentor_name")
+    assert dark_pixels(filled, rect, tmp_path) > 10
 
 
 # --- pairs files ---------------------------------------------------------------------------

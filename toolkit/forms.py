@@ -241,10 +241,12 @@ def make_forms(
     cache: RenderCache | None = None,
     *,
     include: Callable[[FormPlan], bool] = lambda plan: True,
+    characters: str = "",
 ) -> FormSet:
     """Lay out the program's forms (those `include` selects), reusing cached ones whose inputs are unchanged.
 
-    Raises BuildError with every problem of every form.
+    The fields' font keeps FIELD_CHARACTERS and any of `characters` (the names a pack will
+    fill in) that it has. Raises BuildError with every problem of every form.
     """
     from .pdf import PdfRenderer
 
@@ -253,6 +255,7 @@ def make_forms(
     common = _context(program)
     made = FormSet()
     problems: list[Problem] = []
+    extra = "".join(sorted({char for char in characters if not _in_field_characters(ord(char))}))
     for plan in plan_forms(program):
         if not include(plan):
             continue
@@ -262,7 +265,7 @@ def make_forms(
         except BuildError as error:
             problems.extend(error.problems)
             continue
-        key = _key(renderer.key(html, forms=True), plan)
+        key = _key(renderer.key(html, forms=True), plan, extra)
         found = _lookup(cache, key)
         if found is not None:
             made.blanks[plan.name] = found[0]
@@ -274,7 +277,7 @@ def make_forms(
         except BuildError as error:
             problems.extend(error.problems)
             continue
-        data = finish_form(rendered.data, read_only=plan.read_only, centred=plan.centred)
+        data = finish_form(rendered.data, read_only=plan.read_only, centred=plan.centred, characters=extra)
         if cache is not None:
             cache.put(key, data, rendered.reads, rendered.warnings)
         _remember(key, data, rendered.reads, rendered.warnings)
@@ -320,14 +323,16 @@ def _remember(key: str, data: bytes, reads: dict[str, str], warnings: tuple[Prob
         _MEMORY.popitem(last=False)
 
 
-def _key(layout_key: str, plan: FormPlan) -> str:
+def _key(layout_key: str, plan: FormPlan, characters: str) -> str:
     digest = hashlib.sha256()
-    for part in (_KEY_VERSION, __version__, layout_key, ",".join(sorted(plan.read_only)), ",".join(sorted(plan.centred))):
+    for part in (_KEY_VERSION, __version__, layout_key, ",".join(sorted(plan.read_only)), ",".join(sorted(plan.centred)),
+                 characters):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
 
-def finish_form(data: bytes, *, read_only: frozenset[str] = frozenset(), centred: frozenset[str] = frozenset()) -> bytes:
+def finish_form(data: bytes, *, read_only: frozenset[str] = frozenset(), centred: frozenset[str] = frozenset(),
+                characters: str = "") -> bytes:
     """Tidy a form as WeasyPrint wrote it: radio buttons as widgets of their group, labels, flags.
 
     Each radio button's title is "question | n of N | choice" (forms/macros.html.j2): the group
@@ -362,7 +367,7 @@ def finish_form(data: bytes, *, read_only: frozenset[str] = frozenset(), centred
             if name in centred:
                 item.Q = 1
         form.NeedAppearances = True
-        _shrink_field_fonts(pdf)
+        _shrink_field_fonts(pdf, characters)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -376,32 +381,39 @@ FIELD_CHARACTERS = (
 Greek and Cyrillic letters, combining accents, punctuation, currency and letter-like symbols."""
 
 
-def _shrink_field_fonts(pdf: Any) -> None:
+def _shrink_field_fonts(pdf: Any, characters: str = "") -> None:
     """Embed only the characters a field will hold, not the whole font.
 
     WeasyPrint embeds every glyph of a field's font (DejaVu Sans: 6,253 glyphs, about 380 KB
-    compressed) so that anything can be typed. Keeping the glyphs printed on the pages plus
-    FIELD_CHARACTERS, at their original glyph ids, makes every form about 300 KB smaller and
-    quicker to fill, and changes no pixel of the page.
+    compressed) so that anything can be typed. Keeping the glyphs printed on the pages,
+    FIELD_CHARACTERS and `characters` (a pack's names in other scripts), at their original
+    glyph ids, makes every form about 300 KB smaller, and changes no pixel of the page.
     """
+    for font, file in _field_fonts(pdf):
+        if file is None:
+            continue
+        data = _subset_font(bytes(file.read_bytes()), frozenset(_glyphs_shown(pdf, font)),
+                            frozenset(ord(char) for char in characters))
+        if data is not None:
+            file.write(data)
+            file.Length1 = len(data)
+
+
+def _field_fonts(pdf: Any) -> Iterator[tuple[Any, Any]]:
+    """(font, its embedded TrueType stream or None) for every font a field's /DA names."""
     form = pdf.Root.AcroForm
     resources = form.get("/DR")
     fonts = resources.get("/Font") if resources is not None else None
     if fonts is None:
         return
-    names = {match for item in _all_fields(form) for match in re.findall(r"/([^\s/]+)\s+[\d.]+\s+Tf", str(item.get("/DA", "")))}
+    names = {match for item in _all_fields(form)
+             for match in re.findall(r"/([^\s/]+)\s+[\d.]+\s+Tf", str(item.get("/DA", "")))}
     for name in sorted(names):
         font = fonts.get("/" + name)
-        if font is None or "/DescendantFonts" not in font:
+        if font is None:
             continue
-        descriptor = font.DescendantFonts[0].get("/FontDescriptor")
-        file = descriptor.get("/FontFile2") if descriptor is not None else None
-        if file is None:
-            continue
-        data = _subset_font(bytes(file.read_bytes()), frozenset(_glyphs_shown(pdf, font)))
-        if data is not None:
-            file.write(data)
-            file.Length1 = len(data)
+        descriptor = font.DescendantFonts[0].get("/FontDescriptor") if "/DescendantFonts" in font else None
+        yield font, descriptor.get("/FontFile2") if descriptor is not None else None
 
 
 def _all_fields(form: Any) -> Iterator[Any]:
@@ -444,37 +456,38 @@ def _glyphs_shown(pdf: Any, font: Any) -> set[int]:
     return shown
 
 
-_SUBSETS: dict[tuple[str, frozenset[int]], bytes | None] = {}
-_KEPT: dict[str, tuple[frozenset[int], tuple[int, ...], int] | None] = {}
+_SUBSETS: dict[tuple[str, frozenset[int], frozenset[int]], bytes | None] = {}
+_FONTS: dict[str, tuple[dict[int, int], int] | None] = {}
+"""Font digest -> (character code -> glyph id, glyph count), or None for a font fontTools cannot read."""
 
 
-def _subset_font(data: bytes, shown: frozenset[int]) -> bytes | None:
-    """The font with only FIELD_CHARACTERS and the `shown` glyphs, at the same glyph ids; None if it cannot be read.
+def _subset_font(data: bytes, shown: frozenset[int], extra: frozenset[int] = frozenset()) -> bytes | None:
+    """The font with only FIELD_CHARACTERS, the `extra` codes and the `shown` glyphs, at the same glyph ids.
 
-    Remembered per font, so the forms of one build share one subset whenever their pages show
-    nothing outside FIELD_CHARACTERS.
+    None if the font cannot be read. Remembered per font and glyph set, so the forms of one
+    build share one subset whenever their pages show nothing outside FIELD_CHARACTERS.
     """
     from fontTools import subset  # type: ignore[import-untyped]
     from fontTools.ttLib import TTFont, TTLibError  # type: ignore[import-untyped]
 
     digest = hashlib.sha256(data).hexdigest()
-    if digest not in _KEPT:
+    if digest not in _FONTS:
         try:
             font = TTFont(io.BytesIO(data))
             best = font.getBestCmap() or {}
             index = {glyph: gid for gid, glyph in enumerate(font.getGlyphOrder())}
         except (TTLibError, OSError, ValueError, KeyError, AssertionError):
-            _KEPT[digest] = None
+            _FONTS[digest] = None
         else:
-            codes = tuple(sorted(code for code in best if _in_field_characters(code)))
-            kept = frozenset(index[best[code]] for code in codes if best[code] in index)
-            _KEPT[digest] = (kept, codes, len(index))
-    known = _KEPT[digest]
+            _FONTS[digest] = ({code: index[glyph] for code, glyph in best.items() if glyph in index}, len(index))
+    known = _FONTS[digest]
     if known is None:
         return None
-    kept, codes, count = known
-    extra = frozenset(gid for gid in shown if gid not in kept and gid < count)
-    key = (digest, extra)
+    cmap, count = known
+    codes = sorted(code for code in cmap if _in_field_characters(code) or code in extra)
+    kept = {cmap[code] for code in codes}
+    more = frozenset(gid for gid in shown if gid not in kept and gid < count)
+    key = (digest, frozenset(codes) if extra else frozenset(), more)
     if key not in _SUBSETS:
         options = subset.Options()
         options.retain_gids = True
@@ -488,7 +501,7 @@ def _subset_font(data: bytes, shown: frozenset[int]) -> bytes | None:
         try:
             with _quiet_fonttools():
                 font = TTFont(io.BytesIO(data))
-                subsetter.populate(unicodes=codes, gids=sorted(extra))
+                subsetter.populate(unicodes=codes, gids=sorted(more))
                 subsetter.subset(font)
                 font.save(out)
         except (TTLibError, OSError, ValueError, KeyError, AssertionError):
@@ -496,6 +509,25 @@ def _subset_font(data: bytes, shown: frozenset[int]) -> bytes | None:
         else:
             _SUBSETS[key] = out.getvalue()
     return _SUBSETS[key]
+
+
+def field_characters(data: bytes) -> frozenset[str] | None:
+    """The characters every field font of a finished form can show; None if a font cannot be read."""
+    import pikepdf
+    from fontTools.ttLib import TTFont, TTLibError
+
+    found: frozenset[str] | None = None
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for _, file in _field_fonts(pdf):
+            if file is None:
+                return None
+            try:
+                cmap = TTFont(io.BytesIO(bytes(file.read_bytes()))).getBestCmap() or {}
+            except (TTLibError, OSError, ValueError, KeyError, AssertionError):
+                return None
+            codes = frozenset(chr(code) for code in cmap)
+            found = codes if found is None else found & codes
+    return found
 
 
 def _in_field_characters(code: int) -> bool:
@@ -898,7 +930,11 @@ def write_packs(
     forbidden = [(loaded.folder / "site", "the handbook site, which is public")]
     check_output(target, program_folder=loaded.folder, forbidden=forbidden)
     say(f"Preparing {len([p for p in plan_forms(loaded.program) if p.in_pack])} forms…")
-    made = make_forms(loaded, RenderCache.beside(target, "forms"), include=lambda plan: plan.in_pack)
+    texts = [text for pair in pairs for text in (pair.pair_id, pair.mentor_name, pair.mentee_name)]
+    characters = "".join(sorted(set("".join([*texts, *(goal.title for goal in loaded.program.goals)]))))
+    made = make_forms(loaded, RenderCache.beside(target, "forms"), include=lambda plan: plan.in_pack,
+                      characters=characters)
+    unshown = _unshown_names(made, pairs, display_path(source))
     say(f"Filling them in for {len(pairs)} pair{'s' if len(pairs) != 1 else ''}…")
     with staged_output(target, program_folder=loaded.folder, forbidden=forbidden) as (staging, written):
         made_folders: set[str] = set()
@@ -912,11 +948,36 @@ def write_packs(
     shown = display_path(written.output)
     say(f"Pair packs written to {shown if shown.endswith('/') else shown + '/'} ({len(pairs)} pairs,"
         f" {len(written.files)} files, {seconds:.1f} s)")
-    return PacksResult(written.output, len(pairs), len(written.files), seconds, (*made.warnings, *written.kept))
+    return PacksResult(written.output, len(pairs), len(written.files), seconds,
+                       (*made.warnings, *unshown, *written.kept))
+
+
+def _unshown_names(made: FormSet, pairs: Sequence[Pair], file: str) -> list[Problem]:
+    """Warnings for names with letters the forms' font does not have (they would print as blanks)."""
+    shown: frozenset[str] | None = None
+    for data in made.blanks.values():
+        characters = field_characters(data)
+        if characters is not None:
+            shown = characters if shown is None else shown & characters
+    if shown is None:
+        return []
+    warnings = []
+    for pair in pairs:
+        for column, name in (("mentor_name", pair.mentor_name), ("mentee_name", pair.mentee_name)):
+            missing = sorted({char for char in name if char not in shown and not char.isspace()})
+            if missing:
+                warnings.append(Problem(
+                    file, f"row {pair.row}: {column} '{_shown(name)}' has letters the forms' font cannot show"
+                    f" ({', '.join(missing)}); they would print as blanks",
+                    "write the name in by hand, or give the form fields a font that has them: set font-family for"
+                    " input and textarea in templates/forms/forms.css in the program folder", pair.row,
+                    warning=True))
+    return warnings
 
 
 __all__ = [
     "ACTION_ROWS",
+    "FIELD_CHARACTERS",
     "PAIRS_COLUMNS",
     "PROGRESS",
     "REQUIRED_COLUMNS",
@@ -926,11 +987,13 @@ __all__ = [
     "PacksResult",
     "Pair",
     "calendar_artifact",
+    "field_characters",
     "finish_form",
     "form_fields",
     "make_forms",
     "pack_files",
     "pair_values",
+    "pdf_string",
     "plan_forms",
     "read_pairs",
     "site_artifacts",
