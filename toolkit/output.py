@@ -340,14 +340,22 @@ def staged_output(
             with contextlib.suppress(FileNotFoundError):
                 (target / MARKER).unlink()
             if previous is not None:
-                remaining = remove_owned(previous)
-                if remaining:
-                    written.kept.append(_kept_problem(previous, remaining))
+                written.kept.extend(_clear_previous(previous))
         except OSError as error:
             raise _os_error(target, error) from None
         finally:
             if staging is not None and staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+def _clear_previous(previous: Path) -> list[Problem]:
+    """Delete the swapped-out output. The new one is already in place, so a failure is a warning."""
+    try:
+        remaining = remove_owned(previous)
+    except OSError as error:
+        return [Problem(_show(previous), f"the previous output could not be removed ({error.strerror}); the new"
+                        " one is in place", "delete this folder by hand, or run the build again", warning=True)]
+    return [_kept_problem(previous, remaining)] if remaining else []
 
 
 def _os_error(output: Path, error: OSError) -> OutputFolderError:
