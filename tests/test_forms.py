@@ -536,6 +536,24 @@ def test_names_in_other_scripts_keep_their_letters_and_unknown_letters_are_warne
 # --- pairs files ---------------------------------------------------------------------------
 
 
+def test_the_pairs_files_revmentor_match_writes_make_packs(tmp_path: Path, run: Run) -> None:
+    """The contract between issue 6 and this one: pairs.csv and pairs.xlsx as `match` writes them, Excel-safe
+    quoting included (a name starting with '=' is written with a leading quote and read back as typed)."""
+    program = write_program(tmp_path / "prog")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,email,role,level,department,manager_id,time_zone,offers,wants,languages,capacity\n"
+                      "E1,=Sam Roy,sam@acme.example,mentor,2,IT,,,AI tools,,,1\n"
+                      "E2,Ann Lee,ann@acme.example,mentee,6,Ops,,,,AI tools,,\n", encoding="utf-8")
+    matched = run("match", str(roster), "--program", str(program), "-o", str(tmp_path / "match"))
+    assert matched.exit_code == 0, matched.output
+    for name in ("pairs.csv", "pairs.xlsx"):
+        result = run("forms", str(program), "--pairs", str(tmp_path / "match" / name), "-o", str(tmp_path / name), "-q")
+        assert result.exit_code == 0, result.output
+        (pack,) = (tmp_path / name).glob("*/*-checkin-1.pdf")
+        assert {k: v for k, v in values(pack).items() if k.endswith("_name")} == {
+            "mentor_name": "=Sam Roy", "mentee_name": "Ann Lee"}
+
+
 def test_goals_column_names_the_pairs_goals(tmp_path: Path) -> None:
     program = load_program(write_program(tmp_path / "prog")).program
     file = tmp_path / "pairs.csv"
@@ -643,6 +661,23 @@ def test_the_pairs_file_is_never_inside_the_folder_replaced(tmp_path: Path, run:
         "  fix: move the pairs file out of it, or choose another output folder with -o\n"
     )
     assert (match / "pairs.csv").read_text(encoding="utf-8") == PAIRS
+
+
+def test_a_broken_form_template_of_the_program_names_its_line(tmp_path: Path, run: Run) -> None:
+    program = write_program(tmp_path / "prog")
+    template = program / "templates" / "forms" / "certificate.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "default/forms/certificate.html.j2" %}\n{% block body %}{{ awardee }}{% endblock %}\n',
+                        encoding="utf-8")
+    (tmp_path / "pairs.csv").write_text(PAIRS, encoding="utf-8")
+    result = run("forms", str(program), "--pairs", str(tmp_path / "pairs.csv"), "-q")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{template}:2: undefined value in template: 'awardee' is undefined\n"
+        "  fix: check the spelling of the variable or attribute against the values this template receives (see the"
+        " packaged template of the same name), or guard it with `{% if ... is defined %}`\n"
+    )
+    assert not (program / "private" / "packs").exists()  # (the forms that did lay out are cached beside it)
 
 
 # --- privacy ------------------------------------------------------------------------------

@@ -277,7 +277,13 @@ def make_forms(
         except BuildError as error:
             problems.extend(error.problems)
             continue
-        data = finish_form(rendered.data, read_only=plan.read_only, centred=plan.centred, characters=extra)
+        try:
+            data = finish_form(rendered.data, read_only=plan.read_only, centred=plan.centred, characters=extra)
+        except Exception as error:  # pikepdf or fontTools failing on an overridden template's output
+            problems.append(Problem(plan.path, f"the laid-out form cannot be made fillable ({type(error).__name__}:"
+                                    f" {error})", f"check the program folder's own {plan.template}, if it has one;"
+                                    " otherwise report this as a bug in the toolkit"))
+            continue
         if cache is not None:
             cache.put(key, data, rendered.reads, rendered.warnings)
         _remember(key, data, rendered.reads, rendered.warnings)
