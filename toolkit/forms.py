@@ -68,8 +68,8 @@ MIN_GOAL_SLOTS = 3
 ACTION_ROWS = 5
 """Rows of the agreed-actions table."""
 
-_KEY_VERSION = "forms-1"
-"""Bump when `_finish` changes what it does to a rendered form: cached forms are then made again."""
+_KEY_VERSION = "forms-2"
+"""Bump when `finish_form` changes what it does to a laid-out form: cached forms are then made again."""
 _SEPARATOR = " | "
 """Splits a radio button's title into its question and its choice (see forms/macros.html.j2)."""
 _READ_ONLY = 1
@@ -167,9 +167,9 @@ def plan_forms(program: Program) -> list[FormPlan]:
             f"fillable PDF for week {checkin.week}: goals, agenda, reflection, agreed actions",
             {"checkin": checkin}, in_pack=True,
         ))
+    questions = {question.id: question for question in program.feedback.questions}
+    scales = {scale.id: scale for scale in program.feedback.scales}
     for survey in program.feedback.surveys:
-        questions = {question.id: question for question in program.feedback.questions}
-        scales = {scale.id: scale for scale in program.feedback.scales}
         asked = [questions[qid] for qid in survey.questions if qid in questions]
         forms.append(FormPlan(
             f"survey-{survey.id}", "forms/survey.html.j2", survey.title, KIND_SURVEYS,
@@ -684,6 +684,9 @@ def read_pairs(path: str | os.PathLike[str], program: Program) -> tuple[Pair, ..
                 error(row, f"{column} is empty", f"write the {column.split('_')[0]}'s name, or delete the row")
             elif len(name) > 200:
                 error(row, f"{column} is {len(name)} characters long", "shorten it to at most 200 characters")
+            elif _CONTROL.search(name):
+                error(row, f"{column} '{_shown(name)}' holds a control character", "retype the name: it may have"
+                      " been pasted with an invisible character")
             names[column] = name
         goals: list[str] = []
         goals_text = cell(GOALS_COLUMN)
