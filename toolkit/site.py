@@ -36,8 +36,13 @@ from .validate import LoadedProgram, display_path
 CONFIG_FILE = "mkdocs.yml"
 ASSETS = "assets/revmentor"
 PRINT_CSS = f"{ASSETS}/print.css"
+SCREEN_CSS = f"{ASSETS}/handbook.css"
 WORKER_SHIM = f"{ASSETS}/iframe-worker-shim.js"
-STATIC = {PRINT_CSS: "site/print.css", WORKER_SHIM: "site/iframe-worker-shim.js"}
+STATIC = {
+    PRINT_CSS: "site/print.css",
+    SCREEN_CSS: "site/handbook.css",
+    WORKER_SHIM: "site/iframe-worker-shim.js",
+}
 """Files every site carries: docs-tree path -> template path (overridable like any template)."""
 
 REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
@@ -308,9 +313,9 @@ def effective_config(
     config["use_directory_urls"] = False
     config["strict"] = strict
     config.setdefault("nav", tree.nav)
-    if "hooks" in config and isinstance(config["hooks"], list):
-        config["hooks"] = [str((source.parent / hook).resolve()) if isinstance(hook, str) else hook
-                           for hook in config["hooks"]]
+    hooks = config.get("hooks") if isinstance(config.get("hooks"), list) else []
+    config["hooks"] = [str((source.parent / hook).resolve()) if isinstance(hook, str) else hook
+                       for hook in hooks] + [str(Path(__file__).with_name("mkdocs_hooks.py"))]
 
     theme = config.get("theme") or {"name": "material"}
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
@@ -339,8 +344,7 @@ def effective_config(
     config["markdown_extensions"] = extensions
 
     extra_css = list(config.get("extra_css") or [])
-    if PRINT_CSS not in extra_css:
-        extra_css.append(PRINT_CSS)
+    extra_css += [css for css in (SCREEN_CSS, PRINT_CSS) if css not in extra_css]
     config["extra_css"] = extra_css
     extra = dict(config.get("extra") or {})
     polyfills = [p for p in extra.get("polyfills") or [] if "iframe-worker" not in str(p)]
