@@ -313,7 +313,7 @@ def effective_config(
     config["use_directory_urls"] = False
     config["strict"] = strict
     config.setdefault("nav", tree.nav)
-    hooks = config.get("hooks") if isinstance(config.get("hooks"), list) else []
+    hooks = config["hooks"] if isinstance(config.get("hooks"), list) else []
     config["hooks"] = [str((source.parent / hook).resolve()) if isinstance(hook, str) else hook
                        for hook in hooks] + [str(Path(__file__).with_name("mkdocs_hooks.py"))]
 
