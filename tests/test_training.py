@@ -347,10 +347,12 @@ def build_error(folder: Path) -> str:
     return caught.value.format()
 
 
-def in_guide_and_handout(*problems: tuple[str, str]) -> str:
-    """The error when the guide and the handout (which both print the content file) refuse these addresses."""
-    return "\n".join(f"training/orientation-{kind}.pdf: refused to load '{address}': {OUTSIDE}\n{fix}"
-                     for kind in ("guide", "handout") for address, fix in problems)
+def in_guide_and_handout(*problems: tuple[str, str] | tuple[str, str, str]) -> str:
+    """The error when the guide and the handout (which both print the content file) refuse these
+    addresses: (address, fix) for one outside the program folder, or (address, fix, why)."""
+    return "\n".join(f"training/orientation-{kind}.pdf: refused to load '{problem[0]}':"
+                     f" {problem[2] if len(problem) == 3 else OUTSIDE}\n{problem[1]}"
+                     for kind in ("guide", "handout") for problem in problems)
 
 
 def test_content_images_outside_the_program_folder_are_refused_all_at_once(tmp_path: Path) -> None:
@@ -362,6 +364,7 @@ def test_content_images_outside_the_program_folder_are_refused_all_at_once(tmp_p
         ![f](file://localhost/etc/hostname) ![g](file://evil.example/share/x.png)
         ![h](https://example.org/logo.png) ![i](http://169.254.169.254/latest/meta-data)
         ![j](ftp://example.org/logo.png) ![k](data:image/png;base64,iVBORw0KGgo=)
+        ![l](%2e%2e/%2e%2e/%2e%2e/secret.png) ![m](a%00b.png)
         """})
     (folder / "content" / "leak.png").symlink_to(tmp_path / "secret.png")
     assert build_error(folder) == in_guide_and_handout(
@@ -375,6 +378,8 @@ def test_content_images_outside_the_program_folder_are_refused_all_at_once(tmp_p
         ("http://169.254.169.254/latest/meta-data", WEB_FIX),
         ("ftp://example.org/logo.png", WEB_FIX),
         ("data:image/png;base64,iVBORw0KGgo=", OTHER_FIX),
+        ((folder / "content").as_uri() + "/%2e%2e/%2e%2e/%2e%2e/secret.png", FIX),
+        ((folder / "content").as_uri() + "/a%00b.png", FIX, "not a usable file name (embedded null byte)"),
     )
 
 

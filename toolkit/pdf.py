@@ -82,7 +82,10 @@ class FileGuard:
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise self._refuse(url, "only files inside the program folder can be used", _fix_for(parts.scheme))
-        path = Path(unquote(parts.path)).resolve()
+        try:
+            path = Path(unquote(parts.path)).resolve()
+        except (ValueError, OSError) as error:  # a NUL byte, a loop of symlinks
+            raise self._refuse(url, f"not a usable file name ({error})", _fix_for("file")) from None
         if not any(path.is_relative_to(root) for root in self.roots):
             raise self._refuse(url, "only files inside the program folder can be used", _fix_for("file"))
         if not path.exists():
@@ -205,10 +208,16 @@ class PdfRenderer:
         stylesheets = self._stylesheets()
         guard = FileGuard(self.roots, name)
         with _weasyprint_log() as records:
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=_fetcher(guard))
-            _prepare(document.etree_element, self.base_url)
-            data = document.write_pdf(stylesheets=stylesheets, font_config=self._fonts, pdf_variant=PDF_VARIANT,
-                                      pdf_forms=forms or None, uncompressed_pdf=False)
+            try:
+                document = HTML(string=html, base_url=self.base_url, url_fetcher=_fetcher(guard))
+                _prepare(document.etree_element, self.base_url)
+                data = document.write_pdf(stylesheets=stylesheets, font_config=self._fonts, pdf_variant=PDF_VARIANT,
+                                          pdf_forms=forms or None, uncompressed_pdf=False)
+            except Exception as error:  # a WeasyPrint failure on odd input: still a located message, no traceback
+                raise BuildError(guard.problems or Problem(
+                    name, f"WeasyPrint could not lay out this document ({type(error).__name__}: {error})",
+                    "check the templates and the content file this document is made from; remove what was added"
+                    " last to find the cause")) from None
         warnings: list[Problem] = []
         for record in records:
             message = record.getMessage()
