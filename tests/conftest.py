@@ -89,3 +89,12 @@ def run() -> Callable[..., Result]:
         return CliRunner().invoke(cli, list(args), prog_name="revmentor")
 
     return invoke
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the hardening tests threw at the toolkit, and what it lost."""
+    from hardening import COUNTS, summary
+
+    if COUNTS:
+        terminalreporter.write_sep("-", "hardening")
+        terminalreporter.write_line(summary())

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from hardening import record
+
 CORPUS = Path(__file__).parent / "corpus" / "program"
 CASES = sorted(path.stem for path in CORPUS.glob("*.yaml"))
 UPDATE = os.environ.get("REVMENTOR_UPDATE_GOLDEN") == "1"
@@ -52,3 +54,11 @@ def test_bad_program_gets_its_exact_message(case: str, program_folder: Path, run
         expected.write_text(result.stderr, encoding="utf-8")
     assert result.stderr == expected.read_text(encoding="utf-8")
     assert sorted(program_folder.rglob("*")) == before, "validate must write nothing"
+
+    built = run("build", "program.yaml", "-o", "../site")
+    assert built.exit_code == 1
+    assert isinstance(built.exception, SystemExit)
+    assert built.stderr == result.stderr
+    assert sorted(path.name for path in program_folder.parent.iterdir()) == ["notes.md", "program", "program-evil"]
+    assert sorted(program_folder.rglob("*")) == before, "build must write nothing"
+    record("bad inputs tried")

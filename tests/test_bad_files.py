@@ -1,0 +1,66 @@
+"""A corpus of bad files for every command: each gets its exact message, exit 1, and nothing is written.
+
+Each folder under `tests/corpus/cases/` is a program folder (given the minimal program when it
+has no program.yaml of its own) plus `args`, the command line, one argument a line, and
+`expected`, what the user sees on stderr. Regenerate with REVMENTOR_UPDATE_GOLDEN=1 and review.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from conftest import MINIMAL
+from hardening import record
+
+CASES_DIR = Path(__file__).parent / "corpus" / "cases"
+CASES = sorted(path.name for path in CASES_DIR.iterdir() if path.is_dir())
+UPDATE = os.environ.get("REVMENTOR_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def inside(tmp_path: Path) -> Iterator[Path]:
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(old)
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    """Every file, except the render cache: a build may have filled it before it failed, and it
+    is never output (a PDF that rendered fine is reused by the next build)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".revmentor-cache" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_file_gets_its_exact_message_and_nothing_is_written(case: str, inside: Path, run: Callable[..., Result]) -> None:
+    source = CASES_DIR / case
+    folder = inside / "program"
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("args", "expected"))
+    if not (folder / "program.yaml").exists():
+        (folder / "program.yaml").write_text(MINIMAL, encoding="utf-8")
+    os.chdir(folder)
+    before = files_under(inside)
+    args = (source / "args").read_text(encoding="utf-8").split("\n")[:-1]
+
+    result = run(*args)
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), "an exception escaped: a traceback would reach the user"
+    assert "Traceback" not in result.stderr
+    expected = source / "expected"
+    if UPDATE:
+        expected.write_text(result.stderr, encoding="utf-8")
+    assert result.stderr == expected.read_text(encoding="utf-8")
+    assert files_under(inside) == before, "a failed command must write nothing"
+    assert not (folder / "out").exists()
+    record("bad inputs tried")

@@ -1,0 +1,130 @@
+"""Faults a real build meets: SIGKILL at random moments, a full disk, a read-only disk.
+
+In every case the previous output stays byte-identical, the user gets one clear message
+(no traceback), and the next run leaves no temporary folder behind. The disk tests mount
+small tmpfs file systems, which needs root (as CI runs); elsewhere they are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sitekit import hashes, write_program
+
+from conftest import REPO
+from hardening import record
+
+KILLS = 20
+SEED = 20261123
+
+
+def build_command(program: Path, output: Path) -> list[str]:
+    return [sys.executable, "-m", "toolkit", "build", str(program), "-o", str(output), "--quiet"]
+
+
+def leftovers(parent: Path, output: Path) -> list[str]:
+    """Everything beside the output except the output itself and the toolkit's render cache."""
+    return sorted(p.name for p in parent.iterdir() if p != output and p.name != ".revmentor-cache")
+
+
+def test_twenty_sigkills_at_random_moments_lose_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    subprocess.run(build_command(REPO, output), check=True, capture_output=True)
+    before = hashes(output)
+    started = time.monotonic()
+    subprocess.run(build_command(REPO, output), check=True, capture_output=True)
+    duration = time.monotonic() - started
+    assert hashes(output) == before, "the same program builds the same bytes"
+
+    moments = random.Random(SEED).sample(range(1, 1000), KILLS)
+    lost = 0
+    for moment in sorted(moments):
+        process = subprocess.Popen(build_command(REPO, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * moment / 1000)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = hashes(output)
+        lost += sum(1 for name, digest in before.items() if after.get(name) != digest)
+        assert after == before, f"killed at {moment / 10:.1f}% of a build"
+    record("faults survived", KILLS)
+    record("files lost", lost)
+
+    subprocess.run(build_command(REPO, output), check=True, capture_output=True)
+    assert hashes(output) == before
+    assert leftovers(tmp_path, output) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MB tmpfs mounted for this test alone."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; CI runs as root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, keep_bytes: int) -> Path:
+    """Fill the disk until only about `keep_bytes` remain."""
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    filler = disk / "filler.bin"
+    with filler.open("wb") as handle:
+        remaining = max(free - keep_bytes, 0)
+        chunk = b"\0" * (1 << 20)
+        while remaining > 0:
+            handle.write(chunk[: min(len(chunk), remaining)])
+            remaining -= len(chunk)
+    return filler
+
+
+def test_a_full_disk_gives_a_clear_error_and_keeps_the_previous_site(small_disk: Path, tmp_path: Path) -> None:
+    program = write_program(tmp_path / "program")
+    output = small_disk / "site"
+    first = subprocess.run(build_command(program, output), capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = hashes(output)
+    filler = fill(small_disk, keep_bytes=200_000)
+
+    result = subprocess.run(build_command(program, output), capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "the disk is full" in result.stderr, result.stderr
+    assert "fix: free some space and build again" in result.stderr
+    assert hashes(output) == before
+    record("faults survived", 1)
+
+    filler.unlink()
+    again = subprocess.run(build_command(program, output), capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert leftovers(small_disk, output) == []
+
+
+def test_a_read_only_disk_gives_a_clear_error_and_keeps_the_previous_site(small_disk: Path, tmp_path: Path) -> None:
+    program = write_program(tmp_path / "program")
+    output = small_disk / "site"
+    assert subprocess.run(build_command(program, output), capture_output=True).returncode == 0
+    before = hashes(output)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        result = subprocess.run(build_command(program, output), capture_output=True, text=True)
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "the file system is read-only" in result.stderr, result.stderr
+    assert "fix: choose a folder on a writable disk with -o" in result.stderr
+    assert hashes(output) == before
+    record("faults survived", 1)
