@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from test_browser import browser, server, site, watch  # noqa: F401 - fixtures shared with the browser tests
 
 AXE_VERSION = "4.14.1"

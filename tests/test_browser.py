@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 import yaml
-from sitekit import flagship_site
 
 from conftest import REPO
+from sitekit import flagship_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

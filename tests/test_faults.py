@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sitekit import hashes, write_program
 
 from conftest import REPO
 from hardening import record
+from sitekit import hashes, write_program
 
 KILLS = 20
 SEED = 20261123

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from sitekit import env_without_color, hashes, write_program
 
 from toolkit.errors import BuildError
 from toolkit.output import MANIFEST, MARKER, clean_leftovers, remove_owned, staged_output
+
+from sitekit import env_without_color, hashes, write_program
 
 Run = Callable[..., Result]
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import Result
-from sitekit import PAGES, PROGRAM, env_without_color, external_assets, flagship_site, free_port, write_program
 
 from conftest import REPO
+from sitekit import PAGES, PROGRAM, env_without_color, external_assets, flagship_site, free_port, write_program
 
 Run = Callable[..., Result]
 
