@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import html
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
@@ -29,6 +31,8 @@ from toolkit.training import TrainingPack, build_training, training_schedule
 from toolkit.validate import LoadedProgram, display_path, load_program
 
 from conftest import REPO
+
+Run = Callable[..., Result]
 
 PROGRAM = """\
 program:
@@ -676,3 +680,20 @@ def test_build_only_training_writes_just_the_pack(tmp_path: Path) -> None:
         "training/orientation-slides.pptx", "training/schedule.pdf"]
     assert (result.pages, result.files) == (0, 4)
     assert re.fullmatch(r"Training pack written to .*pack/ \(4 files, \d+\.\d s\)", lines[-1])
+
+
+def test_only_training_replaces_the_pack_and_keeps_the_rest_of_the_site(tmp_path: Path, run: Run) -> None:
+    folder = write_program(tmp_path / "prog", one_module=True)
+    site = tmp_path / "site"
+    assert run("build", str(folder), "-o", str(site), "--quiet").exit_code == 0
+    pages = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+    program = folder / "program.yaml"
+    program.write_text(program.read_text(encoding="utf-8").replace("title: Orientation", "title: Welcome day"), encoding="utf-8")
+
+    result = run("build", str(folder), "-o", str(site), "--only", "training")
+
+    assert result.exit_code == 0, result.output
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")} == pages
+    assert "Welcome day" in PdfReader(site / "training" / "orientation-guide.pdf").pages[0].extract_text()
+    manifest = json.loads((site / ".revmentor-manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["files"]) == sum(1 for p in site.rglob("*") if p.is_file()) - 1

@@ -56,8 +56,8 @@ def build(
     Raises ProgramError for a problem in program.yaml, BuildError (or OutputFolderError) when
     the site cannot be built or written; the previous output is then untouched. With `strict`,
     warnings are errors and a broken internal link fails the build. Progress lines go to
-    `progress` (default: print) unless `quiet`. `only="training"` writes just the training
-    pack (the output's training/ folder), without the site.
+    `progress` (default: print) unless `quiet`. `only="training"` renders just the training
+    pack and replaces the output's training/ folder with it; the rest of the output stays.
     """
     from .cache import RenderCache
     from .forms import site_artifacts
@@ -86,6 +86,7 @@ def build(
     pack = build_training(loaded, RenderCache.beside(target, "training"))
     if only == "training":
         with staged_output(target, program_folder=loaded.folder) as (staging, written):
+            _carry_over(target, staging, keep_out=TRAINING)
             for item in pack.artifacts:
                 (staging / item.path).parent.mkdir(parents=True, exist_ok=True)
                 (staging / item.path).write_bytes(item.data)
@@ -107,6 +108,29 @@ def build(
     warnings = (*loaded.warnings, *artifact_warnings, *site.warnings, *written.kept)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages, {seconds:.1f} s)")
     return BuildResult(written.output, site.pages, len(written.files), seconds, warnings)
+
+
+TRAINING = "training"
+"""The output's subfolder that holds the training pack."""
+
+
+def _carry_over(previous: Path, staging: Path, keep_out: str) -> None:
+    """Copy the previous output into the staging folder, all but the documents in `keep_out/`:
+    a partial build (`--only training`) replaces the pack and leaves the site's pages, the
+    handbook's own training pages included, as they were."""
+    import shutil
+
+    from .output import MANIFEST
+
+    if not previous.is_dir():
+        return
+    for source in sorted(previous.rglob("*")):
+        relative = source.relative_to(previous)
+        pack_document = relative.parts[0] == keep_out and relative.suffix != ".html"
+        if pack_document or relative.name == MANIFEST or not source.is_file():
+            continue
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, staging / relative)
 
 
 def _folder(shown: str) -> str:

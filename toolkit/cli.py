@@ -141,22 +141,27 @@ def schema(indent: int) -> None:
               help="Folder to write the site into (default: site/ in the program folder).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors, broken links between pages included.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, no progress.")
+@click.option("--only", type=click.Choice(["training"]),
+              help="Rebuild just this part: training = the training pack in the output's training/ folder.")
 @_guarded
-def build_command(path: str, output: str | None, strict: bool, quiet: bool) -> None:
-    """Build the handbook website from program.yaml and content/.
+def build_command(path: str, output: str | None, strict: bool, quiet: bool, only: str | None) -> None:
+    """Build the handbook website, training pack, blank forms and calendar.
 
-    The site is built beside the output folder and swapped in at the end: a build that fails
-    or is interrupted leaves the previous site exactly as it was. The site works offline, from
-    a folder or a zip, and loads nothing from other hosts.
+    PATH is a program.yaml or the folder holding one (default: the current folder). Everything
+    is built beside the output folder and swapped in at the end: a build that fails or is
+    interrupted leaves the previous output exactly as it was. The site works offline, from a
+    folder or a zip, and loads nothing from other hosts. Documents whose inputs did not
+    change are reused from .revmentor-cache/ beside the output.
 
     \b
     Examples:
       revmentor build
       revmentor build programs/finance -o public/finance --strict
+      revmentor build --only training
     """
     from .build import build
 
-    result = build(path, output, strict=strict, quiet=quiet, progress=click.echo)
+    result = build(path, output, strict=strict, quiet=quiet, progress=click.echo, only="training" if only else None)
     _print_problems(result.warnings)
 
 

@@ -9,9 +9,11 @@ same program gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 from . import __version__
 from .model import Program
@@ -37,6 +39,15 @@ def _domain(program: Program) -> str:
     return f"{_slug(info.name)}.{_slug(info.organisation)}.revmentor"
 
 
+@functools.lru_cache(maxsize=16)
+def _time_zone(tzid: str, first: dt.date, last: dt.date) -> Any:
+    """The VTIMEZONE for the program's span only: icalendar's default covers 1970 to 2038,
+    thousands of lines in every file, and building it was most of a pair pack's calendar time."""
+    from icalendar import Timezone
+
+    return Timezone.from_tzinfo(zoneinfo.ZoneInfo(tzid), tzid, first_date=first, last_date=last)
+
+
 def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | None = None) -> bytes:
     """The program's calendar, or one pair's when `pair` is given (their check-ins, their training).
 
@@ -57,7 +68,10 @@ def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | 
     calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", info.time_zone)
 
+    starts: list[dt.date] = []
+
     def add(uid: str, summary: str, start: dt.datetime, minutes: int, description: str, location: str) -> None:
+        starts.append(start.date())
         event = Event()
         event.add("uid", f"{uid}@{domain}")
         event.add("dtstamp", stamp)
@@ -101,5 +115,7 @@ def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | 
                 f"Week {week}. {session.purpose}" + (f"\n\nAgenda:{prompts}" if prompts else ""),
                 where[info.meeting_format],
             )
-    calendar.add_missing_timezones()
+    if starts:  # the zone's definition goes first, before the events that use it
+        year = dt.timedelta(days=366)
+        calendar.subcomponents.insert(0, _time_zone(info.time_zone, min(starts) - year, max(starts) + year))
     return bytes(calendar.to_ical())
