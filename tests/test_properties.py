@@ -1,4 +1,4 @@
-"""Random mutations of the flagship never produce a traceback: valid, or a located error."""
+"""Random mutations of a program never produce a traceback: it validates (and builds), or gets located errors."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit import ProgramError, load_program
-from toolkit.loader import load_yaml
+from toolkit import ProgramError, ToolkitError, build, load_program
+from toolkit.loader import load_yaml, parse_yaml
 
-from conftest import REPO
+from conftest import MINIMAL, REPO
 
 FLAGSHIP: dict[str, Any] = load_yaml(REPO / "program.yaml").data
 
@@ -95,3 +96,32 @@ def test_mutated_flagship_validates_or_gets_located_errors(tmp_path: Path, mutat
             assert problem.file.endswith("program.yaml")
             assert problem.message and problem.fix
             assert problem.line is not None or problem.message.startswith(("is ", "expands", "nesting")), problem
+
+
+SMALL: dict[str, Any] = parse_yaml(MINIMAL, "program.yaml").data
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    mutations=st.lists(
+        st.tuples(st.sampled_from(_paths(SMALL)), st.sampled_from(["remove", "replace"]), REPLACEMENTS),
+        min_size=0,  # the unmutated program is an example too: it must build
+        max_size=2,
+    )
+)
+def test_mutated_program_builds_or_gets_located_errors(tmp_path_factory: pytest.TempPathFactory, mutations: list[Any]) -> None:
+    """The whole build, not only validation: site, training pack, forms and calendar."""
+    data = SMALL
+    for path, action, replacement in mutations:
+        try:
+            data = _mutate(data, path, action, replacement)
+        except (KeyError, IndexError, TypeError):
+            continue
+    folder = tmp_path_factory.mktemp("program")
+    (folder / "program.yaml").write_text(yaml.dump(data, Dumper=DUMPER, allow_unicode=True), encoding="utf-8")
+    try:
+        result = build(folder, folder.parent / f"{folder.name}-site", quiet=True)
+        assert (result.output / "index.html").is_file()
+    except ToolkitError as error:
+        assert error.problems
+        assert all(problem.message and problem.file for problem in error.problems), error.format()
