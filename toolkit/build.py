@@ -64,6 +64,7 @@ def build(
     from .handbook import Download, handbook
     from .output import check_output, normalise, staged_output
     from .site import build_site
+    from .templating import use_disk_cache
     from .training import build_training
     from .validate import display_path, load_program
 
@@ -83,6 +84,7 @@ def build(
         ])
     target = normalise(output if output is not None else default_output(loaded.folder))
     check_output(target, program_folder=loaded.folder)
+    use_disk_cache(RenderCache.beside(target, "templates").root)
     pack = build_training(loaded, RenderCache.beside(target, "training"))
     if only == "training":
         with staged_output(target, program_folder=loaded.folder) as (staging, written):
