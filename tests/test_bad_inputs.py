@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from conftest import MINIMAL
 from hardening import record
 
 CORPUS = Path(__file__).parent / "corpus" / "program"
@@ -61,4 +62,17 @@ def test_bad_program_gets_its_exact_message(case: str, program_folder: Path, run
     assert built.stderr == result.stderr
     assert sorted(path.name for path in program_folder.parent.iterdir()) == ["notes.md", "program", "program-evil"]
     assert sorted(program_folder.rglob("*")) == before, "build must write nothing"
+    record("bad inputs tried")
+
+
+def test_a_size_bomb_is_refused_before_it_is_parsed(program_folder: Path, run: Callable[..., Result]) -> None:
+    """Too big to keep in the corpus: made here, a valid program followed by 2 MiB of comment."""
+    text = MINIMAL + "#" * (2 * 1024 * 1024) + "\n"
+    (program_folder / "program.yaml").write_text(text, encoding="utf-8")
+    result = run("validate", "program.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"program.yaml: is {len(text.encode()):,} bytes; the limit is 2,097,152\n"
+        "  fix: a program file is a few dozen kilobytes: move long prose into content/ pages\n"
+    )
     record("bad inputs tried")

@@ -31,7 +31,7 @@ from toolkit.responses import (
 from toolkit.tables import csv_bytes, excel_safe
 from toolkit.validate import load_program
 
-from conftest import REPO
+from conftest import MINIMAL, REPO
 
 PROGRAM = """\
 program:
@@ -800,3 +800,40 @@ def test_any_file_content_is_read_or_refused_with_a_located_problem(tmp_path: Pa
         assert all(problem.file == str(path) and problem.fix for problem in error.problems)
     else:
         assert all(problem.file == str(path) and problem.fix for problem in responses.warnings)
+
+
+# --- response templates from build ---------------------------------------------------------
+
+FEEDBACK_FOR_TEMPLATES = """\
+feedback:
+  scales:
+    - {id: agree5, labels: [Strongly disagree, Disagree, Neutral, Agree, Strongly agree]}
+  questions:
+    - {id: confidence, text: I am confident using AI tools, scale: agree5}
+  surveys:
+    - {id: mentee-end, title: End survey, moment: end, week: 12, audience: [mentee], questions: [confidence]}
+"""
+
+
+def test_build_writes_an_empty_response_file_per_survey_into_the_private_folder(tmp_path: Path, run: Run) -> None:
+    folder = tmp_path / "prog"
+    folder.mkdir()
+    (folder / "program.yaml").write_text(MINIMAL + FEEDBACK_FOR_TEMPLATES, encoding="utf-8")
+    result = run("build", str(folder), "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    templates = folder / "private" / "response-templates"
+    assert sorted(p.name for p in templates.iterdir() if not p.name.startswith(".")) == ["mentee-end.csv"]
+    assert (templates / "mentee-end.csv").read_bytes() == response_templates(load_program(folder).program)["mentee-end.csv"]
+    assert result.stdout.splitlines()[-1] == f"Response templates written to {templates}/ (1 survey)"
+
+
+def test_a_user_file_among_the_templates_is_kept_and_only_warned_about(tmp_path: Path, run: Run) -> None:
+    folder = tmp_path / "prog"
+    (folder / "private" / "response-templates").mkdir(parents=True)
+    (folder / "private" / "response-templates" / "filled-in.csv").write_text("respondent\nr1\n", encoding="utf-8")
+    (folder / "program.yaml").write_text(MINIMAL + FEEDBACK_FOR_TEMPLATES, encoding="utf-8")
+    result = run("build", str(folder), "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert "warning: response templates not written:" in result.stderr
+    assert (folder / "private" / "response-templates" / "filled-in.csv").read_text(encoding="utf-8") == "respondent\nr1\n"

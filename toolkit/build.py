@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .errors import Problem, StrictWarnings
+from .errors import Problem, StrictWarnings, ToolkitError
+
+if TYPE_CHECKING:
+    from .validate import LoadedProgram
 
 # toolkit/__init__.py imports this module at start-up: keep its top-level imports light
 # (mkdocs, jinja2 and the rest load inside build()).
@@ -107,9 +110,40 @@ def build(
         say("Building site with MkDocs…")
         site = build_site(loaded, book, staging, strict=strict, extra_files={item.path: item.data for item in artifacts})
     seconds = time.monotonic() - started
-    warnings = (*loaded.warnings, *artifact_warnings, *site.warnings, *written.kept)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages, {seconds:.1f} s)")
+    templates = _write_response_templates(loaded, say)
+    warnings = (*loaded.warnings, *artifact_warnings, *site.warnings, *written.kept, *templates)
     return BuildResult(written.output, site.pages, len(written.files), seconds, warnings)
+
+
+RESPONSE_TEMPLATES = Path("private") / "response-templates"
+"""Where `build` puts an empty response file per survey, inside the program folder: private,
+since filled-in copies hold what participants said, and never part of the site."""
+
+
+def _write_response_templates(loaded: LoadedProgram, say: Progress) -> list[Problem]:
+    """One empty `<survey-id>.csv` per survey for `revmentor report`. The site is built by now,
+    so a folder that cannot take them (files of the user's in it, say) costs a warning only."""
+    from .output import staged_output
+    from .responses import response_templates
+    from .validate import display_path
+
+    files = response_templates(loaded.program)
+    if not files:
+        return []
+    target = loaded.folder / RESPONSE_TEMPLATES
+    try:
+        with staged_output(target, program_folder=loaded.folder) as (staging, written):
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
+    except ToolkitError as error:
+        return [
+            replace(problem, warning=True, message=f"response templates not written: {problem.message}")
+            for problem in error.problems
+        ]
+    count = f"{len(files)} survey{'s' if len(files) != 1 else ''}"
+    say(f"Response templates written to {_folder(display_path(written.output))} ({count})")
+    return list(written.kept)
 
 
 TRAINING = "training"
