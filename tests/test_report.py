@@ -837,3 +837,16 @@ def test_a_user_file_among_the_templates_is_kept_and_only_warned_about(tmp_path:
     assert (tmp_path / "site" / "index.html").is_file()
     assert "warning: response templates not written:" in result.stderr
     assert (folder / "private" / "response-templates" / "filled-in.csv").read_text(encoding="utf-8") == "respondent\nr1\n"
+
+
+def test_a_template_filled_in_place_is_never_overwritten(tmp_path: Path, run: Run) -> None:
+    folder = tmp_path / "prog"
+    folder.mkdir()
+    (folder / "program.yaml").write_text(MINIMAL + FEEDBACK_FOR_TEMPLATES, encoding="utf-8")
+    assert run("build", str(folder), "-o", str(tmp_path / "site")).exit_code == 0
+    filled = folder / "private" / "response-templates" / "mentee-end.csv"
+    filled.write_text("respondent,confidence\nr1,4\nr2,5\n", encoding="utf-8")
+    result = run("build", str(folder), "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    assert "mentee-end.csv (changed since revmentor wrote it)" in result.stderr
+    assert filled.read_text(encoding="utf-8") == "respondent,confidence\nr1,4\nr2,5\n"

@@ -133,7 +133,7 @@ def _write_response_templates(loaded: LoadedProgram, say: Progress) -> list[Prob
         return []
     target = loaded.folder / RESPONSE_TEMPLATES
     try:
-        with staged_output(target, program_folder=loaded.folder) as (staging, written):
+        with staged_output(target, program_folder=loaded.folder, kind="response-templates") as (staging, written):
             for name, data in files.items():
                 (staging / name).write_bytes(data)
     except ToolkitError as error:

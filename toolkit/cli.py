@@ -198,12 +198,13 @@ def serve(path: str, port: int, host: str) -> None:
 @click.option("--history", multiple=True, type=click.Path(dir_okay=False), metavar="PAIRS_CSV",
               help="pairs.csv of an earlier round: its pairs are never made again. Repeat for each round.")
 @click.option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")
-@click.option("-o", "--output", default="private/match", show_default=True, type=click.Path(),
-              help="Private folder for pairs.csv, pairs.xlsx and match-report.html (never inside the site).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Private folder for pairs.csv, pairs.xlsx and match-report.html (default: private/match in"
+              " the program folder; never inside the site).")
 @click.option("--strict", is_flag=True, help="Treat roster warnings (a manager id found nowhere) as errors.")
 @_guarded
-def match_command(roster: str, program_path: str | None, history: tuple[str, ...], sheet: str | None, output: str,
-                  strict: bool) -> None:
+def match_command(roster: str, program_path: str | None, history: tuple[str, ...], sheet: str | None,
+                  output: str | None, strict: bool) -> None:
     """Pair mentors with mentees from a roster, with the reasons for every pair.
 
     ROSTER is a CSV (UTF-8, comma or semicolon separated) or XLSX export, one row per person;
@@ -228,6 +229,8 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
         click.echo("No program.yaml here: using the default matching settings (see the README).", err=True)
     result = match(roster, loaded, history, sheet=sheet)
     _report_warnings(result.warnings, strict)
+    if output is None:  # beside the program, where its .gitignore keeps private/ out of version control
+        output = str((loaded.folder if loaded else Path()) / "private" / "match")
     result = write_match(result, output)
     _print_problems(result.kept)
     mentees = len(result.roster.mentees)
@@ -290,13 +293,14 @@ def _invited(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.argument("responses", nargs=-1, required=True, type=click.Path())
 @click.option("--program", "program_path", default=".", show_default=True, type=click.Path(),
               help="program.yaml, or the folder holding it.")
-@click.option("-o", "--output", default="private/report", show_default=True, type=click.Path(),
-              help="Private folder to write report.html and report.pdf into (never inside the site).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Private folder to write report.html and report.pdf into (default: private/report in the"
+              " program folder; never inside the site).")
 @click.option("--invited", multiple=True, callback=_invited, metavar="ROLE=COUNT",
               help="How many of a role were invited, for response rates; repeat per role.")
 @click.option("--strict", is_flag=True, help="Stop, writing nothing, if any response row had to be left out.")
 @_guarded
-def report_command(responses: tuple[str, ...], program_path: str, output: str, invited: dict[str, int],
+def report_command(responses: tuple[str, ...], program_path: str, output: str | None, invited: dict[str, int],
                    strict: bool) -> None:
     """Write the evaluation report from survey responses: HTML and PDF.
 
@@ -317,7 +321,7 @@ def report_command(responses: tuple[str, ...], program_path: str, output: str, i
 
     prepared = prepare_report(program_path, responses, invited)
     _report_warnings(prepared.warnings, strict)
-    written = write_report(prepared, output)
+    written = write_report(prepared, output or prepared.folder / "private" / "report")
     _print_problems(written.kept)
     report = prepared.report
     left_out = report.responses.left_out

@@ -945,7 +945,7 @@ def write_packs(
                       characters=characters)
     unshown = _unshown_names(made, pairs, display_path(source))
     say(f"Filling them in for {len(pairs)} pair{'s' if len(pairs) != 1 else ''}…")
-    with staged_output(target, program_folder=loaded.folder, forbidden=forbidden) as (staging, written):
+    with staged_output(target, program_folder=loaded.folder, forbidden=forbidden, kind="packs") as (staging, written):
         made_folders: set[str] = set()
         for rel, data in pack_files(loaded, pairs, made.blanks):
             folder = rel.rsplit("/", 1)[0]

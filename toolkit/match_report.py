@@ -133,7 +133,7 @@ def write_outputs(result: MatchResult, output: str | os.PathLike[str]) -> tuple[
 
     files = {PAIRS_CSV: render_csv(result), PAIRS_XLSX: render_xlsx(result), REPORT_HTML: render_html(result).encode()}
     forbidden = [(result.folder / "site", "the handbook site, which is public")] if result.folder else []
-    with staged_output(output, program_folder=result.folder, forbidden=forbidden) as (staging, written):
+    with staged_output(output, program_folder=result.folder, forbidden=forbidden, kind="match") as (staging, written):
         for name, data in files.items():
             (staging / name).write_bytes(data)
     return [str(written.output / name) for name in written.files], list(written.kept)

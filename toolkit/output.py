@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .cache import CACHE_FOLDER
 from .errors import OutputFolderError, Problem
 
 MANIFEST = ".revmentor-manifest.json"
@@ -69,13 +70,29 @@ def check_output(
     *,
     program_folder: Path | None = None,
     forbidden: Sequence[tuple[Path, str]] = (),
+    kind: str = "site",
 ) -> None:
     """Refuse an output folder the toolkit could damage; the error names the folder and the fix.
 
     `forbidden` lists (folder, description) pairs the output must not lie inside, e.g. the
-    public site for a private output.
+    public site for a private output. `kind` (site, match, packs, report, ...) is recorded in
+    the manifest: one command never replaces another's output, so pairs never land where a
+    site was, nor a site over a round's pairs.
     """
     shown = _show(output)
+    for parent in output.parents:
+        if (parent / MANIFEST).is_file():
+            _refuse(shown, f"the output folder lies inside another output of revmentor ({_show(parent)}), which"
+                    " is replaced as a whole on its next run", "choose a folder outside it with -o")
+        if parent.name == CACHE_FOLDER:
+            _refuse(shown, "the output folder lies inside revmentor's render cache", "choose another folder with -o")
+    if program_folder is not None and output.is_relative_to(program_folder.resolve() / "templates"):
+        _refuse(shown, "the output folder lies inside templates/, the folder of your template overrides",
+                "choose a folder outside templates/ with -o")
+    existing = manifest_kind(output)
+    if existing is not None and existing != kind:
+        _refuse(shown, f"the output folder holds revmentor's {existing} output, not its {kind} output; replacing it"
+                f" would delete that {existing} output", f"choose another folder for the {kind} output with -o")
     suggestion = f"e.g. {_show(program_folder / 'site')} (the default)" if program_folder else "e.g. a new folder"
     if program_folder is not None:
         folder = program_folder.resolve()
@@ -116,6 +133,15 @@ def _refuse(shown: str, message: str, fix: str) -> None:
     raise OutputFolderError(Problem(shown, message, fix))
 
 
+def manifest_kind(folder: Path) -> str | None:
+    """Which command's output a folder holds, from its manifest (None: no manifest, or an old one)."""
+    try:
+        kind = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("kind")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
+
+
 def read_manifest(folder: Path) -> dict[str, str] | None:
     """The files (path -> sha256) a folder's manifest lists, or None if it has no valid manifest."""
     try:
@@ -147,9 +173,21 @@ def foreign_files(folder: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if (base / d).as_posix() in owned_dirs and not (Path(root) / d).is_symlink())
         for name in sorted(files):
             rel = (base / name).as_posix()
-            if rel not in listed and not (base == Path(".") and name in _OURS):
+            if base == Path(".") and name in _OURS:
+                continue
+            if rel not in listed:
                 foreign.append(rel)
+            elif not _unchanged(Path(root) / name, listed[rel]):
+                foreign.append(f"{rel} (changed since revmentor wrote it)")
     return sorted(foreign)
+
+
+def _unchanged(path: Path, digest: str) -> bool:
+    """Whether a file still holds what the toolkit wrote: an edited file is the user's now."""
+    try:
+        return path.is_file() and not path.is_symlink() and _sha256(path) == digest
+    except OSError:
+        return False
 
 
 def _sha256(path: Path) -> str:
@@ -160,8 +198,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(folder: Path) -> list[str]:
-    """Record every file in the folder (path -> sha256) in its manifest; returns the paths."""
+def write_manifest(folder: Path, kind: str = "site") -> list[str]:
+    """Record every file in the folder (path -> sha256) and its kind in its manifest; returns the paths."""
     files: dict[str, str] = {}
     for root, dirs, names in os.walk(folder):
         dirs.sort()
@@ -171,7 +209,7 @@ def write_manifest(folder: Path) -> list[str]:
             if rel in _OURS:
                 continue
             files[rel] = _sha256(path)
-    text = json.dumps({"generator": f"revmentor {__version__}", "files": files}, indent=1, sort_keys=True)
+    text = json.dumps({"generator": f"revmentor {__version__}", "kind": kind, "files": files}, indent=1, sort_keys=True)
     _write_small(folder / MANIFEST, text + "\n")
     return list(files)
 
@@ -228,9 +266,9 @@ def remove_owned(folder: Path) -> list[str]:
         with contextlib.suppress(OSError):
             folder.rmdir()
         return sorted(os.listdir(folder)) if folder.exists() else []
-    for name in listed:
+    for name, digest in listed.items():
         path = folder / name
-        if path.is_file() or path.is_symlink():
+        if path.is_symlink() or _unchanged(path, digest):
             path.unlink()
     for root, _dirs, _files in os.walk(folder, topdown=False):
         if Path(root) != folder:
@@ -313,6 +351,7 @@ def staged_output(
     program_folder: Path | None = None,
     forbidden: Sequence[tuple[Path, str]] = (),
     atomic: bool = True,
+    kind: str = "site",
 ) -> Iterator[tuple[Path, Written]]:
     """Write a whole output folder: yields an empty staging folder, then swaps it in on success.
 
@@ -320,7 +359,7 @@ def staged_output(
     The `Written` record is filled in once the swap has happened.
     """
     target = normalise(output)
-    check_output(target, program_folder=program_folder, forbidden=forbidden)
+    check_output(target, program_folder=program_folder, forbidden=forbidden, kind=kind)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -330,11 +369,11 @@ def staged_output(
         staging: Path | None = None
         try:
             written.kept.extend(clean_leftovers(target))
-            check_output(target, program_folder=program_folder, forbidden=forbidden)
+            check_output(target, program_folder=program_folder, forbidden=forbidden, kind=kind)
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING}", dir=target.parent))
             _write_small(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")
             yield staging, written
-            written.files = write_manifest(staging)
+            written.files = write_manifest(staging, kind)
             previous = _swap_in(staging, target, atomic=atomic)
             staging = None
             with contextlib.suppress(FileNotFoundError):

@@ -631,7 +631,7 @@ def write_report(prepared: PreparedReport, output: str | os.PathLike[str], *, pd
     html = render_html(prepared.report, prepared.folder)
     document = render_pdf(html, prepared.folder, prepared.report.program.program.paper_size) if pdf else None
     forbidden = [(prepared.folder / "site", "the handbook site, which is public")]
-    with staged_output(output, program_folder=prepared.folder, forbidden=forbidden) as (staging, written):
+    with staged_output(output, program_folder=prepared.folder, forbidden=forbidden, kind="report") as (staging, written):
         (staging / REPORT_HTML).write_text(html, encoding="utf-8")
         if document is not None:
             (staging / REPORT_PDF).write_bytes(document)
