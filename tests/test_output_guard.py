@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+
 from sitekit import write_program
 
 Run = Callable[..., Result]
