@@ -180,10 +180,7 @@ def flagship_site(factory: pytest.TempPathFactory) -> Path:
         from toolkit.build import build
 
         work = factory.mktemp("flagship")
-        program = REPO
-        if not (REPO / "program.yaml").read_text(encoding="utf-8").strip():
-            program = write_program(work / "program")  # flagship not written yet: the inline program
-        build(program, work / "site", strict=True, quiet=True)
+        build(REPO, work / "site", strict=True, quiet=True)
         _FLAGSHIP["site"] = work / "site"
     return _FLAGSHIP["site"]
 

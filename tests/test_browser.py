@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from toolkit import load_program
 
 from conftest import REPO
 from sitekit import flagship_site
@@ -93,9 +94,8 @@ def watch(browser: Any) -> Watched:
 
 
 def first_module() -> tuple[str, str]:
-    training = (yaml.safe_load((REPO / "program.yaml").read_text(encoding="utf-8")) or {}).get("training") or [
-        {"id": "orientation", "title": "Orientation"}]
-    return training[0]["id"], training[0]["title"]
+    module = load_program(REPO).program.training[0]
+    return module.id, module.title
 
 
 def search(page: Any, word: str) -> list[str]:

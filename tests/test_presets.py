@@ -529,7 +529,6 @@ def _init_and_build(preset_id: str, root: str) -> tuple[str, int]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int]]:
     """Every preset initialised and built, in parallel: PDF forms make each build take seconds."""
-    pytest.importorskip("toolkit.build")
     root = tmp_path_factory.mktemp("built")
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         futures = {preset_id: pool.submit(_init_and_build, preset_id, str(root)) for preset_id in PRESET_IDS}

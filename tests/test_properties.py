@@ -124,4 +124,7 @@ def test_mutated_program_builds_or_gets_located_errors(tmp_path_factory: pytest.
         assert (result.output / "index.html").is_file()
     except ToolkitError as error:
         assert error.problems
-        assert all(problem.message and problem.file for problem in error.problems), error.format()
+        for problem in error.problems:
+            assert problem.message and problem.fix and problem.file, error.format()
+            if isinstance(error, ProgramError):  # a problem in program.yaml: always at a line
+                assert problem.line is not None or problem.message.startswith(("is ", "expands", "nesting")), problem

@@ -339,3 +339,11 @@ def test_flagship_program_is_valid_without_warnings() -> None:
     assert len(program.checkin_weeks) == 6
     assert len(program.checklist) >= 8
     assert len(program.challenges) >= 5
+
+
+def test_modules_and_surveys_cannot_fall_after_the_program(make_program: MakeProgram) -> None:
+    assert problems(make_program, MINIMAL.replace("    week: 1\n", "    week: 13\n")) == (
+        "program.yaml:32:11: training[0].week: module 'orientation' is in week 13, after the program ends (week 12)\n"
+        "  fix: move it into the program, or lengthen program.duration_weeks"
+    )
+    assert load_program(make_program(MINIMAL.replace("    week: 1\n", "    week: 0\n"), folder="before")).program.training[0].week == 0

@@ -361,6 +361,7 @@ class _CrossChecker:
                     "make end_week at least start_week",
                 )
         for path, module in self.items("training"):
+            self.before_the_end(path + ("week",), f"module '{module.get('id')}'")
             self.refs(path + ("audience",), roles, "role")
             if not module.get("objectives"):
                 self.warn(
@@ -380,7 +381,8 @@ class _CrossChecker:
                     "add `scale:` with the id of one of feedback.scales",
                 )
             self.ref(path + ("scale",), scales, "scale")
-        for path, _ in self.items("feedback", "surveys"):
+        for path, survey in self.items("feedback", "surveys"):
+            self.before_the_end(path + ("week",), f"survey '{survey.get('id')}'")
             self.refs(path + ("audience",), roles, "role")
             self.refs(path + ("questions",), questions, "question")
         self.checkins()
@@ -392,6 +394,13 @@ class _CrossChecker:
                 f"{meeting} pairs meet over video but no video_tool is named",
                 "add `video_tool:` (e.g. Microsoft Teams) so the handbook can tell pairs how to meet",
             )
+
+    def before_the_end(self, path: KeyPath, what: str) -> None:
+        """Training and surveys may come before week 1 (preparation), never after the last week."""
+        week, duration = _week(self.value(path)), _week(self.value(("program", "duration_weeks")))
+        if week is not None and duration is not None and week > duration:
+            self.error(path, f"{what} is in week {week}, after the program ends (week {duration})",
+                       "move it into the program, or lengthen program.duration_weeks")
 
     def ref(self, path: KeyPath, known: list[str], noun: str) -> None:
         """The id at `path`, if any, must be one of `known`."""
