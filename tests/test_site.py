@@ -384,3 +384,25 @@ def test_the_command_line_starts_without_mkdocs_or_jinja() -> None:
             " & {'mkdocs', 'material', 'jinja2', 'markdown', 'pymdownx'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+def test_a_page_that_would_load_from_another_host_is_named_and_strict_fails(program: Path, run: Run) -> None:
+    (program / "mkdocs.yml").write_text("site_name: x\nextra_javascript:\n  - https://cdn.example.com/x.js\n",
+                                        encoding="utf-8")
+    (program / "content").mkdir(exist_ok=True)
+    (program / "content" / "video.md").write_text("# Video\n\n![team](https://tracker.example.com/pixel.png)\n",
+                                                  encoding="utf-8")
+    relaxed = run("build", "prog", "-q")
+    assert relaxed.exit_code == 0
+    assert ("video.html: warning: the page would load 'https://tracker.example.com/pixel.png' from another host;"
+            " the handbook must work offline and make no request outside the site\n"
+            "  fix: download the file into content/ and refer to it by a relative path, or remove it (from the page,"
+            " or from extra_css/extra_javascript in mkdocs.yml)") in relaxed.stderr
+    pages = len(list((program / "site").rglob("*.html")))
+    assert (f"404.html: warning: the page and {pages - 1} more pages would load 'https://cdn.example.com/x.js'"
+            in relaxed.stderr)
+
+    strict = run("build", "prog", "-q", "--strict", "-o", "prog/strict-site")
+    assert strict.exit_code == 1
+    assert "video.html: the page would load 'https://tracker.example.com/pixel.png'" in strict.stderr
+    assert not (program / "strict-site").exists()

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -454,7 +455,53 @@ def build_site(
         if strict and warnings:
             raise BuildError(_as_errors(warnings))
         problems = run_mkdocs(config_path, source, tree, strict=strict)
-        return SiteResult(sum(1 for page in tree.pages if page.endswith(".md")), warnings + problems)
+        outside = outside_requests(site_dir)
+        if strict and outside:
+            raise BuildError(_as_errors(outside))
+        return SiteResult(sum(1 for page in tree.pages if page.endswith(".md")), warnings + problems + outside)
+
+
+class _LoadedUrls(HTMLParser):
+    """Every URL a page loads by itself (scripts, styles, images, frames, media), not the links."""
+
+    LOADING = frozenset({("script", "src"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
+                         ("source", "src"), ("source", "srcset"), ("video", "src"), ("video", "poster"),
+                         ("audio", "src"), ("embed", "src"), ("object", "data"), ("track", "src")})
+    LINK_RELS = frozenset({"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch",
+                           "modulepreload", "manifest", "apple-touch-icon"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        self.urls += [value for name, value in values.items() if (tag, name) in self.LOADING]
+        if tag == "link" and set(values.get("rel", "").lower().split()) & self.LINK_RELS:
+            self.urls.append(values.get("href", ""))
+        self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", values.get("style", ""))
+
+
+def outside_requests(site_dir: Path) -> list[Problem]:
+    """Warnings for what the site would load from another host, one per address, naming the
+    pages: the handbook must work offline and tell no one who reads it. Our own pages never do;
+    a user's mkdocs.yml (extra_javascript) or content (a remote image, an embedded video) can."""
+    pages: dict[str, list[str]] = {}
+    for page in sorted(site_dir.rglob("*.html")):
+        finder = _LoadedUrls()
+        finder.feed(page.read_text(encoding="utf-8", errors="replace"))
+        for url in {url.strip() for url in finder.urls}:
+            if url.lower().startswith(("http:", "https:", "//")):
+                pages.setdefault(url, []).append(page.relative_to(site_dir).as_posix())
+    problems = []
+    for url, where in sorted(pages.items()):
+        more = f" and {len(where) - 1} more page{'s' if len(where) > 2 else ''}" if len(where) > 1 else ""
+        problems.append(Problem(
+            where[0], f"the page{more} would load '{url}' from another host; the handbook must work offline and"
+            " make no request outside the site",
+            "download the file into content/ and refer to it by a relative path, or remove it (from the page,"
+            " or from extra_css/extra_javascript in mkdocs.yml)", warning=True))
+    return problems
 
 
 def _as_errors(problems: list[Problem]) -> list[Problem]:
