@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -174,14 +175,21 @@ def test_an_empty_existing_folder_is_used(program: Path, run: Run) -> None:
     assert (program / "site/index.html").is_file()
 
 
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def test_removing_a_previous_output_keeps_files_the_toolkit_did_not_write(tmp_path: Path) -> None:
     old = tmp_path / "old"
     (old / "a").mkdir(parents=True)
     (old / "a/page.html").write_text("ours", encoding="utf-8")
     (old / "a/mine.txt").write_text("theirs", encoding="utf-8")
-    (old / MANIFEST).write_text(json.dumps({"files": {"a/page.html": "x"}}), encoding="utf-8")
-    assert remove_owned(old) == ["a/mine.txt"]
-    assert snapshot(old) == {"a/mine.txt": b"theirs", MANIFEST: (old / MANIFEST).read_bytes()}
+    (old / "a/edited.html").write_text("edited by hand", encoding="utf-8")
+    listed = {"a/page.html": sha256(b"ours"), "a/edited.html": sha256(b"as written")}
+    (old / MANIFEST).write_text(json.dumps({"files": listed}), encoding="utf-8")
+    assert remove_owned(old) == ["a/edited.html (changed since revmentor wrote it)", "a/mine.txt"]
+    assert snapshot(old) == {"a/edited.html": b"edited by hand", "a/mine.txt": b"theirs",
+                             MANIFEST: (old / MANIFEST).read_bytes()}
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
@@ -223,7 +231,7 @@ def test_leftovers_of_killed_runs_are_cleared_on_the_next_run(program: Path, run
     old = program / ".site.revmentor-old-def456"
     old.mkdir()
     (old / "index.html").write_text("old", encoding="utf-8")
-    (old / MANIFEST).write_text(json.dumps({"files": {"index.html": "x"}}), encoding="utf-8")
+    (old / MANIFEST).write_text(json.dumps({"files": {"index.html": sha256(b"old")}}), encoding="utf-8")
     empty = program / ".site.revmentor-staging-ghi789"
     empty.mkdir()
     lookalike = program / ".site.revmentor-staging-users-own"

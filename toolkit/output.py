@@ -93,7 +93,8 @@ def check_output(
     if existing is not None and existing != kind:
         _refuse(shown, f"the output folder holds revmentor's {existing} output, not its {kind} output; replacing it"
                 f" would delete that {existing} output", f"choose another folder for the {kind} output with -o")
-    suggestion = f"e.g. {_show(program_folder / 'site')} (the default)" if program_folder else "e.g. a new folder"
+    default = "site" if kind == "site" else f"private/{kind}"
+    suggestion = f"e.g. {_show(program_folder / default)} (the default)" if program_folder else "e.g. a new folder"
     if program_folder is not None:
         folder = program_folder.resolve()
         if output == folder:

@@ -76,6 +76,8 @@ def column_letter(index: int) -> str:
 def read_table(path: Path, shown: str) -> Table:
     """Read a CSV or XLSX file into text cells; every failure is a located ResponsesError."""
     suffix = path.suffix.lower()
+    if not path.exists():
+        raise ResponsesError(Problem(shown, "no such file or folder", "check the path of the response file or folder"))
     if suffix not in TABLE_SUFFIXES:
         fix = "save it as .xlsx instead (old .xls is not read)" if suffix == ".xls" else "export it as CSV (UTF-8) or .xlsx"
         raise ResponsesError(Problem(shown, f"cannot read '{suffix or path.name}' files", fix))
