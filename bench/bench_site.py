@@ -82,16 +82,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each build (default 5)")
     args = parser.parse_args()
 
-    from toolkit.handbook import handbook
+    from toolkit.cache import RenderCache
+    from toolkit.forms import site_artifacts
+    from toolkit.handbook import Download, handbook
     from toolkit.site import prepare
+    from toolkit.training import build_training
     from toolkit.validate import load_program
 
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     work = Path(tempfile.mkdtemp(prefix="revmentor-bench-"))
     try:
         loaded = load_program(args.program)
-        book = handbook(loaded.program, loaded.folder)
-        config, _, tree, _ = prepare(loaded, book, work / "bare", work / "bare-site")
+        # The very tree our build hands MkDocs: generated pages plus the training pack, blank forms
+        # and calendar as downloads (made once here, from a cache of their own).
+        forms, _ = site_artifacts(loaded, RenderCache.beside(work / "made", "forms"))
+        artifacts = [*forms, *build_training(loaded, RenderCache.beside(work / "made", "training")).artifacts]
+        downloads = [Download(item.title, item.path, item.description, item.kind) for item in artifacts]
+        book = handbook(loaded.program, loaded.folder, downloads=downloads)
+        config, _, tree, _ = prepare(loaded, book, work / "bare", work / "bare-site",
+                                     extra_files={item.path: item.data for item in artifacts})
         ours = [sys.executable, "-m", "toolkit", "build", args.program, "-o", str(work / "ours"), "-q"]
         bare = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)]
         timed(ours, env), timed(bare, env)  # warm the file cache for both

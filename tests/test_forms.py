@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ from toolkit import build
 from toolkit.forms import FormFiller, FormSet, Pair, finish_form, make_forms, pair_values, read_pairs
 from toolkit.validate import LoadedProgram, load_program
 
-from conftest import dedent
+from conftest import REPO, dedent
 
 Run = Callable[..., Result]
 
@@ -715,3 +716,32 @@ def test_no_name_from_a_pairs_file_reaches_the_site(packs: Path) -> None:
              if person in text or person.split()[-1] in text]
     assert found == []
     assert "P001" not in "".join(text for _, text in site_texts(site))
+
+
+def test_an_unchanged_program_takes_the_sites_forms_and_calendar_from_the_cache(tmp_path: Path) -> None:
+    """The whole-input digest skips even template rendering; any changed input is seen."""
+    from toolkit.cache import RenderCache
+    from toolkit.forms import site_artifacts
+
+    folder = write_program(tmp_path / "prog")
+    cache = RenderCache.beside(tmp_path / "site", "forms")
+    first, _ = site_artifacts(load_program(folder), cache)
+    again, _ = site_artifacts(load_program(folder), cache)
+    assert [(a.path, a.data) for a in again] == [(a.path, a.data) for a in first]
+
+    base = (REPO / "templates" / "forms" / "base.html.j2").read_text(encoding="utf-8")
+    override = folder / "templates" / "forms" / "base.html.j2"
+    override.parent.mkdir(parents=True)
+    assert "</body>" in base
+    override.write_text(base.replace("</body>", "<p>A line the override adds.</p></body>", 1), encoding="utf-8")
+    changed, _ = site_artifacts(load_program(folder), cache)
+    pdfs = {a.path: a.data for a in changed if a.path.endswith(".pdf")}
+    assert pdfs
+    assert all(pdfs[a.path] != a.data for a in first if a.path in pdfs)
+    assert all("A line the override adds." in PdfReader(io.BytesIO(data)).pages[-1].extract_text() for data in pdfs.values())
+
+    stamp = (folder / "program.yaml").stat().st_mtime + 3600
+    os.utime(folder / "program.yaml", (stamp, stamp))
+    moved, _ = site_artifacts(load_program(folder), cache)
+    calendars = [a.data for a in moved if a.path.endswith(".ics")], [a.data for a in changed if a.path.endswith(".ics")]
+    assert calendars[0] != calendars[1], "the calendar's DTSTAMP follows the program file"

@@ -16,15 +16,22 @@ Why this shape:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem
+
+if TYPE_CHECKING:
+    from .validate import LoadedProgram
 
 CACHE_FOLDER = ".revmentor-cache"
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.(data|json)$")
@@ -122,3 +129,41 @@ def _write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def inputs_digest(loaded: LoadedProgram, label: str, libraries: Sequence[str]) -> str:
+    """Digest of every input of a family of documents, read without rendering anything: the
+    whole program, every template (the program's own and the packaged), every file the program
+    names (content, slide template), the program folder's place, the toolkit's version and those
+    of the libraries that lay the documents out. Equal digests: nothing needs rendering again."""
+    from . import __version__
+    from .templating import search_path
+
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+            digest.update(b"\0")
+
+    add(label, __version__, *(_version(name) for name in libraries))
+    add(str(loaded.folder.resolve()), loaded.program.model_dump_json())
+    for base in search_path(loaded.folder):
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            add(path.relative_to(base).as_posix(), hashlib.sha256(path.read_bytes()).digest())
+    program = loaded.program
+    named = [*(m.content for m in program.training), *(r.content for r in program.roles), program.program.slide_template]
+    for name in filter(None, named):
+        try:
+            add(name, hashlib.sha256((loaded.folder / name).read_bytes()).digest())
+        except OSError:
+            add(name, "unreadable")
+    return digest.hexdigest()
+
+
+@functools.cache
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "none"

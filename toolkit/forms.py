@@ -31,6 +31,7 @@ import datetime as dt
 import difflib
 import hashlib
 import io
+import json
 import logging
 import os
 import re
@@ -229,6 +230,8 @@ class FormSet:
     """Names laid out by WeasyPrint in this run."""
     reused: list[str] = field(default_factory=list)
     """Names taken unchanged from the render cache."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Form name -> its render-cache key."""
 
     def artifacts(self) -> list[Artifact]:
         """The blank forms the site offers, in plan order."""
@@ -266,6 +269,7 @@ def make_forms(
             problems.extend(error.problems)
             continue
         key = _key(renderer.key(html, forms=True), plan, extra)
+        made.keys[plan.name] = key
         found = _lookup(cache, key)
         if found is not None:
             made.blanks[plan.name] = found[0]
@@ -577,21 +581,73 @@ def program_stamp(loaded: LoadedProgram) -> dt.datetime:
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-def calendar_artifact(loaded: LoadedProgram) -> Artifact:
-    """The program's calendar (.ics) for the downloads page: every check-in and training session."""
+def calendar_artifact(loaded: LoadedProgram, data: bytes | None = None) -> Artifact:
+    """The program's calendar (.ics) for the downloads page: every check-in and training session
+    (`data`: the calendar already made, from the render cache)."""
     from .ics import program_calendar
 
     program = loaded.program
-    data = program_calendar(program, program_stamp(loaded))
+    if data is None:
+        data = program_calendar(program, program_stamp(loaded))
     return Artifact(calendar_path(program), data, f"{program.program.name} calendar", KIND_CALENDAR,
                     "every check-in and training session, to import into Outlook, Google or Apple Calendar;"
                     " importing it again updates the events")
 
 
 def site_artifacts(loaded: LoadedProgram, cache: RenderCache | None = None) -> tuple[list[Artifact], list[Problem]]:
-    """The blank forms and the program's calendar for the handbook site, and warnings from making them."""
+    """The blank forms and the program's calendar for the handbook site, and warnings from making them.
+
+    With a cache and no input changed since the last build, everything comes from the cache
+    without rendering a template: a rebuild of an unchanged program costs almost nothing here.
+    """
+    from .cache import inputs_digest
+
+    index_key = ""
+    if cache is not None:
+        stamp = program_stamp(loaded).isoformat()
+        index_key = inputs_digest(loaded, f"site-forms-{_KEY_VERSION}-{stamp}", _LIBRARIES)
+        unchanged = _unchanged_site_artifacts(loaded, cache, index_key)
+        if unchanged is not None:
+            cache.prune()
+            return unchanged
     made = make_forms(loaded, cache, include=lambda plan: plan.in_site)
-    return [*made.artifacts(), calendar_artifact(loaded)], made.warnings
+    calendar = calendar_artifact(loaded)
+    if cache is not None:
+        calendar_key = hashlib.sha256(f"{index_key}-calendar".encode()).hexdigest()
+        cache.put(calendar_key, calendar.data, {})
+        index = {"forms": made.keys, "calendar": calendar_key}
+        cache.put(index_key, json.dumps(index, sort_keys=True).encode("utf-8"), {})
+    return [*made.artifacts(), calendar], made.warnings
+
+
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pikepdf", "icalendar", "jinja2")
+"""Libraries whose version changes the blank forms or the calendar."""
+
+
+def _unchanged_site_artifacts(
+    loaded: LoadedProgram, cache: RenderCache, index_key: str
+) -> tuple[list[Artifact], list[Problem]] | None:
+    """The site's forms and calendar from the cache when no input changed and every file is still there."""
+    index = cache.get(index_key)
+    if index is None:
+        return None
+    try:
+        entry = json.loads(index.data)
+        keys, calendar_key = dict(entry["forms"]), str(entry["calendar"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    made = FormSet(plans=[plan for plan in plan_forms(loaded.program) if plan.in_site])
+    for plan in made.plans:
+        hit = cache.get(keys[plan.name]) if plan.name in keys else None
+        if hit is None:
+            return None
+        made.blanks[plan.name] = hit.data
+        made.warnings.extend(hit.warnings)
+        made.reused.append(plan.name)
+    calendar = cache.get(calendar_key)
+    if calendar is None:
+        return None
+    return [*made.artifacts(), calendar_artifact(loaded, calendar.data)], made.warnings
 
 
 # --- pairs files --------------------------------------------------------------------------

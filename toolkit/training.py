@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .artifact import Artifact
-from .cache import RenderCache
+from .cache import RenderCache, inputs_digest
 from .errors import BuildError, Problem
 from .model import Module, Program, Role, TimedActivity
 from .pdf import PdfRenderer, markdown_html
@@ -178,30 +178,8 @@ def build_training(loaded: LoadedProgram, cache: RenderCache | None = None) -> T
 
 
 def _inputs_key(loaded: LoadedProgram) -> str:
-    """Digest of every input of the pack, read without rendering anything: the whole program,
-    every template (the program's own and the packaged), the modules' content files, the slide
-    template, the program folder's place, and the versions of the libraries that lay it out."""
-    from .templating import search_path
-
-    digest = hashlib.sha256()
-
-    def add(*parts: str | bytes) -> None:
-        for part in parts:
-            digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
-            digest.update(b"\0")
-
-    add("training-pack-1", __version__, *(_version(name) for name in _LIBRARIES))
-    add(str(loaded.folder.resolve()), loaded.program.model_dump_json())
-    for base in search_path(loaded.folder):
-        for path in sorted(p for p in base.rglob("*") if p.is_file()):
-            add(path.relative_to(base).as_posix(), hashlib.sha256(path.read_bytes()).digest())
-    named = [m.content for m in loaded.program.training if m.content] + [loaded.program.program.slide_template or ""]
-    for name in filter(None, named):
-        try:
-            add(name, hashlib.sha256((loaded.folder / name).read_bytes()).digest())
-        except OSError:
-            add(name, "unreadable")
-    return digest.hexdigest()
+    """Digest of every input of the pack, read without rendering anything (see `inputs_digest`)."""
+    return inputs_digest(loaded, "training-pack-1", _LIBRARIES)
 
 
 def _unchanged_pack(cache: RenderCache, inputs: str) -> TrainingPack | None:
