@@ -347,3 +347,11 @@ def test_modules_and_surveys_cannot_fall_after_the_program(make_program: MakePro
         "  fix: move it into the program, or lengthen program.duration_weeks"
     )
     assert load_program(make_program(MINIMAL.replace("    week: 1\n", "    week: 0\n"), folder="before")).program.training[0].week == 0
+
+
+def test_control_characters_in_text_are_located(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("  organisation: Acme", '  organisation: "Acme\\bCorp"')
+    assert problems(make_program, text) == (
+        "program.yaml:3:17: program.organisation: contains the control character U+0008, which cannot be printed\n"
+        "  fix: delete it (retype the text if it was pasted from another program)"
+    )

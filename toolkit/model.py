@@ -9,12 +9,27 @@ errors can point at the line that holds the dangling id.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """Control characters (a NUL, a backspace pasted from another program) cannot be printed,
+    and the PDF and slide libraries refuse them: say so here, at the line that holds them."""
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}, which cannot be printed")
+    return text
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), AfterValidator(_printable)
+]
 Texts = tuple[Text, ...]
 Format = Literal["in-person", "remote", "hybrid"]
 Moment = Literal["baseline", "midpoint", "end"]

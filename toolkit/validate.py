@@ -195,6 +195,8 @@ def _describe(document: Document, error: Any) -> Problem:
     elif kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
         fix = "see the field's description in `revmentor schema`"
+        if message.startswith("contains the control character"):
+            fix = "delete it (retype the text if it was pasted from another program)"
     return document.problem(loc, message, fix)
 
 
