@@ -146,7 +146,7 @@ def inputs_digest(loaded: LoadedProgram, label: str, libraries: Sequence[str]) -
             digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
             digest.update(b"\0")
 
-    add(label, __version__, *(_version(name) for name in libraries))
+    add(label, __version__, *(library_version(name) for name in libraries))
     add(str(loaded.folder.resolve()), loaded.program.model_dump_json())
     for base in search_path(loaded.folder):
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
@@ -162,7 +162,8 @@ def inputs_digest(loaded: LoadedProgram, label: str, libraries: Sequence[str]) -
 
 
 @functools.cache
-def _version(distribution: str) -> str:
+def library_version(distribution: str) -> str:
+    """The installed version of a library whose version changes what documents look like."""
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:

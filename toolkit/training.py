@@ -16,7 +16,6 @@ Why this shape:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import io
 import json
@@ -24,13 +23,12 @@ import posixpath
 import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .artifact import Artifact
-from .cache import RenderCache, inputs_digest
+from .cache import RenderCache, inputs_digest, library_version
 from .errors import BuildError, Problem
 from .model import Module, Program, Role, TimedActivity
 from .pdf import PdfRenderer, markdown_html
@@ -275,7 +273,7 @@ class _Maker:
         if template is False:
             return
         digest = hashlib.sha256()
-        for part in ("deck-1", __version__, _version("python-pptx"), json.dumps(asdict(spec), sort_keys=True)):
+        for part in ("deck-1", __version__, library_version("python-pptx"), json.dumps(asdict(spec), sort_keys=True)):
             digest.update(part.encode("utf-8") + b"\0")
         reads = {}
         if template is not None:
@@ -326,14 +324,6 @@ class _Maker:
 
 def _rendered(result: Any) -> tuple[bytes, dict[str, str], tuple[Problem, ...]]:
     return result.data, result.reads, result.warnings
-
-
-@functools.cache
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "none"
 
 
 def format_date(day: dt.date) -> str:
