@@ -40,7 +40,7 @@ def roster_csv(mentors: int, mentees: int, seed: int = 7) -> str:
         lines.append(f"X{i:05d},Exec {i},x{i}@example.org,,10,Board,{boss},UTC,,,English,")
         ids.append(f"X{i:05d}")
     weights = [1 / (k + 1) for k in range(len(TOPICS))]
-    seniors = []
+    seniors: list[str] = []
     for i in range(mentees):
         boss = rng.choice(ids[: executives] + seniors[-50:]) if seniors else ids[0]
         wants = "; ".join(sorted(set(rng.choices(TOPICS, weights, k=rng.randint(1, 3)))))

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from toolkit.errors import BuildError
-from toolkit.output import MANIFEST, MARKER, clean_leftovers, remove_owned, staged_output
+from toolkit.errors import BuildError, OutputFolderError
+from toolkit.output import MANIFEST, MARKER, check_output, clean_leftovers, remove_owned, staged_output
 
 from sitekit import env_without_color, hashes, write_program
 
@@ -190,6 +190,24 @@ def test_removing_a_previous_output_keeps_files_the_toolkit_did_not_write(tmp_pa
     assert remove_owned(old) == ["a/edited.html (changed since revmentor wrote it)", "a/mine.txt"]
     assert snapshot(old) == {"a/edited.html": b"edited by hand", "a/mine.txt": b"theirs",
                              MANIFEST: (old / MANIFEST).read_bytes()}
+
+
+def test_a_file_edited_after_a_check_is_seen_even_with_its_size_and_time_kept(tmp_path: Path) -> None:
+    """A build checks the previous output several times and remembers the digests it took; an
+    edit must still be seen, however carefully it restores the file's size and mtime."""
+    output = tmp_path / "out"
+    with staged_output(output) as (staging, _):
+        (staging / "page.html").write_text("as written", encoding="utf-8")
+    time.sleep(2.1)  # digests of files changed within two seconds are never remembered
+    check_output(output)  # remembered now
+    page = output / "page.html"
+    before = page.stat()
+    page.write_text("by my hand", encoding="utf-8")  # as long as "as written"
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(OutputFolderError) as raised:
+        check_output(output)
+    assert raised.value.problems[0].message == (
+        "the output folder holds 1 file revmentor did not write: page.html (changed since revmentor wrote it)")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")

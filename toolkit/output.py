@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,12 +192,31 @@ def _unchanged(path: Path, digest: str) -> bool:
         return False
 
 
+_DIGESTS: dict[tuple[str, int, int, int, int, int], str] = {}
+"""Digests already taken in this process, by path and identity (device, inode, size, mtime,
+ctime): a build checks the previous output up to four times (before and after taking the
+lock, then when clearing it), and `serve` every rebuild. Any write to a file changes its
+ctime, which no user command can set back, so an entry never outlives the bytes it describes.
+A file changed in the last two seconds is not remembered: a second write within the clock's
+granularity could leave its times as they were (git's "racy" case)."""
+
+
 def _sha256(path: Path) -> str:
+    info = path.stat()
+    identity = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    known = _DIGESTS.get(identity)
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    if time.time_ns() - info.st_ctime_ns < 2_000_000_000:
+        return digest.hexdigest()
+    if len(_DIGESTS) > 100_000:  # a long `serve` session: start afresh rather than grow
+        _DIGESTS.clear()
+    _DIGESTS[identity] = digest.hexdigest()
+    return _DIGESTS[identity]
 
 
 def write_manifest(folder: Path, kind: str = "site") -> list[str]:

@@ -30,7 +30,7 @@ import yaml
 from .errors import BuildError, Problem
 from .handbook import Handbook, included_files
 from .resources import data_dir
-from .templating import find_file
+from .templating import caching_theme_templates, find_file
 from .validate import LoadedProgram, display_path
 
 CONFIG_FILE = "mkdocs.yml"
@@ -509,7 +509,7 @@ def run_mkdocs(config_path: Path, source: Path, tree: DocsTree, *, strict: bool)
     from mkdocs.exceptions import Abort, MkDocsException
 
     shown = display_path(source)
-    with _mkdocs_logging() as collector:
+    with _mkdocs_logging() as collector, caching_theme_templates():
         try:
             config = load_config(str(config_path), config_file_path=str(source))
             build(config)
