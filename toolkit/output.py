@@ -72,13 +72,15 @@ def check_output(
     program_folder: Path | None = None,
     forbidden: Sequence[tuple[Path, str]] = (),
     kind: str = "site",
+    files: bool = True,
 ) -> None:
     """Refuse an output folder the toolkit could damage; the error names the folder and the fix.
 
     `forbidden` lists (folder, description) pairs the output must not lie inside, e.g. the
     public site for a private output. `kind` (site, match, packs, report, ...) is recorded in
     the manifest: one command never replaces another's output, so pairs never land where a
-    site was, nor a site over a round's pairs.
+    site was, nor a site over a round's pairs. `files=False` leaves out the slowest part, the
+    check that every file in the folder is one the toolkit wrote, unchanged.
     """
     shown = _show(output)
     for parent in output.parents:
@@ -117,7 +119,7 @@ def check_output(
                 f"give the real folder's path ({_show(output.resolve())}) with -o")
     if output.exists() and not output.is_dir():
         _refuse(shown, "the output path is a file, not a folder", "give the path of a folder with -o")
-    foreign = foreign_files(output)
+    foreign = foreign_files(output) if files else []
     if foreign:
         listing = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         if not (output / MANIFEST).is_file():
@@ -380,7 +382,8 @@ def staged_output(
     The `Written` record is filled in once the swap has happened.
     """
     target = normalise(output)
-    check_output(target, program_folder=program_folder, forbidden=forbidden, kind=kind)
+    # Before creating anything: where the output is. Its files are checked once the lock is held.
+    check_output(target, program_folder=program_folder, forbidden=forbidden, kind=kind, files=False)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
