@@ -423,8 +423,13 @@ def test_missing_columns_are_named_with_the_columns_found(tmp_path: Path) -> Non
          " workbook (.xlsx)"),
         ("roster.csv", b"id,name,Name\nE1,Ann,Ann\n", "{path}:1: row 1: the column 'Name' appears twice (columns 2"
          " and 3)\n  fix: rename or remove one of them"),
+        ("roster.csv", (HEADER + "\nE1,\"Lee, Ann,a@x,mentor,2,IT,,,AI,,,1\nE2,Bob,b@x,mentee,6,Ops,,,,AI,,\n").encode(),
+         "{path}:2: row 2: cannot be read as CSV: unexpected end of data\n  fix: check the quotes in this row: a value"
+         " that contains the separator ',' or a line break must be enclosed in double quotes, and a value that opens"
+         " with a quote must end with one"),
     ],
-    ids=["empty", "header-only", "not-a-table", "not-utf8", "not-xlsx", "xls", "ragged", "utf-16", "same-column"],
+    ids=["empty", "header-only", "not-a-table", "not-utf8", "not-xlsx", "xls", "ragged", "utf-16", "same-column",
+         "unclosed-quote"],
 )
 def test_a_file_that_cannot_be_a_roster_says_why(tmp_path: Path, name: str, content: bytes, message: str) -> None:
     path = tmp_path / name

@@ -561,23 +561,33 @@ def test_file_level_problems_of_every_file_are_listed_together(tmp_path: Path, p
     ("name", "content", "message"),
     [
         ("mentor-end.csv", "respondent,leaving\na,\xe9\n".encode("latin-1"),
-         "is not UTF-8 text (byte 22, on line 2)\n  fix: save it as CSV UTF-8 (in Excel: Save As, then"
-         " 'CSV UTF-8 (Comma delimited)')"),
-        ("mentor-end.xls", b"\xd0\xcf\x11\xe0", "cannot read '.xls' files\n  fix: save it as .xlsx instead (old"
-         " .xls is not read)"),
-        ("mentor-end.csv", b"PK\x03\x04rest", "is an Excel workbook, not CSV text\n  fix: rename it to .xlsx"),
-        ("mentor-end.xlsx", b"not a zip", "cannot be read as an Excel workbook (BadZipFile)\n  fix: open it in"
-         " Excel and save it again as .xlsx, or export the responses as CSV (UTF-8)"),
-        ("mentor-end.csv", b"", "is empty: no header row\n  fix: export the responses with their header row"),
-        ("mentor-end.csv", b'respondent,leaving\n"a,2\n', 'row 2 (line 2) is not valid CSV: unexpected end of data'
-         "\n  fix: check the quotes in that row: a quoted cell must end with a quote before the next separator"),
+         ":2: row 2: not UTF-8 text: byte 0xe9 cannot be read (the file was probably saved as Windows-1252 or"
+         " Latin-1)\n  fix: save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook"
+         " (.xlsx)"),
+        ("mentor-end.xls", b"\xd0\xcf\x11\xe0", ": is an old-style Excel file (.xls) or a password-protected"
+         " workbook, which cannot be read\n  fix: open it in Excel and save it as CSV UTF-8 (in Excel: File > Save"
+         " As > CSV UTF-8) or as an Excel workbook (.xlsx), without a password"),
+        ("mentor-end.csv", b"PK\x03\x04rest", ": is an Excel workbook, though its name ends in .csv\n  fix: rename it"
+         " to end in .xlsx, or save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook"
+         " (.xlsx)"),
+        ("mentor-end.xlsx", b"not a zip", ": is not an Excel workbook (.xlsx), though its name ends in .xlsx\n"
+         "  fix: open it in the program that made it and save it as CSV UTF-8 (in Excel: File > Save As > CSV"
+         " UTF-8) or as an Excel workbook (.xlsx)"),
+        ("mentor-end.pdf", b"%PDF-1.7", ": is not a CSV or XLSX file (its name ends in .pdf)\n  fix: export the"
+         " responses from your survey tool as CSV or .xlsx; save it as CSV UTF-8 (in Excel: File > Save As > CSV"
+         " UTF-8) or as an Excel workbook (.xlsx)"),
+        ("mentor-end.csv", b"", ": the file is empty\n  fix: export the responses with a header row and one row"
+         " per person"),
+        ("mentor-end.csv", b'respondent,leaving\n"a,2\n', ":2: row 2: cannot be read as CSV: unexpected end of"
+         " data\n  fix: check the quotes in this row: a value that contains the separator ',' or a line break must"
+         " be enclosed in double quotes, and a value that opens with a quote must end with one"),
     ],
 )
 def test_unreadable_files_are_named_with_the_fix(tmp_path: Path, program_dir: Path, name: str, content: bytes,
                                                  message: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    assert problems(program_dir, path) == [f"{path}: {message}"]
+    assert problems(program_dir, path) == [f"{path}{message}"]
 
 
 # --- rows left out ---------------------------------------------------------------------------

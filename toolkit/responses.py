@@ -1,7 +1,7 @@
 """Survey responses in, checked answers out: the reading half of the evaluation report.
 
-A response file is one survey's answers, as CSV (UTF-8 with or without BOM, comma or
-semicolon) or XLSX (first sheet), one row per respondent under a header row:
+A response file is one survey's answers, as CSV (UTF-8 with or without BOM; comma, semicolon or
+tab separated) or XLSX (first sheet), one row per respondent under a header row:
 
 - `respondent`: an opaque id per respondent (never a name or e-mail); required, so that a
   respondent who answers twice is caught instead of counted twice.
@@ -16,17 +16,14 @@ File-level problems (unreadable file, no respondent column, a column that is not
 of the survey) stop the run. Row-level problems (an answer off the scale, an unknown role, a
 respondent on two rows) leave the row out: it is reported by row and counted, never mixed in.
 
-The table reader here (`read_table`) is separate from `tables.read_table` (rosters, pairs)
-for now: that one stops at a ragged row, while here a ragged row is left out and counted like
-any other bad row, and its messages speak of HR exports. Merging the two is left for later.
+Files are read by `tables.read_table`, as rosters and pairs files are, so every spreadsheet
+the toolkit reads gets the same messages; a ragged row is kept for `_row` to leave out and
+count, like any other bad row.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import difflib
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,150 +32,20 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Protocol
 
-from .errors import Problem, ToolkitError
+from .errors import Problem, RosterError, ToolkitError
 from .model import Program, Question, Role, Scale, Survey
+from .tables import Table, column_letter, csv_bytes, read_table
 
 RESPONDENT = "respondent"
 ROLE = "role"
 SURVEY = "survey"
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+"""The files a folder of responses is read for."""
 _QUOTED_MAX = 40
 
 
 class ResponsesError(ToolkitError):
     """A response file cannot be used: unreadable, or its columns do not fit its survey."""
-
-
-# --- tables --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Table:
-    """A sheet as text: the header row and the data rows, each with its spreadsheet row number."""
-
-    file: str
-    """The file as shown to the user."""
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-    """(row number as a spreadsheet shows it, header being row 1; the row's cells)."""
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet letters of a 0-based column index: 0 -> A, 27 -> AB."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def read_table(path: Path, shown: str) -> Table:
-    """Read a CSV or XLSX file into text cells; every failure is a located ResponsesError."""
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise ResponsesError(Problem(shown, "no such file or folder", "check the path of the response file or folder"))
-    if suffix not in TABLE_SUFFIXES:
-        fix = "save it as .xlsx instead (old .xls is not read)" if suffix == ".xls" else "export it as CSV (UTF-8) or .xlsx"
-        raise ResponsesError(Problem(shown, f"cannot read '{suffix or path.name}' files", fix))
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ResponsesError(Problem(shown, "no such file", "check the path of the response file")) from None
-    except IsADirectoryError:
-        raise ResponsesError(Problem(shown, "is a folder, not a response file", "name the files inside it")) from None
-    except OSError as error:
-        raise ResponsesError(Problem(shown, f"cannot be read: {error.strerror}", "check the file's permissions")) from None
-    cells = _xlsx_cells(data, shown) if suffix != ".csv" else _csv_cells(data, shown)
-    rows = [(number, tuple(row)) for number, row in cells]
-    if not rows:
-        raise ResponsesError(Problem(shown, "is empty: no header row", "export the responses with their header row"))
-    (_, header), *body = rows
-    width = len(header)
-    while width and not header[width - 1].strip():
-        width -= 1
-    if not width:
-        raise ResponsesError(Problem(shown, "row 1 (the header) is empty", "put the column names in the first row"))
-    return Table(shown, tuple(cell.strip() for cell in header[:width]), tuple(body))
-
-
-def _csv_cells(data: bytes, shown: str) -> list[tuple[int, list[str]]]:
-    if data.startswith(b"PK\x03\x04"):
-        raise ResponsesError(Problem(shown, "is an Excel workbook, not CSV text", "rename it to .xlsx"))
-    if b"\x00" in data[:4096]:
-        raise ResponsesError(Problem(shown, "is a binary file, not CSV text", "export the responses as CSV (UTF-8)"))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ResponsesError(
-            Problem(shown, f"is not UTF-8 text (byte {error.start + 1}, on line {line})",
-                    "save it as CSV UTF-8 (in Excel: Save As, then 'CSV UTF-8 (Comma delimited)')")
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if _fields(first, ";") > _fields(first, ",") else ","
-    rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    number = 0
-    try:
-        for row in reader:
-            number += 1
-            if any(cell.strip() for cell in row):
-                rows.append((number, row))
-    except csv.Error as error:
-        raise ResponsesError(
-            Problem(shown, f"row {number + 1} (line {reader.line_num}) is not valid CSV: {error}",
-                    "check the quotes in that row: a quoted cell must end with a quote before the next separator")
-        ) from None
-    return rows
-
-
-def _fields(line: str, delimiter: str) -> int:
-    try:
-        return len(next(csv.reader([line], delimiter=delimiter)))
-    except (csv.Error, StopIteration):
-        return 0
-
-
-def _xlsx_cells(data: bytes, shown: str) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds of error for a damaged file
-        raise _damaged(shown, error) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            row = [_cell_text(value) for value in values]
-            if any(cell.strip() for cell in row):
-                rows.append((number, row))
-        return rows
-    except Exception as error:  # a damaged sheet fails part-way through
-        raise _damaged(shown, error) from None
-    finally:
-        book.close()
-
-
-def _damaged(shown: str, error: Exception) -> ResponsesError:
-    return ResponsesError(Problem(shown, f"cannot be read as an Excel workbook ({type(error).__name__})",
-                                  "open it in Excel and save it again as .xlsx, or export the responses as CSV (UTF-8)"))
-
-
-def _cell_text(value: object) -> str:
-    """An Excel cell as the text a person sees: 4.0 is 4, a date is YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 # --- response templates ------------------------------------------------------------------
@@ -195,8 +62,6 @@ def response_templates(program: Program) -> dict[str, bytes]:
     Written by the shared table writer: UTF-8 with BOM and CRLF, as Excel opens it, every
     cell made safe against formulas.
     """
-    from .tables import csv_bytes
-
     return {f"{survey.id}.csv": csv_bytes(template_header(survey), []) for survey in program.feedback.surveys}
 
 
@@ -299,8 +164,8 @@ class _Reader:
 
     def read(self, path: Path, shown: str) -> None:
         try:
-            table = read_table(path, shown)
-        except ResponsesError as error:
+            table = read_table(path, what="responses", source="your survey tool", ragged_rows="keep")
+        except RosterError as error:
             self.errors.extend(error.problems)
             return
         columns = {_norm(name): index for index, name in reversed(list(enumerate(table.header)))}

@@ -1,8 +1,9 @@
 """Spreadsheets in and out: CSV or XLSX read with row numbers, written safe to open in Excel.
 
-Why one module: rosters, earlier pairs files and (later) survey exports all arrive as an HR or
-spreadsheet export, and every error about them must name the row a person sees in Excel
-(header = row 1). Every cell is read as text; what a value means is the caller's business.
+Why one module: rosters, earlier pairs files and survey responses all arrive as an export from
+an HR system, a spreadsheet or a survey tool, and every error about them must name the row a
+person sees in Excel (header = row 1). Every cell is read as text; what a value means is the
+caller's business.
 
 Excel safety: a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return
 would be taken by Excel (or LibreOffice) as a formula, so every such text cell written by the
@@ -22,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import Problem, RosterError
 
@@ -56,10 +57,30 @@ def excel_unsafe(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def read_table(path: str | os.PathLike[str], *, sheet: str | None = None, what: str = "roster") -> Table:
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    what: str = "roster",
+    source: str = "your HR system or spreadsheet",
+    ragged_rows: Literal["refuse", "keep"] = "refuse",
+) -> Table:
     """Read a CSV (UTF-8, with or without BOM; comma, semicolon or tab) or an XLSX sheet.
 
-    Raises RosterError naming the file (and the row, where there is one) with the fix.
+    Raises RosterError naming the file (and the row, where there is one) with the fix; `what`
+    and `source` name the file and where it comes from in those fixes. A row with more values
+    than the header has columns is an error, or with `ragged_rows="keep"` is returned whole,
+    for a caller that leaves such rows out and counts them (survey responses).
     """
     from .validate import display_path
 
@@ -90,22 +111,22 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | None = None, what: 
         if not is_zip:
             raise fail("is not an Excel workbook (.xlsx), though its name ends in " + suffix,
                        f"open it in the program that made it and {_SAVE_AS}")
-        return _read_xlsx(raw, shown, sheet, what)
+        return _read_xlsx(raw, shown, sheet, what, ragged_rows)
     if suffix == ".xls":
         raise fail("is an old-style Excel file (.xls), which cannot be read", f"open it in Excel and {_SAVE_AS}")
     if suffix not in CSV_SUFFIXES:
         kind = f"its name ends in {suffix}" if suffix else "its name has no .csv or .xlsx ending"
-        raise fail(f"is not a CSV or XLSX file ({kind})", f"export the {what} from your HR system or spreadsheet"
+        raise fail(f"is not a CSV or XLSX file ({kind})", f"export the {what} from {source}"
                    f" as CSV or .xlsx; {_SAVE_AS}")
     if is_zip:
         raise fail("is an Excel workbook, though its name ends in " + suffix,
                    "rename it to end in .xlsx, or " + _SAVE_AS)
     if sheet is not None:
         raise fail(f"--sheet '{sheet}' was given but a CSV file has no sheets", "leave out --sheet for a CSV file")
-    return _read_csv(raw, shown, what)
+    return _read_csv(raw, shown, what, ragged_rows)
 
 
-def _read_csv(raw: bytes, shown: str, what: str) -> Table:
+def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str) -> Table:
     def fail(message: str, fix: str, line: int | None = None) -> RosterError:
         return RosterError(Problem(shown, (f"row {line}: " if line else "") + message, fix, line))
 
@@ -124,21 +145,23 @@ def _read_csv(raw: bytes, shown: str, what: str) -> Table:
     separator = max(_SEPARATORS, key=lambda sep: (_count_outside_quotes(first_line, sep), -_SEPARATORS.index(sep)))
     records: list[tuple[int, list[str]]] = []
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
         for number, record in enumerate(reader, start=1):
             records.append((number, record))
     except csv.Error as error:
         raise fail(f"cannot be read as CSV: {error}", "check the quotes in this row: a value that contains the"
-                   f" separator '{separator}' or a line break must be enclosed in double quotes",
+                   f" separator '{separator}' or a line break must be enclosed in double quotes, and a value"
+                   " that opens with a quote must end with one",
                    len(records) + 1) from None
-    return _table(shown, [(n, [cell.strip() for cell in cells]) for n, cells in records], separator=separator, what=what)
+    cells = [(n, [cell.strip() for cell in record]) for n, record in records]
+    return _table(shown, cells, separator=separator, what=what, ragged_rows=ragged_rows)
 
 
 def _count_outside_quotes(line: str, separator: str) -> int:
     return sum(part.count(separator) for part in line.split('"')[::2])
 
 
-def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str) -> Table:
+def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows: str) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -163,7 +186,7 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str) -> Table:
                                   f"open it in Excel and save it again as .xlsx, or {_SAVE_AS}")) from None
     finally:
         book.close()
-    return _table(shown, records, separator="", what=what)
+    return _table(shown, records, separator="", what=what, ragged_rows=ragged_rows)
 
 
 def _cell_text(value: Any) -> str:
@@ -181,8 +204,10 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, what: str) -> Table:
-    """Header and rows, with the header checked and rows padded; ragged CSV rows are errors.
+def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, what: str,
+           ragged_rows: str) -> Table:
+    """Header and rows, with the header checked and rows padded; ragged CSV rows are errors
+    unless `ragged_rows` is "keep".
 
     `separator` is the CSV's (empty for a workbook, whose rows cannot be ragged).
     """
@@ -206,16 +231,20 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, 
     usual = Counter(len(cells) for _, cells in records[1:]).most_common(1)[0][0] if len(records) > 1 else width
     rows = []
     for number, cells in records[1:]:
-        # More values than columns: a stray separator, unless every row ends the same way ("a,b,c,").
-        extra = [cell for cell in cells[width:] if cell] or (len(cells) > width and len(cells) != usual)
-        if extra and separator:
-            example = {",": '"Lee, Ann"', ";": '"AI tools; Excel"'}.get(separator, '"a value"')
-            name = {",": "comma", ";": "semicolon", "\t": "tab"}[separator]
-            problems.append(Problem(shown, f"row {number}: {len(cells)} values but the header row has {width}"
-                                    " columns", f"enclose values that contain a {name} (the separator) in double"
-                                    f" quotes, e.g. {example}, or remove the stray {name}", number))
-            continue
-        padded = [*cells[:width], *[""] * (width - len(cells))]
+        if ragged_rows == "keep":
+            kept = cells
+        else:
+            # More values than columns: a stray separator, unless every row ends the same way ("a,b,c,").
+            extra = [cell for cell in cells[width:] if cell] or (len(cells) > width and len(cells) != usual)
+            if extra and separator:
+                example = {",": '"Lee, Ann"', ";": '"AI tools; Excel"'}.get(separator, '"a value"')
+                name = {",": "comma", ";": "semicolon", "\t": "tab"}[separator]
+                problems.append(Problem(shown, f"row {number}: {len(cells)} values but the header row has {width}"
+                                        " columns", f"enclose values that contain a {name} (the separator) in double"
+                                        f" quotes, e.g. {example}, or remove the stray {name}", number))
+                continue
+            kept = cells[:width]
+        padded = [*kept, *[""] * (width - len(kept))]
         rows.append((number, tuple(excel_unsafe(cell) if cell[:1] == "'" else cell for cell in padded)))
     if problems:
         raise RosterError(problems)
