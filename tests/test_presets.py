@@ -232,11 +232,40 @@ def test_filling_keeps_comments_and_layout_of_untouched_lines() -> None:
 
 def test_the_flagship_gets_the_organisation_and_date_in_its_own_fields() -> None:
     text = (data_dir() / "program.yaml").read_text(encoding="utf-8")
-    filled = scaffold.fill(text, "Acme: #1", START, "program.yaml")
+    filled = scaffold.fill(text, "Acme: #1", START, "program.yaml", scaffold.FLAGSHIP_NAMES)
     data = yaml.load(filled, Loader=yaml.BaseLoader)
     assert data["program"]["organisation"] == "Acme: #1"
     assert data["program"]["start_date"] == "2027-03-01"
+    questions = {question["id"]: question["text"] for question in data["feedback"]["questions"]}
+    assert "I see my career at Acme: #1 in two years' time." in questions.values()
+    assert "Calder Vale" not in filled
     assert filled.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize(("name", "renamed"), [
+    ("Acme", "Acme's reverse-mentoring programme, at Acme."),
+    ("St Thomas", "St Thomas' reverse-mentoring programme, at St Thomas."),
+])
+def test_a_copy_of_the_flagship_names_the_new_organisation_possessives_included(name: str, renamed: str) -> None:
+    text = "Calder Vale Logistics' reverse-mentoring programme, at Calder Vale."
+    assert scaffold._renamed(text, scaffold.FLAGSHIP_NAMES, name) == renamed
+
+
+@pytest.mark.parametrize("name", NASTY_NAMES)
+def test_init_from_the_flagship_leaves_no_trace_of_calder_vale(run: Run, tmp_path: Path, name: str) -> None:
+    """Every page of the copy speaks of the reader's organisation, exactly as typed."""
+    target = tmp_path / "prog"
+    result = run("init", str(target), "--organisation", name, "--no-input")
+    assert result.exit_code == 0, result.output
+    texts = {path: path.read_text(encoding="utf-8") for path in target.rglob("*") if path.is_file()}
+    assert [path for path, text in texts.items() if "Calder Vale" in text] == []
+    loaded = load_program(target)
+    assert loaded.program.program.organisation == name
+    assert f"I see my career at {name} in two years' time." in [q.text for q in loaded.program.feedback.questions]
+    import markdown
+
+    about = markdown.markdown(texts[target / "content" / "about.md"], extensions=["attr_list", "tables"])
+    assert f"Crosswise is {name}" in html.unescape(re.sub(r"<[^>]+>", "", about))
 
 
 @pytest.mark.parametrize("name", NASTY_NAMES)

@@ -410,7 +410,8 @@ def init(folder: Path, preset: str | None, organisation: str | None, start: Any,
     """Create a program folder: program.yaml, content/, mkdocs.yml, schema.json and .gitignore.
 
     DIR is created if needed (default: the current folder). Without --preset the folder
-    holds the flagship example program. Whatever is not given on the command line is asked
+    holds the flagship example program, your organisation named wherever it names its
+    own. Whatever is not given on the command line is asked
     for at a terminal; with --no-input, or with no terminal, defaults are used. init never
     overwrites a file: if any file it would create exists, it names it and writes nothing.
 

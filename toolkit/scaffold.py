@@ -2,7 +2,9 @@
 
 Presets are packaged data (toolkit/presets/<id>/program.yaml and welcome.md, listed in
 toolkit/presets/index.yaml). Their program.yaml holds the token __ORGANISATION__ wherever the
-organisation's name belongs. Filling it never pastes user text into YAML: every scalar that
+organisation's name belongs. The flagship names its own organisation (Calder Vale Logistics,
+"Calder Vale" for short); a copy gets the new organisation's name in those places instead, so
+its handbook never speaks of a company that is not the reader's. Filling it never pastes user text into YAML: every scalar that
 holds the token, and program.start_date, is re-emitted by PyYAML's own emitter at its place
 in the file, so comments and layout survive and an organisation called `Acme: "Ltd" #1` or
 `{{ 7*7 }}` reads back exactly. The result is checked against a plain re-read of the data
@@ -36,6 +38,8 @@ ORGANISATION = "__ORGANISATION__"
 START_DATE = "__START_DATE__"
 """Token in a welcome page, replaced by the start date written out in words."""
 DEFAULT_ORGANISATION = "Your organisation"
+FLAGSHIP_NAMES = ("Calder Vale Logistics", "Calder Vale")
+"""How the flagship's program.yaml and content name its organisation, longest first."""
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's loader when PyYAML has it (15 times faster); its marks count characters, as PyYAML's do."""
 LEAD_WEEKS = 4
@@ -160,11 +164,14 @@ def _plain(node: Node) -> Any:
     return node.value
 
 
-def fill(text: str, organisation: str, start: dt.date | None, source: str) -> str:
+def fill(
+    text: str, organisation: str, start: dt.date | None, source: str, names: tuple[str, ...] = (ORGANISATION,)
+) -> str:
     """program.yaml text with the organisation and start date filled in, layout and comments kept.
 
-    Scalars holding the token get the name spliced into their value; program.organisation and
-    program.start_date are set whatever they held (the flagship has no tokens).
+    Scalars holding one of `names` (the preset token, or the flagship's own organisation) get
+    the organisation spliced into their value, and comments are renamed the same way;
+    program.organisation and program.start_date are set whatever they held.
     """
     root = yaml.compose(text, Loader=_Loader)
     if not isinstance(root, MappingNode):
@@ -185,8 +192,8 @@ def fill(text: str, organisation: str, start: dt.date | None, source: str) -> st
                 new = start
             elif path == ("program", "organisation"):
                 new = organisation
-            elif ORGANISATION in node.value:
-                new = node.value.replace(ORGANISATION, organisation)
+            elif any(name in node.value for name in names):
+                new = _renamed(node.value, names, organisation)
             if new is not None:
                 block = node.style in ("|", ">")
                 replacements.append(_Replacement(node.start_mark.index, node.end_mark.index, new, indent, block))
@@ -195,6 +202,8 @@ def fill(text: str, organisation: str, start: dt.date | None, source: str) -> st
     visit(root, 0, ())
     for replacement in sorted(replacements, key=lambda r: r.start, reverse=True):
         text = _splice(text, replacement)
+    text = "".join(_renamed(line, names, organisation) if line.lstrip().startswith("#") else line
+                   for line in text.splitlines(keepends=True))
 
     expected = _plain(root)
     again = yaml.compose(text, Loader=_Loader)
@@ -211,6 +220,17 @@ def fill(text: str, organisation: str, start: dt.date | None, source: str) -> st
                 "try a plainer organisation name, and report this as a bug in the toolkit",
             )
         )
+    return text
+
+
+def _renamed(text: str, names: tuple[str, ...], organisation: str) -> str:
+    """`text` with every one of `names` (longest first) replaced by the organisation, a
+    possessive ("Calder Vale Logistics' programme") made the new name's ("Acme's programme")."""
+    possessive = organisation + ("'" if organisation.endswith(("s", "S")) else "'s")
+    for name in names:
+        if name.endswith(("s", "S")):
+            text = text.replace(name + "'", possessive)
+        text = text.replace(name, organisation)
     return text
 
 
@@ -236,19 +256,21 @@ def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, 
 
     defaults = data_dir()
     files: dict[str, str] = {}
+    names: tuple[str, ...] = (ORGANISATION,)
     if preset_id is None:
-        source = defaults / PROGRAM_FILE
+        source, names = defaults / PROGRAM_FILE, FLAGSHIP_NAMES
         content = defaults / "content"
         for path in sorted(content.rglob("*")) if content.is_dir() else []:
             if path.is_file() and not path.name.startswith("."):
-                files["content/" + path.relative_to(content).as_posix()] = path.read_text(encoding="utf-8")
+                page = _renamed(path.read_text(encoding="utf-8"), names, escape_markdown(organisation))
+                files["content/" + path.relative_to(content).as_posix()] = page
     else:
         folder = preset(preset_id).folder
         source = folder / PROGRAM_FILE
         welcome = (folder / "welcome.md").read_text(encoding="utf-8")
         welcome = welcome.replace(ORGANISATION, escape_markdown(organisation))
         files["content/welcome.md"] = welcome.replace(START_DATE, long_date(start))
-    program_text = fill(source.read_text(encoding="utf-8"), organisation, start, str(source))
+    program_text = fill(source.read_text(encoding="utf-8"), organisation, start, str(source), names)
     mkdocs = defaults / "mkdocs.yml"
     mkdocs_text = mkdocs.read_text(encoding="utf-8") if mkdocs.is_file() else ""
     ordered = {
