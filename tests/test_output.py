@@ -114,6 +114,18 @@ def test_an_output_that_is_a_file_is_refused(program: Path, run: Run) -> None:
     assert (program / "site").read_text(encoding="utf-8") == "not a folder"
 
 
+@pytest.mark.parametrize("output", ["prog/program.yaml/site", "prog/program.yaml/deeper/site"])
+def test_an_output_inside_a_file_is_refused(program: Path, run: Run, output: str) -> None:
+    before = snapshot(program)
+    result = run("build", "prog", "-o", output)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{output}: prog/program.yaml is a file, so no folder can be made inside it\n"
+        "  fix: give the path of a folder with -o, one not inside a file\n"
+    )
+    assert snapshot(program) == before
+
+
 def test_an_output_that_is_a_symbolic_link_is_refused(program: Path, run: Run, tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (program / "site").symlink_to(tmp_path / "real")

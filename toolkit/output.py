@@ -119,6 +119,10 @@ def check_output(
                 f"give the real folder's path ({_show(output.resolve())}) with -o")
     if output.exists() and not output.is_dir():
         _refuse(shown, "the output path is a file, not a folder", "give the path of a folder with -o")
+    blocking = next((parent for parent in output.parents if parent.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        _refuse(shown, f"{_show(blocking)} is a file, so no folder can be made inside it",
+                "give the path of a folder with -o, one not inside a file")
     foreign = foreign_files(output) if files else []
     if foreign:
         listing = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
@@ -430,6 +434,7 @@ def _os_error(output: Path, error: OSError) -> OutputFolderError:
         errno.EACCES: ("permission denied", "choose a folder you can write to with -o, or fix its permissions"),
         errno.EPERM: ("permission denied", "choose a folder you can write to with -o, or fix its permissions"),
         errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk with -o"),
+        errno.ENOTDIR: ("a part of the path is a file, not a folder", "choose a folder with -o"),
     }.get(error.errno or 0, (error.strerror or str(error), "check the output folder and build again"))
     return OutputFolderError(Problem(_show(Path(where)), f"cannot write the output: {reason[0]}; the previous"
                                      " output is unchanged", reason[1]))
