@@ -287,9 +287,14 @@ def _template_problem(env: Environment, name: str, error: TemplateError, folder:
     shown = display_path(Path(file)) if file else name
     if isinstance(error, TemplateNotFound):
         missing = str(error.name or name)
-        places = " or ".join(display_path(path / missing) for path in search_path(folder))
-        return Problem(shown if file else missing, f"template '{missing}' not found",
-                       f"create {places}, or correct the name", line)
+        where = shown if file else missing
+        if missing.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", missing):
+            return Problem(where, f"template '{missing}' lies outside the template folders; a template is named by"
+                           " its path inside templates/", "name a template inside templates/, e.g."
+                           " 'handbook/faq.md.j2' (or 'default/handbook/faq.md.j2' for the packaged one)", line)
+        own = f"create {display_path(folder / 'templates' / missing)}, or correct" if folder else "correct"
+        return Problem(where, f"template '{missing}' is neither in the program's templates/ nor among the packaged"
+                       " ones", f"{own} the name", line)
     if isinstance(error, UndefinedError):
         return Problem(shown, f"undefined value in template: {error.message}", "check the spelling of the variable"
                        " or attribute against the values this template receives (see the packaged template of the"
