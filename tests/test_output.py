@@ -171,6 +171,36 @@ def test_a_rebuild_replaces_the_site_and_leaves_nothing_behind(program: Path, ru
     assert entries(program) == ["content", "program.yaml", "site"]
 
 
+def test_folder_metadata_an_os_drops_into_the_site_moves_into_the_new_one(program: Path, run: Run) -> None:
+    """Opening site/ in Finder or Explorer must not make the next build refuse it; the files stay."""
+    assert run("build", "prog", "-q").exit_code == 0
+    dropped = {".DS_Store": b"\x00\x00\x00\x01Bud1", "training/Thumbs.db": b"thumbs", "._index.html": b"apple"}
+    for name, data in dropped.items():
+        (program / "site" / name).write_bytes(data)
+    result = run("build", "prog")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert {name: (program / "site" / name).read_bytes() for name in dropped} == dropped
+    listed = json.loads((program / "site" / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert not set(dropped) & set(listed)  # not the toolkit's: never deleted as its own
+    assert entries(program) == ["content", "program.yaml", "site"]  # no previous output left beside it
+
+
+def test_an_os_file_whose_folder_is_gone_keeps_the_previous_output_with_a_warning(
+        program: Path, run: Run, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    with staged_output(output) as (staging, _):
+        (staging / "old-section").mkdir()
+        (staging / "old-section/page.html").write_text("ours", encoding="utf-8")
+    (output / "old-section/.DS_Store").write_bytes(b"finder")
+    with staged_output(output) as (staging, written):
+        (staging / "page.html").write_text("new", encoding="utf-8")
+    assert [problem.message for problem in written.kept] == [
+        "kept this folder of an earlier build: it holds files revmentor did not write (old-section/.DS_Store)"]
+    kept = Path(written.kept[0].file)
+    assert (tmp_path / kept.name / "old-section/.DS_Store").read_bytes() == b"finder"
+
+
 def test_a_failed_build_leaves_the_previous_site_byte_identical(program: Path, run: Run) -> None:
     assert run("build", "prog", "-q").exit_code == 0
     before = hashes(program / "site")

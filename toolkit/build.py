@@ -156,14 +156,15 @@ def _carry_over(previous: Path, staging: Path, keep_out: str) -> None:
     handbook's own training pages included, as they were."""
     import shutil
 
-    from .output import MANIFEST
+    from .output import MANIFEST, is_os_file
 
     if not previous.is_dir():
         return
     for source in sorted(previous.rglob("*")):
         relative = source.relative_to(previous)
         pack_document = relative.parts[0] == keep_out and relative.suffix != ".html"
-        if pack_document or relative.name == MANIFEST or not source.is_file():
+        # OS metadata is not the toolkit's to record: the swap moves it over as it is.
+        if pack_document or relative.name == MANIFEST or is_os_file(relative.name) or not source.is_file():
             continue
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, staging / relative)

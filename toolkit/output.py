@@ -13,6 +13,9 @@ survive byte for byte; and the toolkit must never delete a file it did not write
   run by renaming the previous output back.
 - The previous output is then deleted file by file from its manifest, never with rmtree, and
   leftovers of killed runs (recognised by name and marker or manifest) are cleared next time.
+- Files an operating system drops into any folder it shows (Finder's .DS_Store, Windows'
+  Thumbs.db) are not the user's work and no reason to refuse an output: they are moved into
+  the new output, to the folder they were in, never deleted.
 """
 
 from __future__ import annotations
@@ -39,6 +42,13 @@ MARKER = ".revmentor-staging"
 _STAGING = ".revmentor-staging-"
 _OLD = ".revmentor-old-"
 _OURS = {MANIFEST, MARKER}
+OS_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", "Desktop.ini", ".directory"})
+"""Folder metadata that macOS, Windows and KDE write into folders a person opens."""
+
+
+def is_os_file(name: str) -> bool:
+    """An operating system's folder metadata (or macOS's `._name` companion file on other disks)."""
+    return name in OS_FILES or name.startswith("._")
 
 
 @dataclass
@@ -123,7 +133,7 @@ def check_output(
     if blocking is not None and not blocking.is_dir():
         _refuse(shown, f"{_show(blocking)} is a file, so no folder can be made inside it",
                 "give the path of a folder with -o, one not inside a file")
-    foreign = foreign_files(output) if files else []
+    foreign = foreign_files(output, os_files=False) if files else []
     if foreign:
         listing = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         if not (output / MANIFEST).is_file():
@@ -162,8 +172,9 @@ def read_manifest(folder: Path) -> dict[str, str] | None:
     return {k: str(v) for k, v in files.items()}
 
 
-def foreign_files(folder: Path) -> list[str]:
-    """Entries of a folder that its manifest does not list (all of them if it has none)."""
+def foreign_files(folder: Path, *, os_files: bool = True) -> list[str]:
+    """Entries of a folder that its manifest does not list (all of them if it has none);
+    `os_files=False` leaves out operating-system metadata (`is_os_file`), which a build keeps."""
     if not folder.is_dir() or folder.is_symlink():
         return []
     listed = read_manifest(folder)
@@ -181,7 +192,7 @@ def foreign_files(folder: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if (base / d).as_posix() in owned_dirs and not (Path(root) / d).is_symlink())
         for name in sorted(files):
             rel = (base / name).as_posix()
-            if base == Path(".") and name in _OURS:
+            if (base == Path(".") and name in _OURS) or (not os_files and is_os_file(name)):
                 continue
             if rel not in listed:
                 foreign.append(rel)
@@ -407,12 +418,29 @@ def staged_output(
             with contextlib.suppress(FileNotFoundError):
                 (target / MARKER).unlink()
             if previous is not None:
+                _move_os_files(previous, target)
                 written.kept.extend(_clear_previous(previous))
         except OSError as error:
             raise _os_error(target, error) from None
         finally:
             if staging is not None and staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_os_files(previous: Path, output: Path) -> None:
+    """Move the OS metadata files of the swapped-out output into the same folders of the new one.
+
+    One whose folder the new output lacks (or that would replace a file) stays where it is, and
+    the previous output is then kept with a warning, as for any file the toolkit did not write.
+    """
+    for root, _dirs, names in os.walk(previous):
+        for name in names:
+            if not is_os_file(name):
+                continue
+            target = output / Path(root).relative_to(previous) / name
+            with contextlib.suppress(OSError):
+                if target.parent.is_dir() and not target.parent.is_symlink() and not os.path.lexists(target):
+                    os.rename(Path(root) / name, target)
 
 
 def _clear_previous(previous: Path) -> list[Problem]:
