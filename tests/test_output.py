@@ -186,6 +186,16 @@ def test_folder_metadata_an_os_drops_into_the_site_moves_into_the_new_one(progra
     assert entries(program) == ["content", "program.yaml", "site"]  # no previous output left beside it
 
 
+def test_a_new_folder_holding_only_os_metadata_is_used(program: Path, run: Run) -> None:
+    (program / "site").mkdir()
+    (program / "site/.DS_Store").write_bytes(b"finder")
+    result = run("build", "prog", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert (program / "site/.DS_Store").read_bytes() == b"finder"
+    assert (program / "site/index.html").is_file()
+    assert entries(program) == ["content", "program.yaml", "site"]
+
+
 def test_an_os_file_whose_folder_is_gone_keeps_the_previous_output_with_a_warning(
         program: Path, run: Run, tmp_path: Path) -> None:
     output = tmp_path / "out"

@@ -245,6 +245,7 @@ def test_the_flagship_gets_the_organisation_and_date_in_its_own_fields() -> None
 @pytest.mark.parametrize(("name", "renamed"), [
     ("Acme", "Acme's reverse-mentoring programme, at Acme."),
     ("St Thomas", "St Thomas' reverse-mentoring programme, at St Thomas."),
+    ("Calder Vale Group", "Calder Vale Group's reverse-mentoring programme, at Calder Vale Group."),
 ])
 def test_a_copy_of_the_flagship_names_the_new_organisation_possessives_included(name: str, renamed: str) -> None:
     text = "Calder Vale Logistics' reverse-mentoring programme, at Calder Vale."
@@ -513,6 +514,7 @@ def test_a_bad_start_date_is_a_usage_error_naming_the_format(start: str, run: Ru
     [
         ("   ", "the organisation's name is empty; give it, e.g. --organisation 'Acme Health'"),
         ("Acme\nHealth", "the organisation's name must be one line with no control characters"),
+        ("Acme\u2028Health", "the organisation's name must be one line with no control characters"),
         ("x" * 201, "the organisation's name is longer than 200 characters; shorten it"),
     ],
 )

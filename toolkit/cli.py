@@ -376,7 +376,7 @@ def _organisation(value: str) -> str:
     name = value.strip()
     if not name:
         raise click.BadParameter("the organisation's name is empty; give it, e.g. --organisation 'Acme Health'")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if any(ord(c) < 32 or ord(c) == 127 or c in "\x85\u2028\u2029" for c in name):
         raise click.BadParameter("the organisation's name must be one line with no control characters")
     if len(name) > 200:
         raise click.BadParameter("the organisation's name is longer than 200 characters; shorten it")

@@ -179,7 +179,8 @@ def foreign_files(folder: Path, *, os_files: bool = True) -> list[str]:
         return []
     listed = read_manifest(folder)
     if listed is None:  # not ours at all: its top level is enough to say so, however big it is
-        return sorted(entry.name + ("/" if entry.is_dir() else "") for entry in os.scandir(folder))
+        return sorted(entry.name + ("/" if entry.is_dir() else "") for entry in os.scandir(folder)
+                      if os_files or entry.is_dir() or not is_os_file(entry.name))
     owned_dirs = {str(Path(name).parent) for name in listed} | {"."}
     owned_dirs |= {str(parent) for name in listed for parent in Path(name).parents}
     foreign = []
@@ -215,7 +216,8 @@ ctime): a build checks the previous output up to four times (before and after ta
 lock, then when clearing it), and `serve` every rebuild. Any write to a file changes its
 ctime, which no user command can set back, so an entry never outlives the bytes it describes.
 A file changed in the last two seconds is not remembered: a second write within the clock's
-granularity could leave its times as they were (git's "racy" case)."""
+granularity could leave its times as they were (git's "racy" case). On Windows, whose
+st_ctime is the creation time, nothing is remembered."""
 
 
 def _sha256(path: Path) -> str:
@@ -228,7 +230,7 @@ def _sha256(path: Path) -> str:
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
-    if time.time_ns() - info.st_ctime_ns < 2_000_000_000:
+    if os.name == "nt" or time.time_ns() - info.st_ctime_ns < 2_000_000_000:
         return digest.hexdigest()
     if len(_DIGESTS) > 100_000:  # a long `serve` session: start afresh rather than grow
         _DIGESTS.clear()

@@ -4,7 +4,8 @@ Presets are packaged data (toolkit/presets/<id>/program.yaml and welcome.md, lis
 toolkit/presets/index.yaml). Their program.yaml holds the token __ORGANISATION__ wherever the
 organisation's name belongs. The flagship names its own organisation (Calder Vale Logistics,
 "Calder Vale" for short); a copy gets the new organisation's name in those places instead, so
-its handbook never speaks of a company that is not the reader's. Filling it never pastes user text into YAML: every scalar that
+its handbook speaks of the reader's organisation. Its contact address stays an example
+(crosswise@caldervale.example) for the coordinator to replace, like the program's name. Filling it never pastes user text into YAML: every scalar that
 holds the token, and program.start_date, is re-emitted by PyYAML's own emitter at its place
 in the file, so comments and layout survive and an organisation called `Acme: "Ltd" #1` or
 `{{ 7*7 }}` reads back exactly. The result is checked against a plain re-read of the data
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 import textwrap
@@ -206,7 +208,10 @@ def fill(
                    for line in text.splitlines(keepends=True))
 
     expected = _plain(root)
-    again = yaml.compose(text, Loader=_Loader)
+    try:
+        again = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        again = None
     for path, value in expected_changes:
         parent = expected
         for part in path[:-1]:
@@ -224,14 +229,17 @@ def fill(
 
 
 def _renamed(text: str, names: tuple[str, ...], organisation: str) -> str:
-    """`text` with every one of `names` (longest first) replaced by the organisation, a
-    possessive ("Calder Vale Logistics' programme") made the new name's ("Acme's programme")."""
-    possessive = organisation + ("'" if organisation.endswith(("s", "S")) else "'s")
-    for name in names:
-        if name.endswith(("s", "S")):
-            text = text.replace(name + "'", possessive)
-        text = text.replace(name, organisation)
-    return text
+    """`text` with every one of `names` replaced by the organisation in one pass (so a new name
+    that contains an old one is left alone), a possessive ("Calder Vale Logistics' programme")
+    made the new name's ("Acme's programme")."""
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+    def replace(match: re.Match[str]) -> str:
+        if match[2] and match[1].endswith(("s", "S")):
+            return organisation + ("'" if organisation.endswith(("s", "S")) else "'s")
+        return organisation + (match[2] or "")
+
+    return re.sub(f"({alternatives})('(?!s))?", replace, text)
 
 
 def _set_site_name(text: str, name: str) -> str:

@@ -35,6 +35,8 @@ from jinja2 import (
     TemplateSyntaxError,
     UndefinedError,
 )
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
+from jinja2.tests import TESTS as DEFAULT_TESTS
 
 from .errors import BuildError, Problem
 from .resources import templates_dir
@@ -160,7 +162,6 @@ class _MemoryBytecodeCache(BytecodeCache):
 
 
 _BYTECODE = _MemoryBytecodeCache()
-_THEME_BYTECODE: dict[str, _MemoryBytecodeCache] = {}
 _theme_caching = False
 
 
@@ -185,26 +186,80 @@ def caching_theme_templates() -> Iterator[None]:
         _theme_caching = False
 
 
-def theme_cache(env: Environment) -> BytecodeCache | None:
-    """The bytecode cache for MkDocs' theme environment `env`, or None outside our build.
+_TRUSTED_MODULES = ("mkdocs", "material")
+"""Besides Jinja's own, where the filters and tests of a theme environment whose compiled
+templates may be kept come from: MkDocs' and Material's, which give the same result for the
+same input."""
+
+
+def _theme_fingerprint(env: Environment) -> str | None:
+    """What the compiled code of `env`'s templates depends on, as a digest; None if that
+    cannot be pinned down, and its templates must be compiled every time.
 
     Jinja keys a compiled template by its name and file and checks its source before use, but
-    not the environment's options, which the compiled code depends on: each combination of
-    options (extensions, delimiters, whitespace handling) gets a folder of its own.
+    not the environment, whose options are compiled in, and which evaluates a filter applied to
+    a constant at compile time. So a plugin or hook that adds a finalize function, an autoescape
+    function, an extension, a filter or a test of its own turns the cache off, and every other
+    option is part of the key.
     """
-    if not _theme_caching:
+    if env.finalize is not None or not isinstance(env.autoescape, bool):
         return None
+    if any(not key.startswith("jinja2.") for key in env.extensions):
+        return None
+    functions = []
+    for kind, table, defaults in (("filter", env.filters, DEFAULT_FILTERS), ("test", env.tests, DEFAULT_TESTS)):
+        for name, function in sorted(table.items()):
+            module = getattr(function, "__module__", None) or ""
+            if defaults.get(name) is not function and module.partition(".")[0] not in _TRUSTED_MODULES:
+                return None
+            functions.append((kind, name, module, getattr(function, "__qualname__", ""),
+                              str(getattr(function, "jinja_pass_arg", ""))))
     options = (
         sorted(env.extensions), env.block_start_string, env.block_end_string, env.variable_start_string,
         env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
         env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
-        env.keep_trailing_newline, env.optimized, env.is_async,
-        env.autoescape if isinstance(env.autoescape, bool) else getattr(env.autoescape, "__qualname__", "?"),
+        env.keep_trailing_newline, env.optimized, env.is_async, env.autoescape,
+        getattr(env, "newstyle_gettext", None), sorted((key, repr(value)) for key, value in env.policies.items()),
+        functions,
     )
-    fingerprint = hashlib.sha256(repr(options).encode()).hexdigest()[:16]
-    cache = _THEME_BYTECODE.setdefault(fingerprint, _MemoryBytecodeCache())
-    cache.directory = _BYTECODE.directory / f"theme-{fingerprint}" if _BYTECODE.directory else None
-    return cache
+    return hashlib.sha256(repr(options).encode()).hexdigest()[:16]
+
+
+class _ThemeBytecodeCache(BytecodeCache):
+    """Compiled MkDocs theme templates, one folder per environment fingerprint, checked as
+    each template is loaded: a plugin may still change the environment after `on_env`."""
+
+    def __init__(self) -> None:
+        self.caches: dict[str, _MemoryBytecodeCache] = {}
+
+    def _cache(self, env: Environment) -> _MemoryBytecodeCache | None:
+        fingerprint = _theme_fingerprint(env) if _theme_caching else None
+        if fingerprint is None:
+            return None
+        cache = self.caches.setdefault(fingerprint, _MemoryBytecodeCache())
+        cache.directory = _BYTECODE.directory / f"theme-{fingerprint}" if _BYTECODE.directory else None
+        return cache
+
+    def load_bytecode(self, bucket: Any) -> None:
+        cache = self._cache(bucket.environment)
+        if cache is not None:
+            cache.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        cache = self._cache(bucket.environment)
+        if cache is not None:
+            cache.dump_bytecode(bucket)
+
+
+_THEME_BYTECODE = _ThemeBytecodeCache()
+
+
+def theme_cache(env: Environment) -> BytecodeCache | None:
+    """The bytecode cache for MkDocs' theme environment `env`: None outside our build, or when
+    what its compiled templates depend on cannot be pinned down (`_theme_fingerprint`)."""
+    if not _theme_caching or _theme_fingerprint(env) is None:
+        return None
+    return _THEME_BYTECODE
 
 
 def search_path(folder: Path | None) -> list[Path]:
@@ -288,11 +343,16 @@ def _template_problem(env: Environment, name: str, error: TemplateError, folder:
     if isinstance(error, TemplateNotFound):
         missing = str(error.name or name)
         where = shown if file else missing
-        if missing.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", missing):
-            return Problem(where, f"template '{missing}' lies outside the template folders; a template is named by"
+        parts = [part for part in re.split(r"[/\\]", missing) if part not in ("", ".")]  # as Jinja splits it
+        if ".." in parts:
+            return Problem(where, f"template '{missing}' points outside the template folders: a template is named by"
                            " its path inside templates/", "name a template inside templates/, e.g."
                            " 'handbook/faq.md.j2' (or 'default/handbook/faq.md.j2' for the packaged one)", line)
-        own = f"create {display_path(folder / 'templates' / missing)}, or correct" if folder else "correct"
+        if parts[:1] == ["default"]:
+            return Problem(where, f"template '{missing}' is not among the packaged templates",
+                           "correct the name: after default/ comes the path of a packaged template, e.g."
+                           " 'default/handbook/faq.md.j2'", line)
+        own = f"create {display_path(folder / 'templates' / '/'.join(parts))}, or correct" if folder else "correct"
         return Problem(where, f"template '{missing}' is neither in the program's templates/ nor among the packaged"
                        " ones", f"{own} the name", line)
     if isinstance(error, UndefinedError):
