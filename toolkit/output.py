@@ -212,8 +212,8 @@ def _unchanged(path: Path, digest: str) -> bool:
 
 _DIGESTS: dict[tuple[str, int, int, int, int, int], str] = {}
 """Digests already taken in this process, by path and identity (device, inode, size, mtime,
-ctime): a build checks the previous output up to four times (before and after taking the
-lock, then when clearing it), and `serve` every rebuild. Any write to a file changes its
+ctime): a build reads the previous output three times (early in `build`, again once the lock
+is held, then when clearing it), and `serve` on every rebuild. Any write to a file changes its
 ctime, which no user command can set back, so an entry never outlives the bytes it describes.
 A file changed in the last two seconds is not remembered: a second write within the clock's
 granularity could leave its times as they were (git's "racy" case). On Windows, whose

@@ -5,10 +5,12 @@ toolkit/presets/index.yaml). Their program.yaml holds the token __ORGANISATION__
 organisation's name belongs. The flagship names its own organisation (Calder Vale Logistics,
 "Calder Vale" for short); a copy gets the new organisation's name in those places instead, so
 its handbook speaks of the reader's organisation. Its contact address stays an example
-(crosswise@caldervale.example) for the coordinator to replace, like the program's name. Filling it never pastes user text into YAML: every scalar that
-holds the token, and program.start_date, is re-emitted by PyYAML's own emitter at its place
-in the file, so comments and layout survive and an organisation called `Acme: "Ltd" #1` or
-`{{ 7*7 }}` reads back exactly. The result is checked against a plain re-read of the data
+(crosswise@caldervale.example) for the coordinator to replace, like the program's name.
+
+Filling it never pastes user text into YAML: every scalar that holds the organisation's name,
+and program.start_date, is re-emitted by PyYAML's own emitter at its place in the file, so
+comments and layout survive and an organisation called `Acme: "Ltd" #1` or `{{ 7*7 }}` reads
+back exactly. The result is checked against a plain re-read of the data
 before anything is written.
 
 The folder is assembled in memory, validated, staged in a temporary folder and only then
