@@ -206,7 +206,8 @@ def fill(
     visit(root, 0, ())
     for replacement in sorted(replacements, key=lambda r: r.start, reverse=True):
         text = _splice(text, replacement)
-    text = "".join(_renamed(line, names, organisation) if line.lstrip().startswith("#") else line
+    one_line = " ".join(organisation.split())  # a comment ends at a line break: keep the name in it
+    text = "".join(_renamed(line, names, one_line) if line.lstrip().startswith("#") else line
                    for line in text.splitlines(keepends=True))
 
     expected = _plain(root)
