@@ -329,6 +329,66 @@ def test_warnings_do_not_stop_loading(make_program: MakeProgram) -> None:
     ]
 
 
+def test_a_survey_measure_whose_figures_the_report_could_never_show_is_a_warning(make_program: MakeProgram) -> None:
+    measures = """\
+      - metric: Leaders who agree they are confident
+        unit: "% agree"
+        target: 60
+        method: Survey
+        question: confidence
+      - metric: Leaders confident with AI tools
+        baseline: 20
+        target: 60
+        method: Survey
+        question: confidence
+      - metric: Leaders rating their confidence 4 or 5
+        unit: "%"
+        target: 140
+        method: Survey
+        question: confidence
+      - metric: Mean confidence
+        unit: points out of 5
+        baseline: 3.1
+        target: 4
+        method: Survey
+        question: confidence
+      - metric: Teams using the new tools, against last year
+        unit: "%"
+        target: 150
+        method: IT usage report
+"""
+    feedback = """\
+feedback:
+  scales:
+    - {id: agree, labels: [Strongly disagree, Disagree, Neutral, Agree, Strongly agree]}
+  questions:
+    - {id: confidence, text: I am confident with AI tools., scale: agree}
+  surveys:
+    - {id: end, title: End survey, moment: end, week: 12, audience: [mentor, mentee], questions: [confidence]}
+"""
+    text = MINIMAL.replace("""\
+      - metric: Leaders confident with AI tools
+        unit: "%"
+        baseline: 20
+        target: 60
+        method: Survey
+""", measures) + feedback
+    warnings = [w.format() for w in load_program(make_program(text)).warnings]
+    assert warnings == [
+        "program.yaml:14:15: warning: goals[0].measures[0].unit: unit '% agree' is not read as a percentage: the"
+        " report will show the mean answer to question 'confidence' (1 to 5)\n"
+        "  fix: write unit: '%' for the share answering in the top two points of the scale",
+        "program.yaml:19:19: warning: goals[0].measures[1].baseline: baseline 20 can never be shown: without unit"
+        " '%' the report gives the mean answer to question 'confidence', from 1 to 5\n"
+        "  fix: write a baseline from 1 to 5, or set unit: '%' to measure the share answering in the top two points",
+        "program.yaml:20:17: warning: goals[0].measures[1].target: target 60 can never be shown: without unit '%'"
+        " the report gives the mean answer to question 'confidence', from 1 to 5\n"
+        "  fix: write a target from 1 to 5, or set unit: '%' to measure the share answering in the top two points",
+        "program.yaml:25:17: warning: goals[0].measures[2].target: target 140 is not a percentage from 0 to 100\n"
+        "  fix: write the target as a percentage, e.g. 60 for 60%",
+    ]
+
+
 def test_flagship_program_is_valid_without_warnings() -> None:
     loaded = load_program(REPO / "program.yaml")
     program = loaded.program

@@ -263,6 +263,15 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _number(value: Any) -> float | None:
+    """A number as written in the raw document (plain scalars are text there), or None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # not NaN
+
+
 def _week(value: Any) -> int | None:
     try:
         return int(value)
@@ -350,8 +359,9 @@ class _CrossChecker:
                     f"goal '{goal.get('id')}' has no measures",
                     "add a measure so the program can tell whether it is working",
                 )
-            for measure_path, _ in self.items(*path, "measures"):  # type: ignore[arg-type]
+            for measure_path, measure in self.items(*path, "measures"):  # type: ignore[arg-type]
                 self.ref(measure_path + ("question",), questions, "question")
+                self.measure_figures(measure_path, measure)
         for path, _ in self.items("roles"):
             self.file(path + ("content",), ".md")
         for path, phase in self.items("phases"):
@@ -396,6 +406,40 @@ class _CrossChecker:
                 f"{meeting} pairs meet over video but no video_tool is named",
                 "add `video_tool:` (e.g. Microsoft Teams) so the handbook can tell pairs how to meet",
             )
+
+    def measure_figures(self, path: KeyPath, measure: dict[str, Any]) -> None:
+        """A baseline or target the report could never show, for its unit and survey question.
+
+        The report reads a measure of a scale question as the share answering in the top two
+        points when its unit is "%", and as the mean answer (1 to n) otherwise: a target of 40
+        without the unit, or a unit "% agree", would give a figure that can never meet it. A
+        measure taken outside the surveys may be any number: it is not checked.
+        """
+        unit = (_text(measure.get("unit")) or "").strip()
+        question_id = _text(measure.get("question"))
+        question = next((q for _, q in self.items("feedback", "questions") if q.get("id") == question_id), None)
+        points = None
+        if question is not None and question.get("kind", "scale") == "scale":
+            scale = next((s for _, s in self.items("feedback", "scales") if s.get("id") == question.get("scale")), None)
+            labels = scale.get("labels") if scale is not None else None
+            points = len(labels) if isinstance(labels, list) and labels else None
+        if points is not None and unit != "%" and ("%" in unit or "percent" in unit.casefold()):
+            self.warn(path + ("unit",), f"unit '{unit}' is not read as a percentage: the report will show the mean"
+                      f" answer to question '{question_id}' (1 to {points})",
+                      "write unit: '%' for the share answering in the top two points of the scale")
+            return
+        for key in ("baseline", "target"):
+            value = _number(measure.get(key))
+            if value is None:
+                continue
+            if unit == "%" and question is not None and not 0 <= value <= 100:  # a share of respondents
+                self.warn(path + (key,), f"{key} {value:g} is not a percentage from 0 to 100",
+                          f"write the {key} as a percentage, e.g. 60 for 60%")
+            elif points is not None and unit != "%" and not 1 <= value <= points:
+                self.warn(path + (key,), f"{key} {value:g} can never be shown: without unit '%' the report gives the"
+                          f" mean answer to question '{question_id}', from 1 to {points}",
+                          f"write a {key} from 1 to {points}, or set unit: '%' to measure the share answering in the"
+                          " top two points")
 
     def before_the_end(self, path: KeyPath, what: str) -> None:
         """Training and surveys may come before week 1 (preparation), never after the last week."""
