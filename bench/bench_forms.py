@@ -55,14 +55,17 @@ def with_values(page: str, values: dict[str, str]) -> str:
 def main() -> None:
     pairs_count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     samples = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    from toolkit import forms
-    from toolkit.forms import FormFiller, make_forms, pair_values, read_pairs, write_packs
-    from toolkit.pdf import PdfRenderer
-    from toolkit.validate import load_program
+    from toolkit.outputs.forms.filling import FormFiller
+    from toolkit.outputs.forms.layout import make_forms
+    from toolkit.outputs.forms.packs import pair_values, prepare_packs, write_packs
+    from toolkit.outputs.forms.plan import form_context, plan_forms
+    from toolkit.pairing.pairs import read_pairs
+    from toolkit.program.validate import load_program
+    from toolkit.render.pdf import PdfRenderer
 
     loaded = load_program(REPO / "program.yaml")
     program = loaded.program
-    checkins = [plan for plan in forms.plan_forms(program) if plan.name.startswith("checkin-")]
+    checkins = [plan for plan in plan_forms(program) if plan.name.startswith("checkin-")]
     print(f"Flagship program: {len(checkins)} check-ins; {pairs_count:,} pairs; {os.cpu_count()} CPUs;"
           f" load average {os.getloadavg()[0]:.1f}")
 
@@ -93,8 +96,6 @@ def main() -> None:
                 filled += 1
         fill_seconds = time.perf_counter() - started
         fill_cpu = time.process_time() - cpu
-        for filler in fillers.values():
-            filler.close()
         fill_rate = filled / fill_seconds
         print(f"Filled {filled:,} check-in forms ({pairs_count:,} pairs x {len(checkins)}): {fill_seconds:.1f} s"
               f" wall, {fill_cpu:.1f} s CPU -> {fill_rate:.0f} forms/s ({filled / fill_cpu:.0f} per CPU second);"
@@ -120,7 +121,7 @@ def main() -> None:
 
         # 3. The alternative: lay out each pair's form from HTML with its values. Sampled, then extrapolated.
         renderer = PdfRenderer(loaded.folder, program.program.paper_size)
-        common = forms._context(program)
+        common = form_context(program)
         renderer.render("warm-up", renderer.html(checkins[0].template, {**common, **checkins[0].context}), forms=True)
         times = []
         for n in range(samples):
@@ -142,15 +143,15 @@ def main() -> None:
         print(f"Target {TARGET:.0f} pre-filled forms/s: {verdict} ({fill_rate:.0f}/s)")
 
         # 4. The pair calendars (ics.program_calendar, icalendar), which every pack also holds.
-        from toolkit.forms import program_stamp
-        from toolkit.ics import CalendarPair, program_calendar
+        from toolkit.outputs.calendar import CalendarPair, program_calendar, program_stamp, time_zone
 
         sample = min(100, len(pairs))
         started = time.perf_counter()
         cpu = time.process_time()
+        zone = time_zone(program)  # made once per run, as pack_files does
         for pair in pairs[:sample]:
             program_calendar(program, program_stamp(loaded), CalendarPair(pair.pair_id, pair.mentor_name,
-                                                                           pair.mentee_name))
+                                                                           pair.mentee_name), zone)
         calendar_ms = (time.process_time() - cpu) / sample * 1000
         print(f"Pair calendars: {sample} made, {calendar_ms:.1f} ms CPU each"
               f" ({(time.perf_counter() - started) / sample * 1000:.1f} ms wall), against"
@@ -163,11 +164,10 @@ def main() -> None:
         for folder in ("content", "templates"):
             if (REPO / folder).is_dir():
                 shutil.copytree(REPO / folder, program_copy / folder)
-        forms._MEMORY.clear()
         for label in ("clean, forms laid out", "again, forms from the cache"):
             started = time.perf_counter()
             cpu = time.process_time()
-            result = write_packs(program_copy, pairs_file, root / "packs")
+            result = write_packs(prepare_packs(program_copy, pairs_file), root / "packs")
             seconds = time.perf_counter() - started
             cpu_seconds = time.process_time() - cpu
             size = sum(f.stat().st_size for f in (root / "packs").rglob("*") if f.is_file())
@@ -175,7 +175,6 @@ def main() -> None:
             print(f"revmentor forms ({label}): {result.pairs:,} packs, {result.files:,} files, {size / 1e9:.2f} GB"
                   f" in {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU -> {pdfs / seconds:.0f} filled PDFs/s written"
                   f" ({pdfs / cpu_seconds:.0f} per CPU second)")
-            forms._MEMORY.clear()
         print(f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 if __name__ == "__main__":

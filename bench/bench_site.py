@@ -43,7 +43,8 @@ def timed(command: list[str], env: dict[str, str], cpu: list[float] | None = Non
 
 
 OURS, LIKE_FOR_LIKE, BARE = "revmentor build", "  theme cache off", "bare mkdocs build"
-NO_THEME_CACHE = "import toolkit.templating as t; t.theme_cache = lambda env: None; from toolkit.cli import main; main()"
+NO_THEME_CACHE = ("import toolkit.site.theme_cache as t; t.ThemeTemplates.on_env = lambda self, env, **kw: env;"
+                  " from toolkit.cli import main; main()")
 """Our build with MkDocs compiling its theme templates every time, as a bare build does."""
 
 
@@ -54,21 +55,21 @@ def warm_times(program: str, work: Path, config: Path, repeat: int) -> dict[str,
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    import toolkit.templating
-    from toolkit.build import build
+    from toolkit.pipeline import build
+    from toolkit.site.theme_cache import ThemeTemplates
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    theme_cache = toolkit.templating.theme_cache
+    on_env = ThemeTemplates.on_env
 
     def ours() -> None:
-        build(program, work / "ours-warm", quiet=True)
+        build(program, work / "ours-warm")
 
     def like_for_like() -> None:
-        toolkit.templating.theme_cache = lambda env: None  # type: ignore[assignment]
+        ThemeTemplates.on_env = lambda self, env, **kwargs: env  # type: ignore[method-assign]
         try:
-            build(program, work / "ours-warm", quiet=True)
+            build(program, work / "ours-warm")
         finally:
-            toolkit.templating.theme_cache = theme_cache
+            ThemeTemplates.on_env = on_env  # type: ignore[method-assign]
 
     def bare() -> None:
         mkdocs_build(load_config(str(config)))
@@ -103,12 +104,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs of each build (default 5)")
     args = parser.parse_args()
 
-    from toolkit.cache import RenderCache
-    from toolkit.forms import site_artifacts
-    from toolkit.handbook import Download, handbook
-    from toolkit.site import prepare
-    from toolkit.training import build_training
-    from toolkit.validate import load_program
+    from toolkit.outputs.family import render_family
+    from toolkit.pipeline import FAMILIES, prepare_build
+    from toolkit.render.cache import RenderCache
+    from toolkit.site.mkdocs import prepare
+    from toolkit.site.pages import handbook
 
     # Byte-compiled, as `pip install` leaves a package: without it (PYTHONDONTWRITEBYTECODE, an
     # editable install) every fresh process compiles the toolkit's sources again, ~0.07 s that
@@ -117,13 +117,14 @@ def main() -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     work = Path(tempfile.mkdtemp(prefix="revmentor-bench-"))
     try:
-        loaded = load_program(args.program)
-        # The very tree our build hands MkDocs: generated pages plus the training pack, blank forms
-        # and calendar as downloads (made once here, from a cache of their own).
-        forms, _ = site_artifacts(loaded, RenderCache.beside(work / "made", "forms"))
-        artifacts = [*forms, *build_training(loaded, RenderCache.beside(work / "made", "training")).artifacts]
-        downloads = [Download(item.title, item.path, item.description, item.kind) for item in artifacts]
-        book = handbook(loaded.program, loaded.folder, downloads=downloads)
+        planned = prepare_build(args.program)
+        loaded = planned.loaded
+        # The very tree our build hands MkDocs: generated pages plus every site family's files as
+        # downloads (made once here, from a cache of their own).
+        artifacts = [artifact for family in FAMILIES if family.destination == "site"
+                     for artifact in render_family(family, loaded, planned.plans[family.name],
+                                                   RenderCache.beside(work / "made", family.name)).artifacts]
+        book = handbook(loaded.program, loaded.folder, planned.downloads)
         config, _, tree, _ = prepare(loaded, book, work / "bare", work / "bare-site",
                                      extra_files={item.path: item.data for item in artifacts})
         arguments = ["build", args.program, "-o", str(work / "ours"), "-q"]

@@ -28,13 +28,13 @@ TARGET = 0.10
 WORKER = """
 import json, sys, time
 start = time.perf_counter()
-from toolkit.cache import RenderCache
-from toolkit.training import build_training
-from toolkit.validate import load_program
+from toolkit.render.cache import RenderCache
+from toolkit.outputs.training import render_training
+from toolkit.program.validate import load_program
 loaded = load_program(sys.argv[1])
 loading = time.perf_counter() - start
 start = time.perf_counter()
-pack = build_training(loaded, RenderCache(sys.argv[2]) if sys.argv[2] != "-" else None)
+pack = render_training(loaded, RenderCache(sys.argv[2]) if sys.argv[2] != "-" else None)
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"weasyprint", "pptx"})
 print(json.dumps({"pack": time.perf_counter() - start, "load": loading, "rendered": len(pack.rendered),
                   "reused": len(pack.reused), "bytes": sum(len(a.data) for a in pack.artifacts), "heavy": heavy}))
@@ -55,18 +55,10 @@ def median(runs: list[dict[str, Any]], key: str) -> float:
 
 def per_document(program: Path) -> list[tuple[str, float]]:
     """Each document made on its own in this process, after a warm-up, with nothing cached."""
-    from toolkit.training import (
-        GUIDE,
-        HANDOUT,
-        SCHEDULE,
-        SCHEDULE_FILE,
-        _Maker,
-        deck_spec,
-        module_files,
-        render_deck,
-        training_schedule,
-    )
-    from toolkit.validate import load_program
+    from toolkit.outputs.slides import deck_spec, render_deck
+    from toolkit.outputs.training import GUIDE, HANDOUT, SCHEDULE, SCHEDULE_FILE, _Maker, module_files
+    from toolkit.program.schedule import training_schedule
+    from toolkit.program.validate import load_program
 
     loaded = load_program(program)
     maker = _Maker(loaded, None)
@@ -75,7 +67,7 @@ def per_document(program: Path) -> list[tuple[str, float]]:
     timings = []
     for module in loaded.program.training:
         files = module_files(module)
-        context = maker.module_context(module, files)
+        context = maker.module_context(module)
         for path, template in ((files.guide, GUIDE), (files.handout, HANDOUT)):
             start = time.perf_counter()
             maker.renderer.render(path, maker.renderer.html(template, context))
@@ -91,7 +83,7 @@ def per_document(program: Path) -> list[tuple[str, float]]:
 
 
 def main(runs: int) -> None:
-    from toolkit.validate import load_program
+    from toolkit.program.validate import load_program
 
     print(f"Training pack of {REPO / 'program.yaml'}; median of {runs} runs, each in a fresh process\n")
     with tempfile.TemporaryDirectory() as folder:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -177,10 +181,10 @@ _FLAGSHIP: dict[str, Path] = {}
 def flagship_site(factory: pytest.TempPathFactory) -> Path:
     """The flagship program's site, built once per test session into a temporary folder."""
     if "site" not in _FLAGSHIP:
-        from toolkit.build import build
+        from toolkit.pipeline import build
 
         work = factory.mktemp("flagship")
-        build(REPO, work / "site", strict=True, quiet=True)
+        build(REPO, work / "site", strict=True)
         _FLAGSHIP["site"] = work / "site"
     return _FLAGSHIP["site"]
 
@@ -195,3 +199,47 @@ def free_port() -> int:
 
 def env_without_color() -> dict[str, str]:
     return {**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
+
+
+class Watched:
+    """A running command's output, read as it comes, so a test waits for a line instead of sleeping."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: dict[str, list[str]] = {"out": [], "err": []}
+        self._changed = threading.Condition()
+        self._readers = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
+                         for name, stream in (("out", process.stdout), ("err", process.stderr)) if stream]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, name: str, stream: IO[str]) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines[name].append(line)
+                self._changed.notify_all()
+
+    def wait_for(self, text: str, stream: str = "out", seconds: float = 120.0) -> str:
+        """The first line of `stream` holding `text`, once the command has printed it."""
+        deadline = time.monotonic() + seconds
+        with self._changed:
+            while True:
+                found = next((line for line in self.lines[stream] if text in line), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and not any(r.is_alive() for r in self._readers)):
+                    raise AssertionError(f"the command never printed {text!r}; it printed {self.lines!r}")
+                self._changed.wait(min(left, 1.0))
+
+    def count(self, text: str, stream: str = "out") -> int:
+        with self._changed:
+            return sum(text in line for line in self.lines[stream])
+
+    def finish(self, signal_number: int, seconds: float = 60.0) -> tuple[str, str]:
+        """Send a signal, wait for the command to end, and return all it printed."""
+        self.process.send_signal(signal_number)
+        self.process.wait(timeout=seconds)
+        for reader in self._readers:
+            reader.join(timeout=seconds)
+        return "".join(self.lines["out"]), "".join(self.lines["err"])

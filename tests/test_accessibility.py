@@ -1,12 +1,11 @@
 """Every page of the flagship handbook passes axe-core in a real Chromium, and works by keyboard.
 
-axe-core comes from the npm registry (pinned below); `.ci/run` installs it, and so does this
-file when it is missing, so the README's test command works on its own where npm is present.
+axe-core comes from the npm registry, pinned below; `.ci/run` installs it. A missing copy fails
+these tests with the command that installs it: a test never fetches from a registry itself.
 """
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,8 @@ AXE_JS = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     if not AXE_JS.exists():
-        subprocess.run(
-            ["npm", "install", "--prefix", str(NPM_PREFIX), "--no-audit", "--no-fund", "--silent", f"axe-core@{AXE_VERSION}"],
-            check=True,
-        )
+        pytest.fail(f"{AXE_JS} is missing: install it as .ci/run does, with `npm install --prefix {NPM_PREFIX}"
+                    f" --no-audit --no-fund axe-core@{AXE_VERSION}`")
     return AXE_JS.read_text(encoding="utf-8")
 
 
@@ -84,7 +81,8 @@ def test_keyboard_alone_reaches_search_and_the_navigation(browser: Any, server: 
     page.keyboard.type("agenda", delay=20)
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
     page.keyboard.press("ArrowDown")
-    page.wait_for_timeout(200)
+    page.wait_for_function("() => document.activeElement.className.includes('md-search-result__link')",
+                           timeout=15_000)
     focused = page.evaluate("() => document.activeElement.className")
     assert "md-search-result__link" in focused, focused
     page.keyboard.press("Enter")

@@ -24,8 +24,11 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from toolkit import build
-from toolkit.forms import FormFiller, FormSet, Pair, finish_form, make_forms, pair_values, read_pairs
-from toolkit.validate import LoadedProgram, load_program
+from toolkit.outputs.forms.filling import FormFiller
+from toolkit.outputs.forms.layout import FormSet, finish_form, make_forms
+from toolkit.outputs.forms.packs import pair_values
+from toolkit.pairing.pairs import Pair, read_pairs
+from toolkit.program.validate import LoadedProgram, load_program
 
 from conftest import REPO, dedent
 
@@ -316,45 +319,40 @@ def test_poppler_renders_every_page_of_every_form(forms_a4: tuple[LoadedProgram,
 
 
 def test_same_program_same_bytes(forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
-    import toolkit.forms
-
     loaded, made = forms_a4
-    toolkit.forms._MEMORY.clear()
     again = make_forms(loaded, include=lambda plan: plan.name == "checkin-1")
     assert again.rendered == ["checkin-1"]
     assert again.blanks["checkin-1"] == made.blanks["checkin-1"]
 
 
-def test_a_form_is_laid_out_once_then_taken_from_the_cache_or_memory(
+def test_a_form_is_laid_out_once_then_taken_from_the_cache(
         forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
-    import toolkit.forms
-    from toolkit.cache import RenderCache
+    from toolkit.render.cache import RenderCache
 
     loaded, made = forms_a4
     only = {"include": lambda plan: plan.name == "checkin-2"}
-    toolkit.forms._MEMORY.clear()
     first = make_forms(loaded, RenderCache(tmp_path / "cache"), **only)
-    from_memory = make_forms(loaded, None, **only)
-    toolkit.forms._MEMORY.clear()
     from_disk = make_forms(loaded, RenderCache(tmp_path / "cache"), **only)
-    assert [(m.rendered, m.reused) for m in (first, from_memory, from_disk)] == [
-        (["checkin-2"], []), ([], ["checkin-2"]), ([], ["checkin-2"])]
-    assert from_disk.blanks == from_memory.blanks == {"checkin-2": made.blanks["checkin-2"]}
+    without_cache = make_forms(loaded, None, **only)
+    assert [(m.rendered, m.reused) for m in (first, from_disk, without_cache)] == [
+        (["checkin-2"], []), ([], ["checkin-2"]), (["checkin-2"], [])]
+    assert from_disk.blanks == without_cache.blanks == {"checkin-2": made.blanks["checkin-2"]}
 
 
 def test_embedding_only_the_field_characters_changes_no_pixel(
         forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The field font keeps Latin, Greek and Cyrillic plus the glyphs on the page: the page looks the same."""
-    import toolkit.forms
-    from toolkit.pdf import PdfRenderer
+    import toolkit.outputs.forms.layout
+    from toolkit.outputs.forms.plan import form_context, plan_forms
+    from toolkit.render.pdf import PdfRenderer
 
     loaded, _ = forms_a4
-    plan = next(p for p in toolkit.forms.plan_forms(loaded.program) if p.name == "checkin-1")
+    plan = next(p for p in plan_forms(loaded.program) if p.name == "checkin-1")
     renderer = PdfRenderer(loaded.folder, "A4")
-    raw = renderer.render("checkin-1", renderer.html(plan.template, {**toolkit.forms._context(loaded.program),
+    raw = renderer.render("checkin-1", renderer.html(plan.template, {**form_context(loaded.program),
                                                                      **plan.context}), forms=True).data
     small = finish_form(raw)
-    monkeypatch.setattr(toolkit.forms, "_shrink_field_fonts", lambda pdf, characters: None)
+    monkeypatch.setattr(toolkit.outputs.forms.layout, "shrink_field_fonts", lambda pdf, subsets, characters: None)
     whole = finish_form(raw)
     assert len(small) < len(whole) / 2
     for label, data in (("small", small), ("whole", whole)):
@@ -512,7 +510,7 @@ def test_names_in_other_scripts_keep_their_letters_and_unknown_letters_are_warne
         tmp_path: Path, run: Run) -> None:
     """The fields' font is cut down to what the names need: a Hebrew name keeps its letters; letters the font
     never had (Chinese, in DejaVu Sans) print as blanks, and the coordinator is told which row."""
-    from toolkit.forms import field_characters
+    from toolkit.outputs.forms.fonts import field_characters
 
     program = write_program(tmp_path / "prog")
     pairs = tmp_path / "pairs.csv"
@@ -651,13 +649,13 @@ def test_packs_never_go_into_the_site(tmp_path: Path, run: Run) -> None:
 
 def test_the_pairs_file_is_never_inside_the_folder_replaced(tmp_path: Path, run: Run) -> None:
     """`-o private/match` would replace the folder `revmentor match` wrote, pairs.csv included."""
-    from toolkit.output import write_manifest
+    from toolkit.files.output import write_manifest
 
     program = write_program(tmp_path / "prog")
     match = tmp_path / "private" / "match"
     match.mkdir(parents=True)
     (match / "pairs.csv").write_text(PAIRS, encoding="utf-8")
-    write_manifest(match)
+    write_manifest(match, "match")
     result = run("forms", str(program), "--pairs", str(match / "pairs.csv"), "-o", str(match))
     assert result.exit_code == 1
     assert result.stderr == (
@@ -703,7 +701,7 @@ def site_texts(site: Path) -> Iterator[tuple[str, str]]:
 
 def test_no_name_from_a_pairs_file_reaches_the_site(packs: Path) -> None:
     program = packs.parent.parent
-    result = build(program, quiet=True)
+    result = build(program)
     site = result.output
     assert (site / "search" / "search_index.json").is_file()
     assert (site / "forms" / "checkin-1.pdf").is_file() and (site / "calendar" / "bridge.ics").is_file()
@@ -720,13 +718,21 @@ def test_no_name_from_a_pairs_file_reaches_the_site(packs: Path) -> None:
 
 def test_an_unchanged_program_takes_the_sites_forms_and_calendar_from_the_cache(tmp_path: Path) -> None:
     """The whole-input digest skips even template rendering; any changed input is seen."""
-    from toolkit.cache import RenderCache
-    from toolkit.forms import site_artifacts
+    from toolkit.outputs.calendar import CalendarFamily
+    from toolkit.outputs.family import render_family
+    from toolkit.outputs.forms.layout import FormsFamily
+    from toolkit.render.artifact import Artifact
+    from toolkit.render.cache import RenderCache
+
+    def site_artifacts(loaded: LoadedProgram) -> list[Artifact]:
+        made = [render_family(family, loaded, family.plan(loaded.program), RenderCache.beside(tmp_path / "site",
+                                                                                           family.name))
+                for family in (FormsFamily(), CalendarFamily())]
+        return [artifact for rendered in made for artifact in rendered.artifacts]
 
     folder = write_program(tmp_path / "prog")
-    cache = RenderCache.beside(tmp_path / "site", "forms")
-    first, _ = site_artifacts(load_program(folder), cache)
-    again, _ = site_artifacts(load_program(folder), cache)
+    first = site_artifacts(load_program(folder))
+    again = site_artifacts(load_program(folder))
     assert [(a.path, a.data) for a in again] == [(a.path, a.data) for a in first]
 
     base = (REPO / "templates" / "forms" / "base.html.j2").read_text(encoding="utf-8")
@@ -734,7 +740,7 @@ def test_an_unchanged_program_takes_the_sites_forms_and_calendar_from_the_cache(
     override.parent.mkdir(parents=True)
     assert "</body>" in base
     override.write_text(base.replace("</body>", "<p>A line the override adds.</p></body>", 1), encoding="utf-8")
-    changed, _ = site_artifacts(load_program(folder), cache)
+    changed = site_artifacts(load_program(folder))
     pdfs = {a.path: a.data for a in changed if a.path.endswith(".pdf")}
     assert pdfs
     assert all(pdfs[a.path] != a.data for a in first if a.path in pdfs)
@@ -742,6 +748,6 @@ def test_an_unchanged_program_takes_the_sites_forms_and_calendar_from_the_cache(
 
     stamp = (folder / "program.yaml").stat().st_mtime + 3600
     os.utime(folder / "program.yaml", (stamp, stamp))
-    moved, _ = site_artifacts(load_program(folder), cache)
+    moved = site_artifacts(load_program(folder))
     calendars = [a.data for a in moved if a.path.endswith(".ics")], [a.data for a in changed if a.path.endswith(".ics")]
     assert calendars[0] != calendars[1], "the calendar's DTSTAMP follows the program file"

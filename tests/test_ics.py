@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from toolkit import load_program
-from toolkit.ics import CalendarPair, program_calendar
+from toolkit.outputs.calendar import CalendarPair, program_calendar
 
 from conftest import MINIMAL, REPO
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from toolkit.errors import ProgramError
-from toolkit.loader import MAX_BYTES, load_yaml, parse_yaml
+from toolkit.program.loader import MAX_BYTES, load_yaml, parse_yaml
 
 
 def error_of(text: str) -> str:
@@ -72,12 +71,11 @@ def test_custom_tags_are_refused() -> None:
     assert error_of("a: !include other.yaml\n").startswith("p.yaml:1:4: a: the tag !include is not allowed")
 
 
-def test_alias_bomb_is_refused_fast() -> None:
+def test_alias_bomb_is_refused_at_the_cap() -> None:
+    """A billion values by expansion: the loader counts what it builds and stops at the cap."""
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
-    started = time.perf_counter()
     message = error_of("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 5  # a billion expansions would take hours
     assert "expands to more than 100,000 values (anchors and aliases nest too deep)" in message
     assert "fix: use aliases (*name) sparingly" in message
 

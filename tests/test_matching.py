@@ -12,18 +12,29 @@ import textwrap
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 
 from toolkit.errors import RosterError
-from toolkit.matching import PAIRS_COLUMNS, MatchResult, match, pair_score, read_pairs
-from toolkit.model import Matching, Program, Rules, Terminology, Weights
-from toolkit.roster import Person, Roster, read_roster
-from toolkit.tables import excel_safe, excel_unsafe
-from toolkit.validate import load_program
+from toolkit.files.tables import excel_safe, excel_unsafe
+from toolkit.pairing.matching import MatchResult, pair_score, prepare_match
+from toolkit.pairing.pairs import PAIRS_COLUMNS, read_history
+from toolkit.pairing.report import write_match
+from toolkit.pairing.roster import Person, Roster, read_roster
+from toolkit.program.model import Matching, Program, Rules, Terminology, Weights
+from toolkit.program.validate import load_program
 
 from conftest import MINIMAL
+
+
+def match_and_write(roster: Path, *args: Any, output: Path, **kwargs: Any) -> MatchResult:
+    """What `revmentor match -o OUTPUT` does: the pairs made, then written."""
+    result = prepare_match(roster, *args, **kwargs)
+    write_match(result, output)
+    return result
+
 
 Run = Callable[..., Result]
 HEADER = "id,name,email,role,level,department,manager_id,time_zone,offers,wants,languages,capacity"
@@ -143,13 +154,13 @@ def test_every_pair_keeps_every_hard_rule(tmp_path: Path, minimal: Program, seed
     path = tmp_path / "roster.csv"
     path.write_text(generated(seed, mentors=25, mentees=30), encoding="utf-8")
     program = with_matching(minimal, matching)
-    first = match(path, program)
+    first = prepare_match(path, program)
     earlier_file = tmp_path / "earlier.csv"
     earlier_file.write_text("mentor_id,mentee_id\n" + "".join(
         f"{p.mentor.id},{p.mentee.id}\n" for p in first.pairs[::2]), encoding="utf-8")
     earlier = {frozenset((p.mentor.id, p.mentee.id)) for p in first.pairs[::2]}
 
-    result = match(path, program, history=earlier_file)
+    result = prepare_match(path, program, history=earlier_file)
 
     assert result.pairs, "a generated cohort this size always has some pairs"
     for pair in result.pairs:
@@ -169,7 +180,7 @@ def test_small_cohorts_get_the_brute_force_optimum(tmp_path: Path, minimal: Prog
     path.write_text(generated(seed, mentors=4, mentees=5, topics=4, departments=3, capacities=capacities),
                     encoding="utf-8")
 
-    result = match(path, with_matching(minimal, matching))
+    result = prepare_match(path, with_matching(minimal, matching))
 
     count, best = brute_force(result.roster, matching)
     assert len(result.pairs) == count
@@ -180,7 +191,7 @@ def test_a_pairs_score_is_the_sum_of_its_weighted_parts(tmp_path: Path, minimal:
     """The vectorised score matrix agrees with the plain definition, for every mentor and mentee."""
     import numpy as np
 
-    from toolkit.assignment import Cohort
+    from toolkit.pairing.assignment import Cohort
 
     path = tmp_path / "roster.csv"
     path.write_text(generated(3, mentors=30, mentees=40), encoding="utf-8")
@@ -204,7 +215,7 @@ def test_each_pair_says_why_in_words(tmp_path: Path) -> None:
         L1,Lena Lead,lena@example.org,mentee,8,Sales,,Europe/London,,AI tools; social media,English;French,
         J1,Jo Junior,jo@example.org,mentor,2,Ops,,Europe/Paris,social media; ai tools,,english,1
     """)
-    (pair,) = match(path).pairs
+    (pair,) = prepare_match(path).pairs
     assert (pair.pair_id, pair.mentor.id, pair.mentee.id) == ("P001", "J1", "L1")
     assert pair.reasons == ("shared topics: AI tools, social media", "different departments", "1 h apart",
                             "shared language: English")
@@ -220,7 +231,7 @@ def test_unmatched_people_get_the_reason_and_the_rules_that_bound(tmp_path: Path
         J2,Jay Junior,,mentor,2,Ops,B1,,Excel,,,1
         J9,Jules Junior,,mentor,2,Ops,B1,,AI tools,,,0
     """)
-    result = match(path)
+    result = prepare_match(path)
     assert result.pairs == ()
     assert reasons(result) == {
         "L1": ("no mentor with a place offers 'data privacy'", ("shared_topic",)),
@@ -242,7 +253,7 @@ def test_several_rules_are_counted_by_the_first_one_broken(tmp_path: Path) -> No
         J2,Jay Junior,,mentor,5,Ops,,,AI tools,,,
         J3,Jess Junior,,mentor,1,Ops,L1,,AI tools,,,
     """)
-    assert reasons(match(path))["L1"] == (
+    assert reasons(prepare_match(path))["L1"] == (
         "no eligible mentor: of the 3 mentors who offer 'AI tools', 1 is in their management chain and 2 are not"
         " junior to them", ("management_chain", "mentor_junior"))
 
@@ -253,7 +264,7 @@ def test_when_places_run_out_the_lower_scoring_mentee_waits(tmp_path: Path) -> N
         L2,Liam Lead,,mentee,8,Ops,,,,AI tools,,
         J1,Jo Junior,,mentor,2,Ops,,,AI tools,,,1
     """)
-    result = match(path)
+    result = prepare_match(path)
     assert [(p.mentor.id, p.mentee.id) for p in result.pairs] == [("J1", "L1")]  # different departments scores more
     assert reasons(result) == {
         "L2": ("the only eligible mentor, Jo Junior, has no place left: it went to another mentee", ("places",))}
@@ -266,7 +277,7 @@ def test_a_mentor_with_places_to_spare_spreads_the_load_and_says_so(tmp_path: Pa
         J1,Jo Junior,,mentor,2,Ops,,,AI tools,,,2
         J2,Jay Junior,,mentor,2,Ops,,,AI tools,,,1
     """)
-    result = match(path)
+    result = prepare_match(path)
     assert sorted((p.mentor.id, p.mentee.id, p.place) for p in result.pairs) == [("J1", "L1", 0), ("J2", "L2", 0)]
     assert result.places_left == 1
 
@@ -275,7 +286,7 @@ def test_a_mentor_with_places_to_spare_spreads_the_load_and_says_so(tmp_path: Pa
         L2,Liam Lead,,mentee,8,Ops,,,,AI tools,,
         J1,Jo Junior,,mentor,2,Ops,,,AI tools,,,2
     """, name="crowded.csv")
-    second = [p for p in match(crowded).pairs if p.place == 1]
+    second = [p for p in prepare_match(crowded).pairs if p.place == 1]
     assert [p.reasons[-1] for p in second] == ["mentor's 2nd mentee"]
 
 
@@ -289,9 +300,9 @@ def test_same_roster_same_pairs_and_same_bytes_whatever_the_row_order(tmp_path: 
     (tmp_path / "a.csv").write_text(text, encoding="utf-8")
     (tmp_path / "b.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
-    first = match(tmp_path / "a.csv", minimal, output=tmp_path / "one")
-    again = match(tmp_path / "a.csv", minimal, output=tmp_path / "two")
-    shuffled = match(tmp_path / "b.csv", minimal)
+    first = match_and_write(tmp_path / "a.csv", minimal, output=tmp_path / "one")
+    again = match_and_write(tmp_path / "a.csv", minimal, output=tmp_path / "two")
+    shuffled = prepare_match(tmp_path / "b.csv", minimal)
 
     def listing(result: MatchResult) -> list[tuple[str, str, str, float]]:
         return [(p.pair_id, p.mentor.id, p.mentee.id, p.score) for p in result.pairs]
@@ -311,21 +322,21 @@ def test_history_never_repeats_a_pair_and_says_so_when_it_leaves_someone_out(tmp
         J1,Jo Junior,,mentor,2,Ops,,,AI tools,,,1
         J2,Jay Junior,,mentor,2,IT,,,AI tools,,,1
     """)
-    first = match(path, output=tmp_path / "round-1")
+    first = match_and_write(path, output=tmp_path / "round-1")
     assert sorted((p.mentor.id, p.mentee.id) for p in first.pairs) == [("J1", "L1"), ("J2", "L2")]
 
-    second = match(path, history=tmp_path / "round-1" / "pairs.csv")
+    second = prepare_match(path, history=tmp_path / "round-1" / "pairs.csv")
     assert sorted((p.mentor.id, p.mentee.id) for p in second.pairs) == [("J1", "L2"), ("J2", "L1")]
     assert second.history_pairs == 2
 
-    third = match(path, history=[tmp_path / "round-1" / "pairs.csv", _pairs_csv(tmp_path, second, "round-2.csv")])
+    third = prepare_match(path, history=[tmp_path / "round-1" / "pairs.csv", _pairs_csv(tmp_path, second, "round-2.csv")])
     assert third.pairs == ()
     assert reasons(third)["L1"] == (
         "no eligible mentor: every mentor who offers 'AI tools' was their partner in an earlier round", ("history",))
 
 
 def _pairs_csv(tmp_path: Path, result: MatchResult, name: str) -> Path:
-    from toolkit.match_report import render_csv
+    from toolkit.pairing.report import render_csv
 
     path = tmp_path / name
     path.write_bytes(render_csv(result))
@@ -337,7 +348,7 @@ def test_a_history_file_without_the_id_columns_is_refused(tmp_path: Path) -> Non
     history = tmp_path / "old.csv"
     history.write_text("mentor,mentee\nJ1,L1\n", encoding="utf-8")
     with pytest.raises(RosterError) as error:
-        match(path, history=history)
+        prepare_match(path, history=history)
     assert problems(error) == (
         f"{history}:1: row 1: missing columns 'mentor_id', 'mentee_id'; the columns found are: 'mentor', 'mentee'\n"
         "  fix: give a pairs.csv written by `revmentor match` (columns: pair_id, mentor_id, mentor_name,"
@@ -358,7 +369,7 @@ def test_every_bad_row_is_reported_at_once(tmp_path: Path) -> None:
         E7,,g@x,mentee,,IT,,,,AI,,
     """)
     with pytest.raises(RosterError) as error:
-        match(path)
+        prepare_match(path)
     capacity_fix = "  fix: write how many mentees this mentor can take, a whole number such as 2 (empty means the default, 1)"
     assert problems(error) == "\n".join([
         f"{path}:2: row 2: capacity 'two' is not a number", capacity_fix,
@@ -388,7 +399,7 @@ def test_every_bad_row_is_reported_at_once(tmp_path: Path) -> None:
 def test_missing_columns_are_named_with_the_columns_found(tmp_path: Path) -> None:
     path = roster_file(tmp_path, "E1,Ann,mentor,2\n", header="id,name,role,level")
     with pytest.raises(RosterError) as error:
-        match(path)
+        prepare_match(path)
     assert problems(error) == (
         f"{path}:1: row 1: missing columns 'manager_id', 'offers', 'wants'; the columns found are: 'id', 'name',"
         " 'role', 'level'\n"
@@ -435,14 +446,14 @@ def test_a_file_that_cannot_be_a_roster_says_why(tmp_path: Path, name: str, cont
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(RosterError) as error:
-        match(path)
+        prepare_match(path)
     assert problems(error) == message.format(path=path)
 
 
 def test_a_roster_needs_both_sides(tmp_path: Path) -> None:
     path = roster_file(tmp_path, "J1,Jo,,mentor,2,Ops,,,AI tools,,,1\n")
     with pytest.raises(RosterError) as error:
-        match(path)
+        prepare_match(path)
     assert problems(error) == (
         f"{path}: no one has the role mentee (column 'role'), so there are no mentees to pair\n"
         "  fix: write mentee in the role column of the mentees' rows")
@@ -454,7 +465,7 @@ def test_a_manager_found_nowhere_is_a_warning_and_the_chain_stops_there(tmp_path
         J1,Jo Junior,,mentor,2,Ops,X9,,AI tools,,,1
         J2,Jay Junior,,mentor,2,Ops,J2,,Excel,,,1
     """)
-    result = match(path, output=tmp_path / "out")
+    result = match_and_write(path, output=tmp_path / "out")
     assert [p.format() for p in result.warnings] == [
         f"{path}:2: warning: row 2: manager_id 'X9' is not an id in the roster (also on row 3); the management"
         " chain stops there\n  fix: add that manager's row (with an empty role) so the whole chain is known, or"
@@ -480,7 +491,7 @@ def test_semicolons_a_bom_and_mapped_column_names_are_read(tmp_path: Path, make_
     path.write_bytes("\ufeffEmployee ID;Full name;Crosswise role;Grade;Line manager;Can offer;Wants to learn\n"
                      "J1;Jo Junior;Mentor;2;;AI tools, TikTok;\n"
                      "L1;Lena Lead;MENTEE;8;;;TikTok\n".encode())
-    (pair,) = match(path, load_program(program)).pairs
+    (pair,) = prepare_match(path, load_program(program)).pairs
     assert (pair.mentor.name, pair.mentee.name, pair.reasons) == ("Jo Junior", "Lena Lead", ("shared topic: TikTok",))
 
 
@@ -493,7 +504,7 @@ def test_the_program_names_for_the_roles_are_accepted(tmp_path: Path, minimal: P
         L2,Liam,,leadr,8,Ops,,,,AI tools,,
     """)
     with pytest.raises(RosterError) as error:
-        match(path, program)
+        prepare_match(path, program)
     assert problems(error) == (
         f"{path}:4: row 4: role 'leadr' is not mentor or mentee\n"
         "  fix: did you mean 'Leader'? write mentor or mentee (or this program's names, Reverse mentor and Leader),"
@@ -514,10 +525,10 @@ def test_an_xlsx_roster_is_read_from_the_named_sheet(tmp_path: Path) -> None:
     path = tmp_path / "hr.xlsx"
     book.save(path)
 
-    (pair,) = match(path, sheet="Participants").pairs
+    (pair,) = prepare_match(path, sheet="Participants").pairs
     assert (pair.mentor.id, pair.mentor.capacity, pair.mentee.id, pair.mentee.row) == ("J1", 2, "L1", 4)
     with pytest.raises(RosterError) as error:
-        match(path, sheet="People")
+        prepare_match(path, sheet="People")
     assert problems(error) == (f"{path}: has no sheet named 'People'; its sheets are: 'Notes', 'Participants'\n"
                                "  fix: give one of these names with --sheet, or leave --sheet out for the first")
 
@@ -533,7 +544,7 @@ NASTY = """
 def test_outputs_are_safe_to_open_in_excel(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    match(roster_file(tmp_path, NASTY), output=tmp_path / "out")
+    match_and_write(roster_file(tmp_path, NASTY), output=tmp_path / "out")
 
     with (tmp_path / "out" / "pairs.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.reader(stream))
@@ -551,9 +562,9 @@ def test_outputs_are_safe_to_open_in_excel(tmp_path: Path) -> None:
 
 
 def test_the_quote_is_removed_again_when_a_pairs_file_is_read(tmp_path: Path) -> None:
-    match(roster_file(tmp_path, NASTY), output=tmp_path / "out")
+    match_and_write(roster_file(tmp_path, NASTY), output=tmp_path / "out")
     for name in ("pairs.csv", "pairs.xlsx"):
-        (row,) = read_pairs(tmp_path / "out" / name)
+        (row,) = read_history(tmp_path / "out" / name)
         assert (row.mentor_id, row.mentor_name, row.mentee_id, row.mentee_email) == (
             '=HYPERLINK("http://evil.example")', "+44 20 7946 0000", "-5", "=1+1@example.org"), name
 
@@ -566,7 +577,7 @@ def test_every_formula_start_is_neutralised_and_restored(text: str) -> None:
 
 
 def test_the_report_shows_roster_text_as_text(tmp_path: Path) -> None:
-    match(roster_file(tmp_path, NASTY), output=tmp_path / "out")
+    match_and_write(roster_file(tmp_path, NASTY), output=tmp_path / "out")
     html = (tmp_path / "out" / "match-report.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script" not in html
@@ -576,7 +587,7 @@ def test_the_report_shows_roster_text_as_text(tmp_path: Path) -> None:
 def test_nothing_is_written_for_a_bad_roster(tmp_path: Path) -> None:
     path = roster_file(tmp_path, "J1,Jo,,mentor,2,Ops,,,AI tools,,,lots\nL1,Lena,,mentee,8,Ops,,,,AI tools,,\n")
     with pytest.raises(RosterError):
-        match(path, output=tmp_path / "out")
+        match_and_write(path, output=tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -666,7 +677,7 @@ def test_the_program_folder_mapping_and_history_work_from_the_command(run: Run, 
 
 
 def test_the_toolkit_exports_match_without_loading_numpy() -> None:
-    probe = "import sys, toolkit; toolkit.match; toolkit.read_pairs; print(sorted({'numpy', 'scipy'} & set(sys.modules)))"
+    probe = "import sys, toolkit; toolkit.prepare_match; toolkit.write_match; toolkit.read_history; print(sorted({'numpy', 'scipy'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
 
@@ -680,12 +691,12 @@ def test_reading_a_roster_reads_every_cell_as_text(tmp_path: Path) -> None:
 
 
 def test_a_cohort_too_large_for_memory_is_refused_with_a_way_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import toolkit.matching
+    import toolkit.pairing.matching
 
-    monkeypatch.setattr(toolkit.matching, "MAX_COMBINATIONS", 1)
+    monkeypatch.setattr(toolkit.pairing.matching, "MAX_COMBINATIONS", 1)
     path = roster_file(tmp_path, GOOD)
     with pytest.raises(RosterError) as error:
-        match(path, output=tmp_path / "out")
+        match_and_write(path, output=tmp_path / "out")
     assert problems(error) == (
         f"{path}: 2 mentees and 1 mentor places make 2 combinations, more than one pairing can hold in memory (1)\n"
         "  fix: match the cohort in parts, one roster per region or business unit, or lower the capacities")
@@ -698,11 +709,11 @@ def test_the_report_suggests_a_higher_load_weight_when_mentors_wait(tmp_path: Pa
         J1,Jo Junior,,mentor,2,Ops,,,AI tools,,,2
         J2,Jay Junior,,mentor,2,Sales,,,AI tools,,,1
     """)
-    result = match(path, output=tmp_path / "out")
+    result = match_and_write(path, output=tmp_path / "out")
     assert sorted((p.mentor.id, p.mentee.id, p.place) for p in result.pairs) == [("J1", "L1", 0), ("J1", "L2", 1)]
     html = (tmp_path / "out" / "match-report.html").read_text(encoding="utf-8")
     assert ('<p data-figure="load-hint">1 mentor has no mentee while 1 took a second: raise matching.weights.load'
             " (now 0.5) to spread mentees more evenly, at some cost to the pair scores.</p>") in html
-    spread = match(path, with_matching(minimal, Matching(weights=Weights(load=2))))
+    spread = prepare_match(path, with_matching(minimal, Matching(weights=Weights(load=2))))
     assert sorted((p.mentor.id, p.mentee.id) for p in spread.pairs) == [("J1", "L1"), ("J2", "L2")]
 

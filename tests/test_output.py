@@ -16,7 +16,7 @@ import pytest
 from click.testing import Result
 
 from toolkit.errors import BuildError, OutputFolderError
-from toolkit.output import MANIFEST, MARKER, check_output, clean_leftovers, remove_owned, staged_output
+from toolkit.files.output import MANIFEST, MARKER, Digests, check_output, clean_leftovers, remove_owned, staged_output
 
 from sitekit import env_without_color, hashes, write_program
 
@@ -141,7 +141,7 @@ def test_an_output_that_is_a_symbolic_link_is_refused(program: Path, run: Run, t
 def test_a_private_output_inside_a_forbidden_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(BuildError) as caught, staged_output(
-            "site/pairs", forbidden=[(tmp_path / "site", "the handbook site, which is public")]):
+            "site/pairs", command="match", forbidden=[(tmp_path / "site", "the handbook site, which is public")]):
         pass
     assert caught.value.format() == (
         "site/pairs: the output folder lies inside the handbook site, which is public (site)\n"
@@ -199,15 +199,15 @@ def test_a_new_folder_holding_only_os_metadata_is_used(program: Path, run: Run) 
 def test_an_os_file_whose_folder_is_gone_keeps_the_previous_output_with_a_warning(
         program: Path, run: Run, tmp_path: Path) -> None:
     output = tmp_path / "out"
-    with staged_output(output) as (staging, _):
+    with staged_output(output, command="site") as (staging, _):
         (staging / "old-section").mkdir()
         (staging / "old-section/page.html").write_text("ours", encoding="utf-8")
     (output / "old-section/.DS_Store").write_bytes(b"finder")
-    with staged_output(output) as (staging, written):
+    with staged_output(output, command="site") as (staging, written):
         (staging / "page.html").write_text("new", encoding="utf-8")
-    assert [problem.message for problem in written.kept] == [
+    assert [problem.message for problem in written.warnings] == [
         "kept this folder of an earlier build: it holds files revmentor did not write (old-section/.DS_Store)"]
-    kept = Path(written.kept[0].file)
+    kept = Path(written.warnings[0].file)
     assert (tmp_path / kept.name / "old-section/.DS_Store").read_bytes() == b"finder"
 
 
@@ -248,23 +248,23 @@ def test_a_file_edited_after_a_check_is_seen_even_with_its_size_and_time_kept(tm
     """A build checks the previous output several times and remembers the digests it took; an
     edit must still be seen, however carefully it restores the file's size and mtime."""
     output = tmp_path / "out"
-    with staged_output(output) as (staging, _):
+    with staged_output(output, command="site") as (staging, _):
         (staging / "page.html").write_text("as written", encoding="utf-8")
-    time.sleep(2.1)  # digests of files changed within two seconds are never remembered
-    check_output(output)  # remembered now
+    digests = Digests(settled_after=0)  # a build's own, remembering even what changed a moment ago
+    check_output(output, command="site", digests=digests)  # remembered now
     page = output / "page.html"
     before = page.stat()
     page.write_text("by my hand", encoding="utf-8")  # as long as "as written"
     os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
     with pytest.raises(OutputFolderError) as raised:
-        check_output(output)
+        check_output(output, command="site", digests=digests)
     assert raised.value.problems[0].message == (
         "the output folder holds 1 file revmentor did not write: page.html (changed since revmentor wrote it)")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
 def test_the_swap_is_one_atomic_exchange_on_linux(tmp_path: Path) -> None:
-    from toolkit.output import _exchange
+    from toolkit.files.output import _exchange
 
     (tmp_path / "new").mkdir()
     (tmp_path / "new/page.html").write_text("new", encoding="utf-8")
@@ -277,14 +277,14 @@ def test_the_swap_is_one_atomic_exchange_on_linux(tmp_path: Path) -> None:
 
 def test_the_two_rename_fallback_swaps_too(tmp_path: Path) -> None:
     for version in ("one", "two"):
-        with staged_output(tmp_path / "out", atomic=False) as (staging, _):
+        with staged_output(tmp_path / "out", command="site", atomic=False) as (staging, _):
             (staging / "page.html").write_text(version, encoding="utf-8")
     assert snapshot(tmp_path / "out") == {"page.html": b"two", MANIFEST: (tmp_path / "out" / MANIFEST).read_bytes()}
     assert entries(tmp_path) == ["out"]
 
 
 def test_an_error_while_writing_removes_the_staging_folder(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError), staged_output(tmp_path / "out") as (staging, _):
+    with pytest.raises(RuntimeError), staged_output(tmp_path / "out", command="site") as (staging, _):
         (staging / "half.html").write_text("half", encoding="utf-8")
         raise RuntimeError("boom")
     assert entries(tmp_path) == []

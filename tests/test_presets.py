@@ -18,12 +18,12 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from toolkit import scaffold
 from toolkit.cli import cli
-from toolkit.model import Program
-from toolkit.resources import data_dir
-from toolkit.scaffold import escape_markdown, presets
-from toolkit.validate import load_program
+from toolkit.files.paths import data_dir
+from toolkit.program.model import Program
+from toolkit.program.validate import load_program
+from toolkit.scaffold import init as scaffold
+from toolkit.scaffold.init import markdown_literal, presets
 
 from conftest import REPO
 
@@ -196,7 +196,7 @@ def test_the_similarity_measure_catches_a_renamed_copy() -> None:
 
 @pytest.mark.parametrize("name", NASTY_NAMES)
 def test_organisation_names_round_trip_exactly(name: str, tmp_path: Path) -> None:
-    scaffold.init(tmp_path / "prog", "healthcare", name, START)
+    scaffold.write_init(scaffold.prepare_init(tmp_path / "prog", "healthcare", name, START))
     program = load_program(tmp_path / "prog").program
     assert program.program.organisation == name
     assert program.program.summary == preset_program("healthcare").program.summary.replace(scaffold.ORGANISATION, name)
@@ -204,13 +204,13 @@ def test_organisation_names_round_trip_exactly(name: str, tmp_path: Path) -> Non
     mkdocs = (tmp_path / "prog" / "mkdocs.yml").read_text(encoding="utf-8")
     assert yaml.load(mkdocs, Loader=yaml.BaseLoader)["site_name"] == "Reverse Rounds"
     welcome = (tmp_path / "prog" / "content" / "welcome.md").read_text(encoding="utf-8")
-    assert f"Reverse Rounds is {escape_markdown(name)}'s reverse-mentoring programme" in welcome
+    assert f"Reverse Rounds is {markdown_literal(name)}'s reverse-mentoring programme" in welcome
 
 
 @pytest.mark.parametrize("preset_id", PRESET_IDS)
 def test_every_preset_fills_in_without_a_trace_of_the_token(preset_id: str, tmp_path: Path) -> None:
     name = 'Acme: "Ltd" #1 {{ 7*7 }}'
-    scaffold.init(tmp_path / preset_id, preset_id, name, START)
+    scaffold.write_init(scaffold.prepare_init(tmp_path / preset_id, preset_id, name, START))
     loaded = load_program(tmp_path / preset_id)
     assert loaded.warnings == ()
     assert loaded.program.program.organisation == name
@@ -273,7 +273,7 @@ def test_init_from_the_flagship_leaves_no_trace_of_calder_vale(run: Run, tmp_pat
 def test_the_welcome_page_shows_the_name_as_typed(name: str) -> None:
     import markdown
 
-    rendered = markdown.markdown(f"Welcome to {escape_markdown(name)} today.", extensions=["attr_list", "tables"])
+    rendered = markdown.markdown(f"Welcome to {markdown_literal(name)} today.", extensions=["attr_list", "tables"])
     assert html.unescape(re.sub(r"</?p>", "", rendered)) == f"Welcome to {name} today."
 
 
@@ -549,11 +549,11 @@ def test_presets_lists_each_preset_on_one_line(run: Run) -> None:
 
 def _init_and_build(preset_id: str, root: str) -> tuple[str, int]:
     """Make a program from a preset and build it strictly; run in a worker process."""
-    from toolkit.build import build
+    from toolkit.pipeline import build
 
     folder = Path(root) / preset_id
-    scaffold.init(folder, preset_id, "Acme {{ 7*7 }} & Co", START)
-    result = build(folder, strict=True, quiet=True)
+    scaffold.write_init(scaffold.prepare_init(folder, preset_id, "Acme {{ 7*7 }} & Co", START))
+    result = build(folder, strict=True)
     return str(folder), len(result.warnings)
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import ProgramError, ToolkitError, build, load_program
-from toolkit.loader import load_yaml, parse_yaml
+from toolkit.program.loader import load_yaml, parse_yaml
 
 from conftest import MINIMAL, REPO
 
@@ -120,7 +120,7 @@ def test_mutated_program_builds_or_gets_located_errors(tmp_path_factory: pytest.
     folder = tmp_path_factory.mktemp("program")
     (folder / "program.yaml").write_text(yaml.dump(data, Dumper=DUMPER, allow_unicode=True), encoding="utf-8")
     try:
-        result = build(folder, folder.parent / f"{folder.name}-site", quiet=True)
+        result = build(folder, folder.parent / f"{folder.name}-site")
         assert (result.output / "index.html").is_file()
     except ToolkitError as error:
         assert error.problems

@@ -20,16 +20,12 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.report import compute, render_html, round_half_up, suppressed_note
-from toolkit.responses import (
-    Responses,
-    ResponsesError,
-    read_responses,
-    response_templates,
-    scale_value,
-)
-from toolkit.tables import csv_bytes, excel_safe
-from toolkit.validate import load_program
+from toolkit.errors import ResponsesError
+from toolkit.evaluation.report import compute, render_html, round_half_up, suppressed_note
+from toolkit.evaluation.responses import Responses, read_responses, scale_value
+from toolkit.files.tables import csv_bytes, excel_safe
+from toolkit.outputs.response_templates import response_templates
+from toolkit.program.validate import load_program
 
 from conftest import MINIMAL, REPO
 

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 
-from toolkit.loader import load_yaml, parse_yaml
-from toolkit.schema import program_schema, schema_json
+from toolkit.program.loader import load_yaml, parse_yaml
+from toolkit.program.schema import program_schema, schema_json
 
 from conftest import MINIMAL, REPO
 

@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,16 @@ import yaml
 from click.testing import Result
 
 from conftest import REPO
-from sitekit import PAGES, PROGRAM, env_without_color, external_assets, flagship_site, free_port, write_program
+from sitekit import (
+    PAGES,
+    PROGRAM,
+    Watched,
+    env_without_color,
+    external_assets,
+    flagship_site,
+    free_port,
+    write_program,
+)
 
 Run = Callable[..., Result]
 
@@ -32,13 +40,13 @@ def program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The inline program's site, built once for the tests that only read it."""
-    from toolkit.build import build
+    from toolkit.pipeline import build
 
     folder = write_program(tmp_path_factory.mktemp("built") / "prog", files={
         "content/about.md": "# About Bridge\n\nWritten by hand.\n",
         "content/guides/first-meeting.md": "# Your first meeting\n\nBring a question.\n",
     })
-    build(folder, quiet=True)
+    build(folder)
     return folder / "site"
 
 
@@ -149,7 +157,7 @@ def test_an_undefined_value_in_a_user_template_names_the_template_and_line(progr
     result = run("build", "prog")
     assert result.exit_code == 1
     assert result.stderr == (
-        "prog/templates/handbook/faq.md.j2:3: undefined value in template: 'toolkit.model.Program object' has no"
+        "prog/templates/handbook/faq.md.j2:3: undefined value in template: 'toolkit.program.model.Program object' has no"
         " attribute 'nothing'\n"
         "  fix: check the spelling of the variable or attribute against the values this template receives (see the"
         " packaged template of the same name), or guard it with `{% if ... is defined %}`\n"
@@ -226,9 +234,9 @@ def test_mkdocs_yml_may_not_run_python(program: Path, run: Run) -> None:
 
 
 def test_the_effective_config_is_written_by_a_yaml_dumper(tmp_path: Path) -> None:
-    from toolkit.handbook import handbook
-    from toolkit.site import prepare
-    from toolkit.validate import load_program
+    from toolkit.program.validate import load_program
+    from toolkit.site.mkdocs import prepare
+    from toolkit.site.pages import handbook
 
     folder = write_program(tmp_path / "prog", PROGRAM.replace("name: Bridge", 'name: "Bridge: a \\"quoted\\" #1"'))
     (folder / "mkdocs.yml").write_text(
@@ -310,9 +318,14 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
     result = run("build", "prog")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[:2] == ["Generating 15 pages…", "Building site with MkDocs…"]
-    assert re.fullmatch(r"Site written to prog/site/ \(15 pages, \d+\.\d s\)", lines[2])
+    assert lines[:5] == ["Generating 15 pages…", "Training pack: 7 files (7 made, 0 from the cache)",
+                         "Blank forms: 4 files (4 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
+                         "Building site with MkDocs…"]
+    assert re.fullmatch(r"Site written to prog/site/ \(15 pages, \d+\.\d s\)", lines[5])
     assert run("build", "prog", "--quiet").stdout == ""
+    again = run("build", "prog").stdout.splitlines()
+    assert again[1:4] == ["Training pack: 7 files (0 made, 7 from the cache)",
+                          "Blank forms: 4 files (0 made, 4 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
 
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) -> None:
@@ -320,44 +333,29 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) ->
     process = subprocess.Popen(
         [sys.executable, "-m", "toolkit", "serve", "prog", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_without_color())
+    served = Watched(process)
     url = f"http://127.0.0.1:{port}/index.html"
     try:
-        assert "Bridge" in _wait_for(url, "Bridge")
+        served.wait_for(f"Serving the handbook on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        assert "Bridge" in _fetch(url)
         yaml_file = program / "program.yaml"
         yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("name: Bridge", "name: Crossing"),
                              encoding="utf-8")
-        assert "Crossing" in _wait_for(url, "Crossing")
+        served.wait_for("Rebuilt 15 pages")
+        assert "Crossing" in _fetch(url)
         yaml_file.write_text("program: [\n", encoding="utf-8")
-        time.sleep(2.0)
+        served.wait_for("The last good site is still served; fix the problem and save to rebuild.")
         assert "Crossing" in _fetch(url)
         assert not (program / "site").exists(), "serve never writes into site/"
     finally:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)
-    assert f"Serving the handbook on http://127.0.0.1:{port}/ (Ctrl-C to stop)" in out
-    assert "Rebuilt 15 pages" in out
+        _, err = served.finish(signal.SIGINT)
     assert "prog/program.yaml:2:1: YAML syntax error" in err
-    assert "The last good site is still served; fix the problem and save to rebuild." in out
     assert "Traceback" not in err
 
 
 def _fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return str(response.read().decode("utf-8"))
-
-
-def _wait_for(url: str, text: str, seconds: float = 30.0) -> str:
-    deadline = time.monotonic() + seconds
-    page = ""
-    while time.monotonic() < deadline:
-        try:
-            page = _fetch(url)
-            if text in page:
-                return page
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} never showed {text!r}; last page: {page[:200]!r}")
 
 
 # --- escaping and start-up ----------------------------------------------------------------
@@ -374,7 +372,7 @@ def _wait_for(url: str, text: str, seconds: float = 30.0) -> str:
     ("two\n  lines", "two lines"),
 ])
 def test_program_text_is_escaped_as_markdown(typed: str, markdown: str) -> None:
-    from toolkit.templating import escape_markdown
+    from toolkit.render.templating import escape_markdown
 
     assert escape_markdown(typed) == markdown
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ def test_compiled_templates_are_cached_and_an_edited_template_is_compiled_afresh
     program = write_program(tmp_path / "program", files={override: "# Questions\n\nFirst wording.\n"})
     output = tmp_path / "site"
     build(program, output)
-    compiled = sorted((tmp_path / ".revmentor-cache" / "site" / "templates").glob("*.jinja"))
+    compiled = sorted((tmp_path / ".revmentor-cache" / "site" / "templates" / "markdown").glob("*.jinja"))
     assert len(compiled) >= 10
     assert "First wording." in (output / "faq.html").read_text(encoding="utf-8")
 
@@ -48,43 +49,50 @@ def test_mkdocs_theme_templates_are_cached_too_and_an_edited_override_is_compile
     assert "Second banner" in page and "First banner" not in page
 
 
-def test_the_theme_cache_serves_only_our_own_build_and_environments_it_can_pin_down() -> None:
-    """A bare `mkdocs build` of our effective config (the benchmark's baseline) compiles as MkDocs
-    always does; so does an environment whose compiled code depends on functions of a plugin."""
+def test_the_theme_cache_serves_only_environments_it_can_pin_down() -> None:
+    """An environment whose compiled code depends on functions of a plugin compiles as MkDocs always does."""
     from jinja2 import Environment, select_autoescape
 
-    from toolkit.templating import caching_theme_templates, theme_cache
+    from toolkit.site.theme_cache import theme_fingerprint
 
     branded = Environment()
     branded.filters["brand"] = lambda text: f"{text} Crosswise"
     upper = Environment()
     upper.filters["upper"] = lambda text: text.upper()
-    assert theme_cache(Environment()) is None
-    with caching_theme_templates():
-        assert theme_cache(Environment(extensions=["jinja2.ext.i18n"])) is not None
-        assert theme_cache(Environment(finalize=lambda value: value)) is None
-        assert theme_cache(Environment(autoescape=select_autoescape())) is None
-        assert theme_cache(branded) is None
-        assert theme_cache(upper) is None
-    assert theme_cache(Environment()) is None
+    assert theme_fingerprint(Environment()) is not None
+    assert theme_fingerprint(Environment(extensions=["jinja2.ext.i18n"])) is not None
+    assert theme_fingerprint(Environment(finalize=lambda value: value)) is None
+    assert theme_fingerprint(Environment(autoescape=select_autoescape())) is None
+    assert theme_fingerprint(branded) is None
+    assert theme_fingerprint(upper) is None
+
+
+def test_a_bare_mkdocs_build_of_our_config_compiles_as_mkdocs_always_does(tmp_path: Path) -> None:
+    """The benchmark's baseline: the effective mkdocs.yml our build writes carries no theme cache."""
+    from toolkit.program.validate import load_program
+    from toolkit.site.mkdocs import prepare
+    from toolkit.site.pages import handbook
+
+    program = write_program(tmp_path / "program")
+    loaded = load_program(program)
+    config, _, _, _ = prepare(loaded, handbook(loaded.program, loaded.folder), tmp_path / "work", tmp_path / "bare")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], check=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert (tmp_path / "bare" / "index.html").is_file()
+    assert not list(tmp_path.rglob("theme-*"))
 
 
 def test_environments_that_compile_differently_never_share_compiled_code(tmp_path: Path) -> None:
     from jinja2 import DictLoader, Environment
 
-    from toolkit.templating import caching_theme_templates, theme_cache, use_disk_cache
+    from toolkit.site.theme_cache import ThemeTemplates
 
     rendered = []
-    use_disk_cache(tmp_path)
-    try:
-        with caching_theme_templates():
-            for trim_blocks in (False, True, False):
-                env = Environment(loader=DictLoader({"page.html": "{% if x %}\nA{% endif %}\n"}),
-                                  trim_blocks=trim_blocks)
-                env.bytecode_cache = theme_cache(env)
-                rendered.append(env.get_template("page.html").render(x=True))
-    finally:
-        use_disk_cache(None)
+    plugin = ThemeTemplates(tmp_path)
+    for trim_blocks in (False, True, False):
+        env = plugin.on_env(Environment(loader=DictLoader({"page.html": "{% if x %}\nA{% endif %}\n"}),
+                                        trim_blocks=trim_blocks))
+        rendered.append(env.get_template("page.html").render(x=True))
     assert rendered == ["\nA", "A", "\nA"]
     assert len(list(tmp_path.glob("theme-*/*.jinja"))) == 2
 

@@ -25,10 +25,13 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from toolkit.cache import CACHE_FOLDER, RenderCache
 from toolkit.errors import BuildError
-from toolkit.training import TrainingPack, build_training, training_schedule
-from toolkit.validate import LoadedProgram, display_path, load_program
+from toolkit.files.paths import CACHE_FOLDER, display_path
+from toolkit.outputs.training import render_training
+from toolkit.program.schedule import training_schedule
+from toolkit.program.validate import LoadedProgram, load_program
+from toolkit.render.artifact import Rendered
+from toolkit.render.cache import RenderCache
 
 from conftest import REPO
 
@@ -116,11 +119,11 @@ def pdf_text(data: bytes | Path) -> str:
     return words(" ".join(page.extract_text() for page in reader.pages))
 
 
-def files_of(pack: TrainingPack) -> dict[str, bytes]:
+def files_of(pack: Rendered) -> dict[str, bytes]:
     return {artifact.path: artifact.data for artifact in pack.artifacts}
 
 
-def write_out(pack: TrainingPack, output: Path) -> Path:
+def write_out(pack: Rendered, output: Path) -> Path:
     for artifact in pack.artifacts:
         target = output / artifact.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +145,7 @@ def tool(name: str, package: str) -> str:
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, Path]:
     """The repository's own program, its whole training pack written to an output folder."""
     loaded = load_program(REPO)
-    pack = build_training(loaded)
+    pack = render_training(loaded)
     return loaded, write_out(pack, tmp_path_factory.mktemp("flagship") / "site")
 
 
@@ -280,19 +283,19 @@ def test_the_schedule_lists_every_module_by_audience_with_durations(flagship: tu
 
 
 @pytest.fixture(scope="module")
-def letter(tmp_path_factory: pytest.TempPathFactory) -> TrainingPack:
+def letter(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     folder = write_program(tmp_path_factory.mktemp("letter") / "prog", paper="Letter")
-    return build_training(load_program(folder))
+    return render_training(load_program(folder))
 
 
-def test_letter_paper_comes_from_program_yaml(letter: TrainingPack) -> None:
+def test_letter_paper_comes_from_program_yaml(letter: Rendered) -> None:
     for path, data in files_of(letter).items():
         if path.endswith(".pdf"):
             page = PdfReader(io.BytesIO(data)).pages[0]
             assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792), path
 
 
-def test_the_pack_of_an_inline_program(letter: TrainingPack) -> None:
+def test_the_pack_of_an_inline_program(letter: Rendered) -> None:
     assert sorted(files_of(letter)) == [
         "training/mentoring-up-guide.pdf",
         "training/mentoring-up-handout.pdf",
@@ -314,10 +317,10 @@ def test_the_pack_of_an_inline_program(letter: TrainingPack) -> None:
     assert "Print the cards" not in handout
 
 
-def test_same_program_same_bytes(letter: TrainingPack, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_same_program_same_bytes(letter: Rendered, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Pure rendering: a second build elsewhere gives byte-identical files (PDFs and decks)."""
     folder = write_program(tmp_path_factory.mktemp("again") / "prog", paper="Letter")
-    again = build_training(load_program(folder))
+    again = render_training(load_program(folder))
     assert files_of(again) == files_of(letter)
 
 
@@ -347,7 +350,7 @@ PNG = bytes.fromhex(
 
 def build_error(folder: Path) -> str:
     with pytest.raises(BuildError) as caught:
-        build_training(load_program(folder))
+        render_training(load_program(folder))
     return caught.value.format()
 
 
@@ -441,7 +444,7 @@ def test_an_image_inside_the_folder_is_embedded_and_links_are_made_inert(tmp_pat
         [run me](javascript:alert(1)), [the guide](../guides/x.md),
         <a href="vbscript:msgbox" onclick="alert(2)">top</a> and [our site](https://acme.example/bridge).
         """})
-    pack = build_training(load_program(folder))
+    pack = render_training(load_program(folder))
     handout = files_of(pack)["training/orientation-handout.pdf"]
     reader = PdfReader(io.BytesIO(handout))
     assert len({image.data for page in reader.pages for image in page.images}) == 1
@@ -456,7 +459,7 @@ def test_an_image_inside_the_folder_is_embedded_and_links_are_made_inert(tmp_pat
 def test_an_image_without_alt_text_and_a_link_to_nowhere_are_warnings(tmp_path: Path) -> None:
     folder = write_program(tmp_path / "prog", extra=CONTENT, one_module=True, files={
         "content/orientation.md": "![](dot.png)\n\nBack to [the top](#top).\n", "content/dot.png": PNG})
-    pack = build_training(load_program(folder))
+    pack = render_training(load_program(folder))
     address = (folder / "content" / "dot.png").as_uri()
     assert [w.format() for w in pack.warnings] == [
         message for kind in ("guide", "handout") for message in (
@@ -472,7 +475,7 @@ def test_program_text_stays_text_in_pdfs(tmp_path: Path) -> None:
     (folder / "program.yaml").write_text(text.replace(
         "title: Orientation\n", "title: 'Orientation <img src=\"file:///etc/passwd\"> {{ 7 * 7 }}'\n"),
         encoding="utf-8")
-    pack = build_training(load_program(folder))
+    pack = render_training(load_program(folder))
     assert 'Orientation <img src="file:///etc/passwd"> {{ 7 * 7 }}' in pdf_text(
         files_of(pack)["training/orientation-guide.pdf"])
 
@@ -514,7 +517,7 @@ def with_slide_template(folder: Path) -> Path:
 def test_an_organisation_template_supplies_layouts_and_branding(tmp_path: Path) -> None:
     folder = write_program(tmp_path / "prog", one_module=True)
     branded_template(folder / "brand.pptx")
-    pack = build_training(load_program(with_slide_template(folder)))
+    pack = render_training(load_program(with_slide_template(folder)))
     deck = Presentation(io.BytesIO(files_of(pack)["training/orientation-slides.pptx"]))
     assert (deck.slide_width, deck.slide_height) == (9144000, 6858000)  # the template's 4:3, not the default 16:9
     assert any(shape.has_text_frame and shape.text_frame.text == "ACME BRAND"
@@ -539,10 +542,10 @@ def test_a_slide_template_that_is_not_a_deck_is_located_in_program_yaml(tmp_path
 # --- the render cache -------------------------------------------------------------------------
 
 
-def builder(folder: Path) -> Callable[[], TrainingPack]:
+def builder(folder: Path) -> Callable[[], Rendered]:
     """Build the folder's pack with the cache a build into folder/site would use, opened afresh each time."""
     root = RenderCache.beside(folder / "site", "training").root
-    return lambda: build_training(load_program(folder), RenderCache(root))
+    return lambda: render_training(load_program(folder), RenderCache(root))
 
 
 def test_a_rebuild_with_nothing_changed_renders_nothing_and_imports_neither_weasyprint_nor_pptx(
@@ -559,11 +562,11 @@ def test_a_rebuild_with_nothing_changed_renders_nothing_and_imports_neither_weas
         "Signature: 8a477f597d28d172789f06886806bc55")
     script = (
         "import sys\n"
-        "from toolkit.cache import RenderCache\n"
-        "from toolkit.training import build_training\n"
-        "from toolkit.validate import load_program\n"
+        "from toolkit.render.cache import RenderCache\n"
+        "from toolkit.outputs.training import render_training\n"
+        "from toolkit.program.validate import load_program\n"
         f"root = RenderCache.beside({str(folder / 'site')!r}, 'training').root\n"
-        f"pack = build_training(load_program({str(folder)!r}), RenderCache(root))\n"
+        f"pack = render_training(load_program({str(folder)!r}), RenderCache(root))\n"
         "assert pack.rendered == [], pack.rendered\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'pptx', 'fontTools', 'pydyf'}))\n"
     )
@@ -646,10 +649,10 @@ def test_a_corrupt_cache_entry_is_a_miss_not_a_failure(tmp_path: Path) -> None:
 
 
 def test_build_writes_the_pack_under_training_and_links_it_from_the_handbook(tmp_path: Path) -> None:
-    from toolkit.build import build
+    from toolkit.pipeline import build
 
     folder = write_program(tmp_path / "prog", one_module=True)
-    result = build(folder, quiet=True)
+    result = build(folder)
     site = result.output
     assert sorted(p.name for p in (site / "training").iterdir() if p.suffix in (".pdf", ".pptx")) == [
         "orientation-guide.pdf", "orientation-handout.pdf", "orientation-slides.pptx", "schedule.pdf"]
@@ -670,7 +673,7 @@ def test_build_writes_the_pack_under_training_and_links_it_from_the_handbook(tmp
 
 
 def test_build_only_training_writes_just_the_pack(tmp_path: Path) -> None:
-    from toolkit.build import build
+    from toolkit.pipeline import build
 
     folder = write_program(tmp_path / "prog", one_module=True)
     lines: list[str] = []

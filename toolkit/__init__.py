@@ -1,63 +1,113 @@
-"""Reverse-mentoring program toolkit: program.yaml in, handbook, training pack and forms out.
+"""Reverse-mentoring program toolkit: program.yaml in, handbook, training pack, forms and pairs out.
 
-The public API is small and import-light; heavy libraries load inside the functions that
-need them, so `revmentor --help` and `revmentor validate` start fast.
+The public Python API, one shape for every command: `prepare_X` reads and checks its inputs and
+writes nothing; `write_X` writes, into the default private folder unless told otherwise, and
+says nothing unless given a `progress` callback. Every error is a `ToolkitError` whose
+`problems` are located messages with their fix.
+
+This facade is lazy: importing `toolkit` loads none of its modules, so `revmentor --help` starts
+in a blink; each name loads its module on first use.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from .build import BuildResult, build
-from .errors import BuildError, Problem, ProgramError, RosterError, ToolkitError
-from .validate import LoadedProgram, load_program
+from ._version import __version__
 
 if TYPE_CHECKING:
-    from .forms import write_packs
-    from .matching import MatchResult, match, read_pairs, write_match
-    from .report import prepare_report, write_report
-    from .scaffold import init
+    from .errors import BuildError, PairsError, Problem, ProgramError, RosterError, ToolkitError, UsageError
+    from .evaluation.report import PreparedReport, WrittenReport, prepare_report, write_report
+    from .outputs.forms.packs import PacksResult, PreparedPacks, prepare_packs, write_packs
+    from .pairing.matching import MatchResult, find_program, prepare_match
+    from .pairing.pairs import Pair, read_history, read_pairs
+    from .pairing.report import WrittenMatch, write_match
+    from .pipeline import BuildResult, PreparedBuild, build, family_names, prepare_build, write_build
+    from .preview import serve
+    from .program.schema import program_schema, schema_json
+    from .program.validate import LoadedProgram, load_program
+    from .scaffold.init import (
+        DEFAULT_ORGANISATION,
+        PreparedInit,
+        default_start,
+        long_date,
+        organisation_name,
+        prepare_init,
+        presets,
+        write_init,
+    )
 
-__version__ = "0.1.0"
+_LAZY = {
+    "BuildResult": "pipeline", "PreparedBuild": "pipeline", "build": "pipeline", "family_names": "pipeline",
+    "prepare_build": "pipeline", "write_build": "pipeline",
+    "BuildError": "errors", "PairsError": "errors", "Problem": "errors", "ProgramError": "errors",
+    "RosterError": "errors", "ToolkitError": "errors", "UsageError": "errors",
+    "PreparedReport": "evaluation.report", "WrittenReport": "evaluation.report",
+    "prepare_report": "evaluation.report", "write_report": "evaluation.report",
+    "PacksResult": "outputs.forms.packs", "PreparedPacks": "outputs.forms.packs",
+    "prepare_packs": "outputs.forms.packs", "write_packs": "outputs.forms.packs",
+    "MatchResult": "pairing.matching", "find_program": "pairing.matching", "prepare_match": "pairing.matching",
+    "Pair": "pairing.pairs", "read_history": "pairing.pairs", "read_pairs": "pairing.pairs",
+    "WrittenMatch": "pairing.report", "write_match": "pairing.report",
+    "serve": "preview",
+    "program_schema": "program.schema", "schema_json": "program.schema",
+    "LoadedProgram": "program.validate", "load_program": "program.validate",
+    "DEFAULT_ORGANISATION": "scaffold.init", "PreparedInit": "scaffold.init", "default_start": "scaffold.init",
+    "long_date": "scaffold.init", "organisation_name": "scaffold.init", "prepare_init": "scaffold.init",
+    "presets": "scaffold.init", "write_init": "scaffold.init",
+}  # fmt: skip
+"""Public name -> the module (under toolkit) that defines it."""
 
 __all__ = [
+    "DEFAULT_ORGANISATION",
     "BuildError",
     "BuildResult",
     "LoadedProgram",
     "MatchResult",
+    "PacksResult",
+    "Pair",
+    "PairsError",
+    "PreparedBuild",
+    "PreparedInit",
+    "PreparedPacks",
+    "PreparedReport",
     "Problem",
     "ProgramError",
     "RosterError",
     "ToolkitError",
+    "UsageError",
+    "WrittenMatch",
+    "WrittenReport",
     "__version__",
     "build",
-    "init",
+    "default_start",
+    "family_names",
+    "find_program",
     "load_program",
-    "match",
+    "long_date",
+    "organisation_name",
+    "prepare_build",
+    "prepare_init",
+    "prepare_match",
+    "prepare_packs",
     "prepare_report",
+    "presets",
+    "program_schema",
+    "read_history",
     "read_pairs",
+    "schema_json",
+    "serve",
+    "write_build",
+    "write_init",
     "write_match",
     "write_packs",
     "write_report",
 ]
 
-_LAZY = {
-    "MatchResult": "matching",
-    "match": "matching",
-    "read_pairs": "matching",
-    "write_match": "matching",
-    "write_packs": "forms",
-    "prepare_report": "report",
-    "write_report": "report",
-    "init": "scaffold",
-}
-"""Names whose modules pull in numpy, scipy, WeasyPrint or openpyxl: imported on first use."""
-
 
 def __getattr__(name: str) -> Any:
-    """Load the heavier parts of the API on first use, so that importing the toolkit stays light."""
+    """Load a public name's module on first use (numpy, scipy, WeasyPrint, MkDocs load only with theirs)."""
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")

@@ -1,40 +1,35 @@
-"""The `revmentor` command: a thin click layer over the toolkit's Python API.
+"""The `revmentor` command: a thin click layer over the toolkit's Python API (the `toolkit` facade).
 
-Exit codes: 0 success, 1 a problem in the user's files or data, 2 a usage error.
-Commands import heavy libraries only when they run, so `--help` stays fast.
+Each command parses its arguments, calls the API's `prepare_X` and `write_X`, and prints what
+they return. Defaults (output folders), --strict and every check live in the API.
+Exit codes: 0 success, 1 a problem in the user's files or data, 2 a usage error. The facade is
+lazy, so `--help` imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import Problem, StrictWarnings, ToolkitError
+import toolkit as api
+
+from ._version import __version__
+from .errors import Problem, ToolkitError, UsageError
+from .files.paths import display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         click.echo(problem.format(), err=True)
-
-
-def _report_warnings(warnings: tuple[Problem, ...], strict: bool) -> None:
-    """Print warnings; with --strict they stop the command."""
-    _print_problems(warnings)
-    if warnings and strict:
-        raise StrictWarnings(
-            Problem(
-                "",
-                f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} and --strict is set",
-                "fix the warnings above, or run without --strict",
-            )
-        )
 
 
 def _guarded(command: F) -> F:
@@ -43,9 +38,11 @@ def _guarded(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except UsageError as error:
+            raise click.UsageError(error.format()) from None
         except ToolkitError as error:
             click.echo(error.format(), err=True)
-            count = len(error.problems)
+            count = len(error.errors)
             if count > 1:
                 click.echo(f"{count} problems found.", err=True)
             sys.exit(1)
@@ -89,10 +86,8 @@ def validate(path: str, strict: bool) -> None:
       revmentor validate
       revmentor validate programs/finance/program.yaml --strict
     """
-    from .validate import display_path, load_program
-
-    loaded = load_program(path)
-    _report_warnings(loaded.warnings, strict)
+    loaded = api.load_program(path, strict=strict)
+    _print_problems(loaded.warnings)
     click.echo(summary(loaded.program, display_path(loaded.file)))
 
 
@@ -130,9 +125,22 @@ def schema(indent: int) -> None:
     Example:
       revmentor schema > schema.json
     """
-    from .schema import schema_json
+    click.echo(api.schema_json(indent))
 
-    click.echo(schema_json(indent))
+
+class _FamilyType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
+    """An output family's name, as build.py lists them (read when the option is used or shown)."""
+
+    name = "FAMILY"
+
+    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
+        return "[" + "|".join(api.family_names()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        names = api.family_names()
+        if value in names:
+            return value
+        self.fail(f"'{value}' is not an output family; choose one of {', '.join(names)}", param, ctx)
 
 
 @cli.command("build")
@@ -141,8 +149,9 @@ def schema(indent: int) -> None:
               help="Folder to write the site into (default: site/ in the program folder).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors, broken links between pages included.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, no progress.")
-@click.option("--only", type=click.Choice(["training"]),
-              help="Rebuild just this part: training = the training pack in the output's training/ folder.")
+@click.option("--only", type=_FamilyType(),
+              help="Rebuild just one output family: its files replace its folder in the output (training: the"
+              " training pack in training/), and the rest of the output stays as it was.")
 @_guarded
 def build_command(path: str, output: str | None, strict: bool, quiet: bool, only: str | None) -> None:
     """Build the handbook website, training pack, blank forms and calendar.
@@ -159,9 +168,8 @@ def build_command(path: str, output: str | None, strict: bool, quiet: bool, only
       revmentor build programs/finance -o public/finance --strict
       revmentor build --only training
     """
-    from .build import build
-
-    result = build(path, output, strict=strict, quiet=quiet, progress=click.echo, only="training" if only else None)
+    prepared = api.prepare_build(path, strict=strict, only=only)
+    result = api.write_build(prepared, output, progress=None if quiet else click.echo)
     _print_problems(result.warnings)
 
 
@@ -182,12 +190,10 @@ def serve(path: str, port: int, host: str) -> None:
       revmentor serve
       revmentor serve programs/finance --port 8001
     """
-    from .preview import serve as run
-
     def report(error: ToolkitError) -> None:
         click.echo(error.format(), err=True)
 
-    run(path, host=host, port=port, echo=click.echo, report=report)
+    api.serve(path, host=host, port=port, echo=click.echo, report=report)
 
 
 @cli.command("match")
@@ -219,20 +225,13 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
       revmentor match hr-export.xlsx --sheet Participants --program programs/finance
       revmentor match roster.csv --history private/round-1/pairs.csv -o private/round-2
     """
-    from .matching import match, write_match
-    from .validate import display_path, load_program
-
-    loaded = None
-    if program_path is not None or Path("program.yaml").is_file():
-        loaded = load_program(program_path or ".")
-    else:
+    loaded = api.find_program(program_path)
+    if loaded is None:
         click.echo("No program.yaml here: using the default matching settings (see the README).", err=True)
-    result = match(roster, loaded, history, sheet=sheet)
-    _report_warnings(result.warnings, strict)
-    if output is None:  # beside the program, where its .gitignore keeps private/ out of version control
-        output = str((loaded.folder if loaded else Path()) / "private" / "match")
-    result = write_match(result, output)
-    _print_problems(result.kept)
+    result = api.prepare_match(roster, loaded, history, sheet=sheet, strict=strict)
+    _print_problems(result.warnings)
+    written = api.write_match(result, output)
+    _print_problems(written.warnings)
     mentees = len(result.roster.mentees)
     mean = f"{result.total_score / len(result.pairs):.2f}" if result.pairs else "none"
     click.echo(f"Paired {len(result.pairs)} of {mentees} mentee{'s' if mentees != 1 else ''} from"
@@ -244,8 +243,8 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
             click.echo(f"  {who.role} {who.name or who.id} ({who.id}): {item.reason}")
         if len(result.unmatched) > 10:
             click.echo(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
-    names = ", ".join(Path(file).name for file in result.files)
-    click.echo(f"Wrote {display_path(Path(output))}: {names}")
+    names = ", ".join(Path(file).name for file in written.files)
+    click.echo(f"Wrote {display_path(written.output)}: {names}")
 
 
 @cli.command("forms")
@@ -272,9 +271,8 @@ def forms_command(path: str, pairs_file: str, output: str | None, quiet: bool) -
       revmentor forms --pairs private/match/pairs.csv
       revmentor forms programs/finance --pairs pairs.xlsx -o private/finance-packs
     """
-    from .forms import write_packs
-
-    result = write_packs(path, pairs_file, output, progress=None if quiet else click.echo)
+    prepared = api.prepare_packs(path, pairs_file)
+    result = api.write_packs(prepared, output, progress=None if quiet else click.echo)
     _print_problems(result.warnings)
 
 
@@ -316,13 +314,10 @@ def report_command(responses: tuple[str, ...], program_path: str, output: str | 
       revmentor report mentor-end.csv mentee-end.xlsx --invited mentor=12 --invited mentee=12
       revmentor report responses/ --program programs/finance -o private/finance-report
     """
-    from .report import prepare_report, write_report
-    from .validate import display_path
-
-    prepared = prepare_report(program_path, responses, invited)
-    _report_warnings(prepared.warnings, strict)
-    written = write_report(prepared, output or prepared.folder / "private" / "report")
-    _print_problems(written.kept)
+    prepared = api.prepare_report(program_path, responses, invited, strict=strict)
+    _print_problems(prepared.warnings)
+    written = api.write_report(prepared, output)
+    _print_problems(written.warnings)
     report = prepared.report
     left_out = report.responses.left_out
     click.echo(f"Wrote the report to {display_path(written.folder)}: {', '.join(written.files)}")
@@ -338,9 +333,6 @@ class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only from
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        import datetime as dt
-        import re
-
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
@@ -358,11 +350,7 @@ class _PresetType(click.ParamType):  # type: ignore[type-arg]
     name = "NAME"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        import difflib
-
-        from .scaffold import presets
-
-        ids = [p.id for p in presets()]
+        ids = [p.id for p in api.presets()]
         name = str(value).strip().lower().replace("_", "-").replace(" ", "-")
         if name in ids:
             return name
@@ -372,15 +360,11 @@ class _PresetType(click.ParamType):  # type: ignore[type-arg]
 
 
 def _organisation(value: str) -> str:
-    """The organisation's name as it will appear: one line of ordinary text."""
-    name = value.strip()
-    if not name:
-        raise click.BadParameter("the organisation's name is empty; give it, e.g. --organisation 'Acme Health'")
-    if any(ord(c) < 32 or ord(c) == 127 or c in "\x85\u2028\u2029" for c in name):
-        raise click.BadParameter("the organisation's name must be one line with no control characters")
-    if len(name) > 200:
-        raise click.BadParameter("the organisation's name is longer than 200 characters; shorten it")
-    return name
+    """The organisation's name as the API accepts it; anything else is a usage error."""
+    try:
+        return api.organisation_name(value)
+    except UsageError as error:
+        raise click.BadParameter(error.format()) from None
 
 
 def _check_organisation(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -421,33 +405,25 @@ def init(folder: Path, preset: str | None, organisation: str | None, start: Any,
       revmentor init st-marys --preset healthcare --organisation "St Mary's Hospital"
       revmentor init programs/finance --preset finance --start 2027-03-01 --no-input
     """
-    import datetime as dt
-
-    from .scaffold import DEFAULT_ORGANISATION, default_start, long_date, presets
-    from .scaffold import init as create
-    from .validate import display_path
-
     ask = not no_input and _interactive()
     if preset is None and ask:
-        click.echo("Presets: " + ", ".join(p.id for p in presets()) + " (see `revmentor presets`).")
+        click.echo("Presets: " + ", ".join(p.id for p in api.presets()) + " (see `revmentor presets`).")
         answer = click.prompt(
             "Preset (leave empty for the flagship example)", default="", show_default=False,
             value_proc=lambda text: _PresetType().convert(text, None, None) if text.strip() else "",
         )
         preset = answer or None
-    if organisation is None:
-        organisation = (
-            click.prompt("Organisation", default=DEFAULT_ORGANISATION, value_proc=_organisation)
-            if ask
-            else DEFAULT_ORGANISATION
-        )
-    if start is None:
-        fallback = default_start(dt.date.today())
-        start = click.prompt("Start date", default=fallback.isoformat(), type=_DateType()) if ask else fallback
-    written = create(folder, preset, organisation, start)
+    if organisation is None and ask:
+        organisation = click.prompt("Organisation", default=api.DEFAULT_ORGANISATION, value_proc=_organisation)
+    if start is None and ask:
+        fallback = api.default_start(dt.date.today())
+        start = click.prompt("Start date", default=fallback.isoformat(), type=_DateType())
+    prepared = api.prepare_init(folder, preset, organisation or api.DEFAULT_ORGANISATION, start)
+    written = api.write_init(prepared)
+    organisation, start = prepared.organisation, prepared.start
     where = display_path(folder)
     source = f"the {preset} preset" if preset else "the flagship example"
-    click.echo(f"Created a program from {source} in {where}, for {organisation}, starting {long_date(start)}:")
+    click.echo(f"Created a program from {source} in {where}, for {organisation}, starting {api.long_date(start)}:")
     for path in written:
         click.echo(f"  {display_path(path)}")
     click.echo(
@@ -470,9 +446,7 @@ def presets_command() -> None:
       revmentor presets
       revmentor init my-program --preset nonprofit
     """
-    from .scaffold import presets
-
-    listed = presets()
+    listed = api.presets()
     width = max(len(p.id) for p in listed)
     for item in listed:
         click.echo(f"{item.id.ljust(width)}  {item.line}")

@@ -5,6 +5,7 @@ The CLI prints these and exits 1; anything else escaping is a bug in the toolkit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -53,6 +54,11 @@ class ToolkitError(Exception):
         self.problems: list[Problem] = list(problems)
         super().__init__(self.format())
 
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that are errors, not warnings carried along (as --strict carries them)."""
+        return [problem for problem in self.problems if not problem.warning]
+
     def format(self) -> str:
         """Every problem, one after the other, ready to print."""
         parts = []
@@ -77,7 +83,19 @@ class OutputFolderError(BuildError):
 
 
 class StrictWarnings(ToolkitError):
-    """Warnings were found and `--strict` makes them fatal."""
+    """Warnings were found and `--strict` makes them fatal: the warnings, then one line that says so."""
+
+    @classmethod
+    def check(cls, warnings: Sequence[Problem], strict: bool) -> None:
+        """Raise for any warning when `strict`: the one place every command's --strict goes through."""
+        if strict and warnings:
+            count = len(warnings)
+            raise cls([*warnings, Problem("", f"{count} warning{'s' if count != 1 else ''} and --strict is set",
+                                          "fix the warnings above, or run without --strict")])
+
+
+class UsageError(ToolkitError):
+    """A value given to a command (an option or argument) cannot be used; the CLI exits 2 for it."""
 
 
 class RosterError(ToolkitError):
@@ -86,3 +104,7 @@ class RosterError(ToolkitError):
 
 class PairsError(ToolkitError):
     """A pairs file cannot be read or has bad rows; every problem is listed by row, and no pack is written."""
+
+
+class ResponsesError(ToolkitError):
+    """A response file cannot be used: unreadable, or its columns do not fit its survey."""

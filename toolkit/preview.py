@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ToolkitError
-from .validate import program_file
+from .pipeline import build
+from .program.validate import program_file
 
 Snapshot = dict[str, tuple[int, int]]
-WATCHED = ("program.yaml", "mkdocs.yml", "content", "templates")
 
 
 def snapshot(folder: Path, program: Path) -> Snapshot:
@@ -67,8 +67,6 @@ def serve(
     stop: threading.Event | None = None,
 ) -> None:
     """Build, serve on host:port, and rebuild on every change until interrupted (or `stop` is set)."""
-    from .build import build
-
     program = program_file(path).resolve()
     folder = program.parent
     work = Path(tempfile.mkdtemp(prefix="revmentor-serve-"))
@@ -78,7 +76,7 @@ def serve(
     def rebuild(first: bool) -> None:
         started = time.monotonic()
         try:
-            result = build(program, site, quiet=True)
+            result = build(program, site)
         except ToolkitError as error:
             (report or (lambda e: echo(e.format())))(error)
             echo("The last good site is still served; fix the problem and save to rebuild."

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
 from pydantic import BaseModel
 
-from .model import Program
+from .cli import cli
+from .program.model import Program
 
 
 def _type_name(annotation: Any) -> str:
@@ -87,10 +89,6 @@ def _plain(value: Any) -> str:
 
 def cli_reference() -> str:
     """`revmentor COMMAND --help` for every command, as the user sees it."""
-    import click
-
-    from .cli import cli
-
     parts = []
     context = click.Context(cli, info_name="revmentor", **{**cli.context_settings, "terminal_width": 100})
     parts.append("```text\n$ revmentor --help\n" + cli.get_help(context) + "\n```")

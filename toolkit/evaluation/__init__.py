@@ -1,0 +1,1 @@
+"""Evaluation: survey responses read and checked, and the report computed from them, small groups suppressed."""

@@ -1,0 +1,386 @@
+"""Survey responses in, checked answers out: the reading half of the evaluation report.
+
+A response file is one survey's answers, as CSV (UTF-8 with or without BOM; comma, semicolon or
+tab separated) or XLSX (first sheet), one row per respondent under a header row:
+
+- `respondent`: an opaque id per respondent (never a name or e-mail); required, so that a
+  respondent who answers twice is caught instead of counted twice.
+- `role`: the role id (or role name) of the respondent; required only when the survey has
+  several audiences.
+- `survey`: optional; the survey id. Without it the file name (`mentor-end.csv`) names the
+  survey, and failing that the header's question columns must match one survey's questions.
+- one column per question, headed by the question id (or by the question's text, as survey
+  tools export it). Scale answers are numbers 1..n or the scale's labels; blank is no answer.
+
+File-level problems (unreadable file, no respondent column, a column that is not a question
+of the survey) stop the run. Row-level problems (an answer off the scale, an unknown role, a
+respondent on two rows) leave the row out: it is reported by row and counted, never mixed in.
+
+Files are read by `tables.read_table`, as rosters and pairs files are, so every spreadsheet
+the toolkit reads gets the same messages; a ragged row is kept for `_row` to leave out and
+count, like any other bad row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import Problem, ResponsesError, RosterError
+from ..files.paths import display_path
+from ..files.tables import Table, column_letter, read_table
+from ..program.model import Program, Question, Role, Scale, Survey
+
+RESPONDENT = "respondent"
+ROLE = "role"
+SURVEY = "survey"
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+"""The files a folder of responses is read for."""
+_QUOTED_MAX = 40
+
+
+def template_header(survey: Survey) -> list[str]:
+    """The columns of a survey's response file: respondent, role if it has several audiences, questions."""
+    return [RESPONDENT, *([ROLE] if len(survey.audience) > 1 else []), *survey.questions]
+
+
+# --- checked responses ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's checked answers to one survey."""
+
+    respondent: str
+    role: str
+    """The role id."""
+    answers: Mapping[str, int | str]
+    """Question id -> scale value (1..n) or free text; unanswered questions are absent."""
+
+
+@dataclass
+class FileSummary:
+    """What became of one response file's rows: used, or left out and why."""
+
+    file: str
+    survey: str
+    rows: int = 0
+    used: int = 0
+    left_out: Counter[str] = field(default_factory=Counter)
+    """Reason -> number of rows left out for it."""
+
+
+@dataclass(frozen=True)
+class Responses:
+    """Every usable response, by survey id, and the account of what was left out."""
+
+    by_survey: Mapping[str, tuple[Response, ...]]
+    files: tuple[FileSummary, ...]
+    warnings: tuple[Problem, ...]
+    """Rows left out and missing columns: reported, never fatal unless --strict."""
+
+    @property
+    def left_out(self) -> int:
+        """Rows left out across all files."""
+        return sum(sum(summary.left_out.values()) for summary in self.files)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _quoted(value: str) -> str:
+    value = re.sub(r"\s+", " ", value).strip()
+    return f"'{value[:_QUOTED_MAX]}...'" if len(value) > _QUOTED_MAX else f"'{value}'"
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def scale_value(text: str, scale: Scale) -> int | None:
+    """A scale answer as its value 1..n: the number itself ("4", "4.0") or the label; None if off the scale."""
+    cleaned = _norm(text)
+    for value, label in enumerate(scale.labels, start=1):
+        if cleaned == _norm(label):
+            return value
+    try:
+        number = Fraction(cleaned)
+    except (ValueError, ZeroDivisionError):
+        return None
+    if number.denominator == 1 and 1 <= number <= len(scale.labels):
+        return int(number)
+    return None
+
+
+@dataclass
+class _Row:
+    file: str
+    number: int
+    respondent: str
+    survey: str
+    role: str | None
+    answers: dict[str, int | str]
+    problems: list[tuple[str, Problem]]
+    """(reason, problem) for each thing wrong with the row."""
+    summary: FileSummary
+
+
+class _Reader:
+    """Reads every file, collecting file-level errors (fatal) and row problems (rows left out)."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        feedback = program.feedback
+        self.surveys = {survey.id: survey for survey in feedback.surveys}
+        self.questions = {question.id: question for question in feedback.questions}
+        self.scales = {scale.id: scale for scale in feedback.scales}
+        self.errors: list[Problem] = []
+        self.rows: list[_Row] = []
+        self.summaries: list[FileSummary] = []
+        self.warnings: list[Problem] = []
+
+    def read(self, path: Path, shown: str) -> None:
+        try:
+            table = read_table(path, what="responses", source="your survey tool", ragged_rows="keep")
+        except RosterError as error:
+            self.errors.extend(error.problems)
+            return
+        columns = {_norm(name): index for index, name in reversed(list(enumerate(table.header)))}
+        if RESPONDENT not in columns:
+            self.errors.append(Problem(shown, "row 1 (the header) has no 'respondent' column",
+                                       "add a column 'respondent' holding an opaque id per respondent (a number or"
+                                       " code, never a name or e-mail), so that double answers can be caught"))
+            return
+        survey = self._survey(table, columns, path)
+        if survey is None:
+            return
+        mapping = self._question_columns(table, survey)
+        if mapping is None:
+            return
+        summary = FileSummary(shown, survey.id)
+        self.summaries.append(summary)
+        width = len(table.header)
+        for number, cells in table.rows:
+            summary.rows += 1
+            self.rows.append(self._row(table, number, cells, width, columns, mapping, survey, summary))
+
+    def _survey(self, table: Table, columns: dict[str, int], path: Path) -> Survey | None:
+        """Which survey the file answers: its `survey` column, else its name, else its header."""
+        shown = table.file
+        known = ", ".join(self.surveys) or "none (program.yaml defines no feedback.surveys)"
+        if SURVEY in columns:
+            index = columns[SURVEY]
+            named = sorted({cells[index].strip() for _, cells in table.rows if index < len(cells) and cells[index].strip()})
+            if len(named) > 1:
+                self.errors.append(Problem(shown, f"column {column_letter(index)} (survey) names several surveys:"
+                                           f" {', '.join(named)}", "put each survey's responses in a file of its own"))
+                return None
+            if named:
+                if named[0] in self.surveys:
+                    return self.surveys[named[0]]
+                row = next(n for n, cells in table.rows if index < len(cells) and cells[index].strip() == named[0])
+                self.errors.append(Problem(shown, f"unknown survey {_quoted(named[0])}",
+                                           f"{_did_you_mean(named[0], self.surveys)}surveys in program.yaml: {known}",
+                                           path=f"row {row}, column {column_letter(index)} (survey)"))
+                return None
+        stem = path.stem.strip().casefold()
+        if stem in self.surveys:
+            return self.surveys[stem]
+        asked = {self._question_id(name) for name in table.header} - {None}
+        exact = [s for s in self.surveys.values() if asked and set(s.questions) == asked]
+        covering = [s for s in self.surveys.values() if asked and asked <= set(s.questions)]
+        matches = exact or covering
+        if len(matches) == 1:
+            return matches[0]
+        between = f" (its columns fit {', '.join(s.id for s in matches)})" if matches else ""
+        self.errors.append(Problem(shown, f"cannot tell which survey this file answers{between}",
+                                   f"name the file after its survey (e.g. {next(iter(self.surveys), 'mentor-end')}.csv)"
+                                   f" or add a 'survey' column holding the survey id; surveys in program.yaml: {known}"))
+        return None
+
+    def _question_id(self, header: str) -> str | None:
+        """The question a column holds: its header is the question id or the question's text."""
+        name = _norm(header)
+        for question in self.questions.values():
+            if name in (question.id, _norm(question.text)):
+                return question.id
+        return None
+
+    def _question_columns(self, table: Table, survey: Survey) -> dict[int, Question] | None:
+        shown = table.file
+        mapping: dict[int, Question] = {}
+        seen: dict[str, int] = {}
+        problems = []
+        for index, header in enumerate(table.header):
+            where = f"row 1, column {column_letter(index)}"
+            if _norm(header) in (RESPONDENT, ROLE, SURVEY):
+                continue
+            if not header:
+                if any(index < len(cells) and cells[index].strip() for _, cells in table.rows):
+                    problems.append(Problem(shown, "this column has answers but no header",
+                                            f"head it with one of the question ids of survey '{survey.id}':"
+                                            f" {', '.join(survey.questions)}", path=where))
+                continue
+            question_id = self._question_id(header)
+            if question_id is None:
+                problems.append(Problem(shown, f"{_quoted(header)} is not a question id",
+                                        f"{_did_you_mean(_norm(header), survey.questions)}head the column with one"
+                                        f" of the questions of survey '{survey.id}': {', '.join(survey.questions)};"
+                                        " or delete the column (the report needs no names, e-mails or times)",
+                                        path=where))
+                continue
+            if question_id not in survey.questions:
+                problems.append(Problem(shown, f"question '{question_id}' is not asked in survey '{survey.id}'",
+                                        f"delete the column, or check that this is the file of survey '{survey.id}'"
+                                        f" (its questions: {', '.join(survey.questions)})", path=where))
+                continue
+            if question_id in seen:
+                problems.append(Problem(shown, f"question '{question_id}' has a second column (the first is column"
+                                        f" {column_letter(seen[question_id])})",
+                                        "keep one column per question and delete the other", path=where))
+                continue
+            seen[question_id] = index
+            mapping[index] = self.questions[question_id]
+        if len(survey.audience) > 1 and ROLE not in {_norm(h) for h in table.header}:
+            roles = ", ".join(survey.audience)
+            problems.append(Problem(shown, f"row 1 (the header) has no 'role' column, and survey '{survey.id}' has"
+                                    f" several audiences ({roles})",
+                                    f"add a column 'role' giving each respondent's role: {roles}"))
+        if problems:
+            self.errors.extend(problems)
+            return None
+        for question_id in survey.questions:
+            if question_id not in seen:
+                self.warnings.append(Problem(shown, f"no column for question '{question_id}' of survey '{survey.id}';"
+                                             " the report has no answers to it from this file",
+                                             f"add a column '{question_id}' if the survey asked it", path="row 1",
+                                             warning=True))
+        return mapping
+
+    def _row(self, table: Table, number: int, cells: tuple[str, ...], width: int, columns: dict[str, int],
+             mapping: dict[int, Question], survey: Survey, summary: FileSummary) -> _Row:
+        shown = table.file
+
+        def cell(index: int) -> str:
+            return cells[index].strip() if index < len(cells) else ""
+
+        row = _Row(shown, number, cell(columns[RESPONDENT]), survey.id, None, {}, [], summary)
+
+        def problem(reason: str, message: str, fix: str, index: int | None = None) -> None:
+            where = f"row {number}" if index is None else f"row {number}, column {column_letter(index)} ({table.header[index]})"
+            row.problems.append((reason, Problem(shown, message + "; the row is left out", fix, path=where,
+                                                 warning=True)))
+
+        extra = [i for i in range(width, len(cells)) if cells[i].strip()]
+        if extra:
+            problem("cells beyond the header", f"the row has {max(extra) + 1} cells but the header only {width}",
+                    "quote cells that contain the separator, or give the extra cells a header")
+        if not row.respondent:
+            problem("no respondent id", "no respondent id",
+                    "give every row an opaque respondent id (never a name or e-mail), or delete the row",
+                    columns[RESPONDENT])
+        row.role = self._role(cell(columns[ROLE]) if ROLE in columns else "", survey, problem,
+                              columns.get(ROLE))
+        for index, question in mapping.items():
+            text = cell(index)
+            if not text:
+                continue
+            if question.kind == "text":
+                row.answers[question.id] = text
+                continue
+            scale = self.scales[question.scale or ""]
+            value = scale_value(text, scale)
+            if value is None:
+                problem("answer off the scale",
+                        f"{_quoted(text)} is not on the scale '{scale.id}' of question '{question.id}'",
+                        f"write a number from 1 to {len(scale.labels)} or one of the labels: {', '.join(scale.labels)}",
+                        index)
+            else:
+                row.answers[question.id] = value
+        if not row.answers and not row.problems:
+            problem("no answers", "the respondent answered no question",
+                    "delete the row, or fill in the answers if they were lost")
+        return row
+
+    def _role(self, text: str, survey: Survey, problem: _ProblemSink, index: int | None) -> str | None:
+        audience = [self.program.role(role_id) for role_id in survey.audience]
+        if not text:
+            if len(audience) == 1:
+                return audience[0].id
+            problem("no role", "no role given", f"write the respondent's role: {', '.join(survey.audience)}", index)
+            return None
+        wanted = _norm(text)
+        for role in audience:
+            if wanted in (role.id, _norm(role.name)):
+                return role.id
+        known: list[Role] = list(self.program.roles)
+        other = next((role for role in known if wanted in (role.id, _norm(role.name))), None)
+        message = (f"role '{other.id}' is not an audience of survey '{survey.id}'" if other
+                   else f"unknown role {_quoted(text)}")
+        problem("unknown role", message, f"{_did_you_mean(wanted, survey.audience)}the survey's audience:"
+                f" {', '.join(survey.audience)}", index)
+        return None
+
+    def finish(self) -> Responses:
+        if self.errors:
+            raise ResponsesError(self.errors)
+        self._duplicates()
+        by_survey: dict[str, list[Response]] = {survey_id: [] for survey_id in self.surveys}
+        for row in self.rows:
+            if row.problems:
+                self.warnings.extend(problem for _, problem in row.problems)
+                row.summary.left_out[row.problems[0][0]] += 1
+                continue
+            row.summary.used += 1
+            assert row.role is not None
+            by_survey[row.survey].append(Response(row.respondent, row.role, dict(row.answers)))
+        return Responses({k: tuple(v) for k, v in by_survey.items()}, tuple(self.summaries), tuple(self.warnings))
+
+    def _duplicates(self) -> None:
+        """A respondent on several rows of a survey: every one of those rows is left out."""
+        seen: dict[tuple[str, str], list[_Row]] = {}
+        for row in self.rows:
+            if row.respondent:
+                seen.setdefault((row.survey, row.respondent), []).append(row)
+        for (survey_id, respondent), rows in seen.items():
+            if len(rows) < 2:
+                continue
+            for row in rows:
+                others = ", ".join(f"row {o.number}" if o.file == row.file else f"{o.file} row {o.number}"
+                                   for o in rows if o is not row)
+                count = "both rows are" if len(rows) == 2 else f"all {len(rows)} rows are"
+                message = (f"respondent {_quoted(respondent)} also answered survey '{survey_id}' on {others};"
+                           f" {count} left out")
+                row.problems.insert(0, ("duplicate respondent", Problem(
+                    row.file, message, "keep the one row that counts and delete the others",
+                    path=f"row {row.number}", warning=True)))
+
+
+class _ProblemSink(Protocol):
+    """Type of the per-row `problem(reason, message, fix, index)` callback."""
+
+    def __call__(self, reason: str, message: str, fix: str, index: int | None = None) -> None: ...
+
+
+def read_responses(program: Program, paths: Sequence[str | Path]) -> Responses:
+    """Read and check response files against the program's surveys.
+
+    Raises ResponsesError listing every file-level problem of every file; row problems are
+    returned as warnings, their rows left out and counted per file.
+    """
+    if not program.feedback.surveys:
+        raise ResponsesError(Problem("", "program.yaml defines no surveys, so there is nothing to report on",
+                                     "add feedback.scales, feedback.questions and feedback.surveys to program.yaml"))
+    reader = _Reader(program)
+    for path in paths:
+        path = Path(path)
+        reader.read(path, display_path(path))
+    return reader.finish()

@@ -1,0 +1,51 @@
+"""Paths every layer names: the packaged defaults, the default output folders, paths as shown to users.
+
+A wheel carries the packaged defaults (templates, the flagship program, content and mkdocs.yml)
+in toolkit/_data; a source checkout (editable install) uses the repository root, which is
+itself the flagship program folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGED = Path(__file__).resolve().parent.parent / "_data"
+
+PROGRAM_FILE = "program.yaml"
+CACHE_FOLDER = ".revmentor-cache"
+"""Beside an output folder: rendered documents kept by the digest of their inputs (render/cache.py)."""
+
+DEFAULT_OUTPUTS = {
+    "site": "site",
+    "match": "private/match",
+    "packs": "private/packs",
+    "report": "private/report",
+    "response-templates": "private/response-templates",
+}
+"""Where each command writes, inside the program folder, unless told otherwise. Everything with
+names or answers in it goes under private/, which `init`'s .gitignore keeps out of version control."""
+
+
+def default_output(program_folder: Path, command: str) -> Path:
+    """The output folder `command` (a key of DEFAULT_OUTPUTS) uses for a program folder."""
+    return program_folder / DEFAULT_OUTPUTS[command]
+
+
+def data_dir() -> Path:
+    """The folder holding the packaged templates/, content/, program.yaml and mkdocs.yml."""
+    return _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent
+
+
+def templates_dir() -> Path:
+    """The packaged templates; a program folder's own templates/ override them by path."""
+    return data_dir() / "templates"
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative

@@ -1,0 +1,346 @@
+"""Spreadsheets in and out: CSV or XLSX read with row numbers, written safe to open in Excel.
+
+Why one module: rosters, earlier pairs files and survey responses all arrive as an export from
+an HR system, a spreadsheet or a survey tool, and every error about them must name the row a
+person sees in Excel (header = row 1). Every cell is read as text; what a value means is the
+caller's business.
+
+Excel safety: a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+would be taken by Excel (or LibreOffice) as a formula, so every such text cell written by the
+toolkit gets a leading single quote (`'=HYPERLINK(...)` shows as typed and never runs).
+`read_table` removes that quote again, so files the toolkit wrote read back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import Problem, RosterError
+from .paths import display_path
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make Excel treat a cell's text as a formula."""
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_SEPARATORS = (",", ";", "\t")
+_SAVE_AS = "save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx)"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet read as text: its header and its non-blank rows with their spreadsheet row numbers."""
+
+    file: str
+    """The file as the user named it, for messages."""
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    """(row number as Excel shows it, cells padded to the header's width); blank rows are left out."""
+
+
+def excel_safe(text: str) -> str:
+    """Text that Excel shows as typed: a leading quote before anything it would run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def excel_unsafe(text: str) -> str:
+    """Undo `excel_safe`: the quote the toolkit added is removed, any other text is kept."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    what: str = "roster",
+    source: str = "your HR system or spreadsheet",
+    ragged_rows: Literal["refuse", "keep"] = "refuse",
+) -> Table:
+    """Read a CSV (UTF-8, with or without BOM; comma, semicolon or tab) or an XLSX sheet.
+
+    Raises RosterError naming the file (and the row, where there is one) with the fix; `what`
+    and `source` name the file and where it comes from in those fixes. A row with more values
+    than the header has columns is an error, or with `ragged_rows="keep"` is returned whole,
+    for a caller that leaves such rows out and counts them (survey responses).
+    """
+    file = Path(path)
+    shown = display_path(file)
+
+    def fail(message: str, fix: str, line: int | None = None) -> RosterError:
+        return RosterError(Problem(shown, message, fix, line))
+
+    suffix = file.suffix.lower()
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file", f"check the path of the {what}") from None
+    except IsADirectoryError:
+        raise fail("is a folder, not a file", f"name the {what} file (.csv or .xlsx) itself") from None
+    except PermissionError:
+        raise fail("permission denied", "make the file readable by your user") from None
+    except OSError as error:
+        raise fail(f"cannot be read: {error.strerror}", "check the path and the disk") from None
+    if not raw.strip():
+        raise fail("the file is empty", f"export the {what} with a header row and one row per person")
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise fail("is an old-style Excel file (.xls) or a password-protected workbook, which cannot be read",
+                   f"open it in Excel and {_SAVE_AS}, without a password")
+    is_zip = raw.startswith(b"PK\x03\x04")
+    if suffix in XLSX_SUFFIXES or (is_zip and suffix not in CSV_SUFFIXES and suffix != ".xls"):
+        if not is_zip:
+            raise fail("is not an Excel workbook (.xlsx), though its name ends in " + suffix,
+                       f"open it in the program that made it and {_SAVE_AS}")
+        return _read_xlsx(raw, shown, sheet, what, ragged_rows)
+    if suffix == ".xls":
+        raise fail("is an old-style Excel file (.xls), which cannot be read", f"open it in Excel and {_SAVE_AS}")
+    if suffix not in CSV_SUFFIXES:
+        kind = f"its name ends in {suffix}" if suffix else "its name has no .csv or .xlsx ending"
+        raise fail(f"is not a CSV or XLSX file ({kind})", f"export the {what} from {source}"
+                   f" as CSV or .xlsx; {_SAVE_AS}")
+    if is_zip:
+        raise fail("is an Excel workbook, though its name ends in " + suffix,
+                   "rename it to end in .xlsx, or " + _SAVE_AS)
+    if sheet is not None:
+        raise fail(f"--sheet '{sheet}' was given but a CSV file has no sheets", "leave out --sheet for a CSV file")
+    return _read_csv(raw, shown, what, ragged_rows)
+
+
+def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str) -> Table:
+    def fail(message: str, fix: str, line: int | None = None) -> RosterError:
+        return RosterError(Problem(shown, (f"row {line}: " if line else "") + message, fix, line))
+
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail("is UTF-16 text (Excel's 'Unicode Text'), not UTF-8", _SAVE_AS)
+    if b"\x00" in raw[:8192]:
+        raise fail("is a binary file, not CSV text", f"export the {what} as CSV or .xlsx")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex()
+        raise fail(f"not UTF-8 text: byte 0x{byte} cannot be read (the file was probably saved as"
+                   " Windows-1252 or Latin-1)", _SAVE_AS, line) from None
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    separator = max(_SEPARATORS, key=lambda sep: (_count_outside_quotes(first_line, sep), -_SEPARATORS.index(sep)))
+    records: list[tuple[int, list[str]]] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+        for number, record in enumerate(reader, start=1):
+            records.append((number, record))
+    except csv.Error as error:
+        raise fail(f"cannot be read as CSV: {error}", "check the quotes in this row: a value that contains the"
+                   f" separator '{separator}' or a line break must be enclosed in double quotes, and a value"
+                   " that opens with a quote must end with one",
+                   len(records) + 1) from None
+    cells = [(n, [cell.strip() for cell in record]) for n, record in records]
+    return _table(shown, cells, separator=separator, what=what, ragged_rows=ragged_rows)
+
+
+def _count_outside_quotes(line: str, separator: str) -> int:
+    return sum(part.count(separator) for part in line.split('"')[::2])
+
+
+def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:
+        raise RosterError(Problem(shown, f"cannot be read as an Excel workbook ({type(error).__name__})",
+                                  f"open it in Excel and save it again as .xlsx, or {_SAVE_AS}")) from None
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise RosterError(Problem(shown, f"has no sheet named '{sheet}'; its sheets are: "
+                                      + ", ".join(f"'{name}'" for name in names),
+                                      "give one of these names with --sheet, or leave --sheet out for the first"))
+        worksheet = book[sheet if sheet is not None else names[0]]
+        records = []
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            records.append((number, [_cell_text(value) for value in values]))
+    except RosterError:
+        raise
+    except Exception as error:
+        raise RosterError(Problem(shown, f"cannot be read as an Excel workbook ({type(error).__name__})",
+                                  f"open it in Excel and save it again as .xlsx, or {_SAVE_AS}")) from None
+    finally:
+        book.close()
+    return _table(shown, records, separator="", what=what, ragged_rows=ragged_rows)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell's value as the text a person sees: 3.0 reads as 3, a date as 2027-01-04."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, what: str,
+           ragged_rows: str) -> Table:
+    """Header and rows, with the header checked and rows padded; ragged CSV rows are errors
+    unless `ragged_rows` is "keep".
+
+    `separator` is the CSV's (empty for a workbook, whose rows cannot be ragged).
+    """
+    records = [(n, cells) for n, cells in records if any(cells)]
+    if not records:
+        raise RosterError(Problem(shown, "the file is empty", f"export the {what} with a header row and one row"
+                                  " per person"))
+    header_row, header_cells = records[0]
+    while header_cells and not header_cells[-1]:
+        header_cells.pop()
+    header = tuple(excel_unsafe(cell) for cell in header_cells)
+    problems = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name and name.casefold() in seen:
+            problems.append(Problem(shown, f"row {header_row}: the column '{name}' appears twice (columns"
+                                    f" {seen[name.casefold()] + 1} and {index + 1})",
+                                    "rename or remove one of them", header_row))
+        seen.setdefault(name.casefold(), index)
+    width = len(header)
+    usual = Counter(len(cells) for _, cells in records[1:]).most_common(1)[0][0] if len(records) > 1 else width
+    rows = []
+    for number, cells in records[1:]:
+        if ragged_rows == "keep":
+            kept = cells
+        else:
+            # More values than columns: a stray separator, unless every row ends the same way ("a,b,c,").
+            extra = [cell for cell in cells[width:] if cell] or (len(cells) > width and len(cells) != usual)
+            if extra and separator:
+                example = {",": '"Lee, Ann"', ";": '"AI tools; Excel"'}.get(separator, '"a value"')
+                name = {",": "comma", ";": "semicolon", "\t": "tab"}[separator]
+                problems.append(Problem(shown, f"row {number}: {len(cells)} values but the header row has {width}"
+                                        " columns", f"enclose values that contain a {name} (the separator) in double"
+                                        f" quotes, e.g. {example}, or remove the stray {name}", number))
+                continue
+            kept = cells[:width]
+        padded = [*kept, *[""] * (width - len(kept))]
+        rows.append((number, tuple(excel_unsafe(cell) if cell[:1] == "'" else cell for cell in padded)))
+    if problems:
+        raise RosterError(problems)
+    return Table(shown, header, tuple(rows))
+
+
+# --- writing --------------------------------------------------------------------------------
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+_FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file as Excel opens it correctly: UTF-8 with BOM, comma separated, CRLF, quotes where needed.
+
+    Text cells pass through `excel_safe`; numbers are written as they are.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([excel_safe(name) for name in header])
+    for row in rows:
+        writer.writerow([excel_safe(cell) if isinstance(cell, str) else cell for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet to write: a title, a header, rows, and column widths in characters."""
+
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    widths: Sequence[int] = ()
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """An .xlsx workbook, byte for byte the same for the same sheets (no timestamps inside).
+
+    Text cells pass through `excel_safe` and are stored as text, never as formulas. Written in
+    openpyxl's streaming mode: a header in bold, frozen; wide columns (40+ characters) wrap.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    book.properties.creator = "revmentor"
+    book.properties.created = _FIXED_TIME
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for spec in sheets:
+        worksheet = book.create_sheet(spec.title)
+        for index, width in enumerate(spec.widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+        worksheet.freeze_panes = "A2"
+        header = []
+        for name in spec.header:
+            cell = WriteOnlyCell(worksheet, value=excel_safe(name))
+            cell.font = bold
+            header.append(cell)
+        worksheet.append(header)
+        wide = {index for index, width in enumerate(spec.widths) if width >= _WRAP_WIDTH}
+        for row in spec.rows:
+            values: list[object] = []
+            for index, value in enumerate(row):
+                value = _safe_cell(value)
+                if index in wide and isinstance(value, str):
+                    cell = WriteOnlyCell(worksheet, value=value)
+                    cell.alignment = wrap
+                    value = cell
+                values.append(value)
+            worksheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _without_timestamps(buffer.getvalue())
+
+
+_WRAP_WIDTH = 40
+
+
+def _safe_cell(value: object) -> object:
+    """Text made Excel-safe (openpyxl would store text starting with '=' as a formula); numbers as they are."""
+    return excel_safe(value) if isinstance(value, str) else value
+
+
+def _without_timestamps(data: bytes) -> bytes:
+    """The same workbook with fixed zip entry times and document dates, for identical bytes per input."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2000-01-01T00:00:00Z\2", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return out.getvalue()

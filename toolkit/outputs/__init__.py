@@ -1,0 +1,1 @@
+"""The output families: one module or package each, all of one shape (family.py)."""

@@ -1,0 +1,1 @@
+"""The program: its model, the YAML loader with positions, validation, the JSON Schema, derived views."""

@@ -1,0 +1,546 @@
+"""Load and check a program: typed validation, then cross-checks, every problem located.
+
+Pydantic checks each value's type; this module turns its errors into sentences a coordinator
+can act on and adds what a schema cannot express: unique ids, references between sections,
+dates inside the program, content files inside the program folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem, ProgramError, StrictWarnings
+from ..files.paths import PROGRAM_FILE, display_path
+from .loader import Document, KeyPath, format_path, load_yaml
+from .model import Program
+
+
+@dataclass(frozen=True)
+class LoadedProgram:
+    """A checked program, where it came from, and the warnings found on the way."""
+
+    program: Program
+    file: Path
+    """Absolute path of program.yaml."""
+    folder: Path
+    """Absolute path of the program folder: content/, templates/ and mkdocs.yml live here."""
+    warnings: tuple[Problem, ...]
+    document: Document
+
+
+def program_file(path: str | os.PathLike[str] = ".") -> Path:
+    """program.yaml inside a folder, or the file itself."""
+    path = Path(path)
+    if path.is_dir():
+        candidate = path / PROGRAM_FILE
+        if not candidate.exists():
+            raise ProgramError(
+                Problem(
+                    display_path(path),
+                    f"this folder has no {PROGRAM_FILE}",
+                    "name the program file or its folder, or run `revmentor init` here",
+                )
+            )
+        return candidate
+    return path
+
+
+def load_program(path: str | os.PathLike[str] = ".", *, strict: bool = False) -> LoadedProgram:
+    """Read and check a program (a program.yaml or the folder holding one).
+
+    Raises ProgramError listing every problem found; warnings are returned, or with `strict`
+    raised as StrictWarnings.
+    """
+    file = program_file(path)
+    document = load_yaml(file, display_path(file))
+    if not isinstance(document.data, dict):
+        kind = "a list" if isinstance(document.data, list) else f"'{document.data}'"
+        raise ProgramError(
+            document.problem(
+                (),
+                f"expected a mapping of sections (program:, goals:, ...) at the top, got {kind}",
+                "start the file with `program:` at the left margin; see `revmentor schema`",
+            )
+        )
+    folder = file.resolve().parent
+    checker = _CrossChecker(document, folder)
+    checker.run()
+    problems = []
+    try:
+        program = Program.model_validate(document.data)
+    except ValidationError as error:
+        problems = _describe_all(document, error)
+    problems = sorted(problems + checker.errors, key=_reading_order)
+    if problems:
+        raise ProgramError(problems)
+    StrictWarnings.check(checker.warnings, strict)
+    return LoadedProgram(program, file.resolve(), folder, tuple(checker.warnings), document)
+
+
+def _reading_order(problem: Problem) -> tuple[int, int]:
+    return (problem.line or 0, problem.column or 0)
+
+
+# --- pydantic errors into sentences -------------------------------------------------------
+
+
+def _describe_all(document: Document, error: ValidationError) -> list[Problem]:
+    """One problem per pydantic error, leaving out a list's length when its items are wrong."""
+    items = error.errors()
+    failing = {tuple(item["loc"][:-1]) for item in items if item["type"] != "too_short"}
+    return [
+        _describe(document, item)
+        for item in items
+        if not (item["type"] == "too_short" and any(loc[: len(item["loc"])] == tuple(item["loc"]) for loc in failing))
+    ]
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _describe(document: Document, error: Any) -> Problem:
+    loc: KeyPath = tuple(part for part in error["loc"] if not _is_branch(part))
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    got = _got(value)
+    message, fix = error["msg"], ""
+    if kind == "missing":
+        message = f"required key '{loc[-1]}' is missing"
+        fix = f"add `{loc[-1]}:` here: {_field_doc(loc) or 'see `revmentor schema`'}"
+        return document.problem(loc[:-1], message, fix)
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        message = f"unknown key '{loc[-1]}'"
+        fix = _did_you_mean(str(loc[-1]), allowed) or "allowed keys here: " + ", ".join(allowed)
+        return document.problem(loc, message, fix, at_key=True)
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        message, fix = f"expected a whole number, got {got}", "write digits only, e.g. 12"
+    elif kind in ("float_parsing", "float_type", "finite_number"):
+        message, fix = f"expected a number, got {got}", "write a plain number such as 40; a unit goes in `unit`"
+    elif kind in ("bool_parsing", "bool_type"):
+        message, fix = f"expected true or false, got {got}", "write true or false"
+    elif kind.startswith("date"):
+        message, fix = f"expected a date like 2026-03-02, got {got}", "write the date as YYYY-MM-DD"
+    elif kind.startswith("time"):
+        message, fix = f"expected a clock time like 09:30, got {got}", "write HH:MM on the 24-hour clock, e.g. 13:30"
+    elif kind == "literal_error":
+        expected = ctx.get("expected", "")
+        message = f"expected one of {expected}, got {got}"
+        options = [option.strip(" '") for option in expected.replace(" or ", ", ").split(",")]
+        fix = _did_you_mean(str(value), options) or f"write one of {expected}"
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {
+            "greater_than": "above",
+            "greater_than_equal": "at least",
+            "less_than": "below",
+            "less_than_equal": "at most",
+        }[kind]
+        limit = next(iter(ctx.values()))
+        message, fix = f"expected a number {words} {limit}, got {got}", f"write a number {words} {limit}"
+    elif kind == "string_type":
+        message = f"expected text, got {got}"
+        fix = "write the text after the colon; use `|` and indented lines for several paragraphs"
+        if isinstance(value, dict):
+            fix = "put the text in quotes: text that contains ': ' is read as a key and its value"
+    elif kind == "string_too_short":
+        message, fix = "must not be empty", "write the text, or remove the key if it is optional"
+    elif kind == "string_too_long":
+        message, fix = f"is longer than {ctx.get('max_length')} characters", "shorten it"
+    elif kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "language":
+            message, fix = (
+                f"expected a language code such as en or pt-BR, got {got}",
+                "write a code such as en, fr or pt-BR",
+            )
+        else:
+            message = f"expected an id of lowercase letters, digits and hyphens, got {got}"
+            fix = f"write it as '{_slug(str(value))}'"
+    elif kind in ("tuple_type", "list_type"):
+        message, fix = f"expected a list, got {got}", "write each item on its own line, starting with '- '"
+    elif kind == "too_short":
+        need = ctx.get("min_length", 1)
+        message, fix = f"needs at least {need} item{'s' if need != 1 else ''}", "add the missing items"
+    elif kind == "too_long":
+        message, fix = f"has more than {ctx.get('max_length')} items", "remove some items"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message, fix = (
+            f"expected a mapping of keys and values, got {got}",
+            "write `key: value` lines indented under this key",
+        )
+    elif kind == "value_error":
+        message = str(error["msg"]).removeprefix("Value error, ")
+        fix = "see the field's description in `revmentor schema`"
+        if message.startswith("contains the control character"):
+            fix = "delete it (retype the text if it was pasted from another program)"
+    return document.problem(loc, message, fix)
+
+
+def _is_branch(part: Any) -> bool:
+    """pydantic adds names of union branches and validators to locations; users never see them."""
+    return isinstance(part, str) and ("[" in part or part in {"function-after", "tagged-union"})
+
+
+def _slug(text: str) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+    while "--" in slug:
+        slug = slug.replace("--", "-")
+    return slug or "my-id"
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _model_at(loc: KeyPath) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `loc`, following the type annotations."""
+    current: Any = Program
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model inside Optional[...], tuple[..., ...] or Annotated[...], if any."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, tuple, list):
+        for arg in typing.get_args(annotation):
+            inner = _unwrap(arg)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return annotation
+
+
+def _allowed_keys(loc: KeyPath) -> list[str]:
+    model = _model_at(loc)
+    return list(model.model_fields) if model else []
+
+
+def _field_doc(loc: KeyPath) -> str:
+    model = _model_at(loc[:-1])
+    info = model.model_fields.get(str(loc[-1])) if model else None
+    return (info.description or "") if info else ""
+
+
+# --- cross-checks -------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> float | None:
+    """A number as written in the raw document (plain scalars are text there), or None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # not NaN
+
+
+def _week(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class _CrossChecker:
+    """What a per-field schema cannot see: ids, references, weeks, files.
+
+    It reads the raw data, defensively, so that it runs even when some values have the
+    wrong type: the user sees a dangling reference and a wrong type in the same run.
+    """
+
+    def __init__(self, document: Document, folder: Path) -> None:
+        self.doc, self.folder = document, folder
+        self.data: dict[str, Any] = document.data
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def error(self, path: KeyPath, message: str, fix: str) -> None:
+        self.errors.append(self.doc.problem(path, message, fix))
+
+    def warn(self, path: KeyPath, message: str, fix: str) -> None:
+        self.warnings.append(self.doc.problem(path, message, fix, warning=True))
+
+    def value(self, path: KeyPath) -> Any:
+        current: Any = self.data
+        for part in path:
+            if isinstance(part, int):
+                current = current[part] if isinstance(current, list) and part < len(current) else None
+            else:
+                current = current.get(part) if isinstance(current, dict) else None
+        return current
+
+    def items(self, *section: str) -> list[tuple[KeyPath, dict[str, Any]]]:
+        """The mappings of a list section with their paths; anything else is pydantic's to report."""
+        found = self.value(section)
+        if not isinstance(found, list):
+            return []
+        return [(section + (i,), item) for i, item in enumerate(found) if isinstance(item, dict)]
+
+    def texts(self, path: KeyPath) -> list[tuple[KeyPath, str]]:
+        found = self.value(path)
+        if isinstance(found, str):
+            return [(path, found)]
+        if not isinstance(found, list):
+            return []
+        return [(path + (i,), item) for i, item in enumerate(found) if isinstance(item, str)]
+
+    def ids(self, *section: str, noun: str) -> list[str]:
+        """Ids of a section, reporting duplicates."""
+        first: dict[str, KeyPath] = {}
+        for path, item in self.items(*section):
+            item_id = _text(item.get("id"))
+            if item_id is None:
+                continue
+            if item_id in first:
+                self.error(
+                    path + ("id",),
+                    f"duplicate {noun} id '{item_id}' (already used by {format_path(first[item_id])})",
+                    f"give each {noun} its own id",
+                )
+            else:
+                first[item_id] = path
+        return list(first)
+
+    def run(self) -> None:
+        goals = self.ids("goals", noun="goal")
+        roles = self.ids("roles", noun="role")
+        phases = self.ids("phases", noun="phase")
+        self.ids("training", noun="module")
+        self.ids("checklist", noun="checklist item")
+        scales = self.ids("feedback", "scales", noun="scale")
+        questions = self.ids("feedback", "questions", noun="question")
+        self.ids("feedback", "surveys", noun="survey")
+        del goals
+
+        self.time_zone()
+        self.file(("program", "slide_template"), ".pptx")
+        for path, goal in self.items("goals"):
+            if not goal.get("measures"):
+                self.warn(
+                    path,
+                    f"goal '{goal.get('id')}' has no measures",
+                    "add a measure so the program can tell whether it is working",
+                )
+            for measure_path, measure in self.items(*path, "measures"):  # type: ignore[arg-type]
+                self.ref(measure_path + ("question",), questions, "question")
+                self.measure_figures(measure_path, measure)
+        for path, _ in self.items("roles"):
+            self.file(path + ("content",), ".md")
+        for path, phase in self.items("phases"):
+            start, end = _week(phase.get("start_week")), _week(phase.get("end_week"))
+            if start is not None and end is not None and end < start:
+                self.error(
+                    path + ("end_week",),
+                    f"phase '{phase.get('id')}' ends (week {end}) before it starts (week {start})",
+                    "make end_week at least start_week",
+                )
+        for path, module in self.items("training"):
+            self.before_the_end(path + ("week",), f"module '{module.get('id')}'")
+            self.refs(path + ("audience",), roles, "role")
+            if not module.get("objectives"):
+                self.warn(
+                    path, f"module '{module.get('id')}' has no objectives", "add what participants can do by the end"
+                )
+            self.file(path + ("content",), ".md")
+        for path, _ in self.items("checklist"):
+            self.ref(path + ("owner",), roles, "role")
+            self.ref(path + ("phase",), phases, "phase")
+        for path, _ in self.items("recognition"):
+            self.ref(path + ("phase",), phases, "phase")
+        for path, question in self.items("feedback", "questions"):
+            if question.get("kind", "scale") == "scale" and question.get("scale") is None:
+                self.error(
+                    path,
+                    f"scale question '{question.get('id')}' names no scale",
+                    "add `scale:` with the id of one of feedback.scales",
+                )
+            self.ref(path + ("scale",), scales, "scale")
+        for path, survey in self.items("feedback", "surveys"):
+            self.before_the_end(path + ("week",), f"survey '{survey.get('id')}'")
+            self.refs(path + ("audience",), roles, "role")
+            self.refs(path + ("questions",), questions, "question")
+        self.checkins()
+        self.unused_roles()
+        meeting = self.value(("program", "meeting_format"))
+        if meeting in ("remote", "hybrid") and not self.value(("program", "video_tool")):
+            self.warn(
+                ("program", "meeting_format"),
+                f"{meeting} pairs meet over video but no video_tool is named",
+                "add `video_tool:` (e.g. Microsoft Teams) so the handbook can tell pairs how to meet",
+            )
+
+    def measure_figures(self, path: KeyPath, measure: dict[str, Any]) -> None:
+        """A baseline or target the report could never show, for its unit and survey question.
+
+        The report reads a measure of a scale question as the share answering in the top two
+        points when its unit is "%", and as the mean answer (1 to n) otherwise: a target of 40
+        without the unit, or a unit "% agree", would give a figure that can never meet it. A
+        measure taken outside the surveys may be any number: it is not checked.
+        """
+        unit = (_text(measure.get("unit")) or "").strip()
+        question_id = _text(measure.get("question"))
+        question = next((q for _, q in self.items("feedback", "questions") if q.get("id") == question_id), None)
+        points = None
+        if question is not None and question.get("kind", "scale") == "scale":
+            scale = next((s for _, s in self.items("feedback", "scales") if s.get("id") == question.get("scale")), None)
+            labels = scale.get("labels") if scale is not None else None
+            points = len(labels) if isinstance(labels, list) and labels else None
+        if points is not None and unit != "%" and ("%" in unit or "percent" in unit.casefold()):
+            self.warn(path + ("unit",), f"unit '{unit}' is not read as a percentage: the report will show the mean"
+                      f" answer to question '{question_id}' (1 to {points})",
+                      "write unit: '%' for the share answering in the top two points of the scale")
+            return
+        for key in ("baseline", "target"):
+            value = _number(measure.get(key))
+            if value is None:
+                continue
+            if unit == "%" and question is not None and not 0 <= value <= 100:  # a share of respondents
+                self.warn(path + (key,), f"{key} {value:g} is not a percentage from 0 to 100",
+                          f"write the {key} as a percentage, e.g. 60 for 60%")
+            elif points is not None and unit != "%" and not 1 <= value <= points:
+                self.warn(path + (key,), f"{key} {value:g} can never be shown: without unit '%' the report gives the"
+                          f" mean answer to question '{question_id}', from 1 to {points}",
+                          f"write a {key} from 1 to {points}, or set unit: '%' to measure the share answering in the"
+                          " top two points")
+
+    def before_the_end(self, path: KeyPath, what: str) -> None:
+        """Training and surveys may come before week 1 (preparation), never after the last week."""
+        week, duration = _week(self.value(path)), _week(self.value(("program", "duration_weeks")))
+        if week is not None and duration is not None and week > duration:
+            self.error(path, f"{what} is in week {week}, after the program ends (week {duration})",
+                       "move it into the program, or lengthen program.duration_weeks")
+
+    def ref(self, path: KeyPath, known: list[str], noun: str) -> None:
+        """The id at `path`, if any, must be one of `known`."""
+        value = _text(self.value(path))
+        if value is None or value in known:
+            return
+        hint = _did_you_mean(value, known)
+        listing = f"known {noun}s: {', '.join(known)}" if known else f"define the {noun}s first"
+        self.error(path, f"unknown {noun} '{value}'", f"{hint} {listing}" if hint else listing)
+
+    def refs(self, path: KeyPath, known: list[str], noun: str) -> None:
+        for item_path, _ in self.texts(path):
+            self.ref(item_path, known, noun)
+
+    def time_zone(self) -> None:
+        name = _text(self.value(("program", "time_zone")))
+        if name is None:
+            return
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.error(
+                ("program", "time_zone"),
+                f"unknown time zone '{name}'",
+                "write an IANA name such as Europe/London, America/New_York or UTC",
+            )
+
+    def file(self, path: KeyPath, suffix: str) -> None:
+        """A referenced file must exist, have the right type and lie inside the program folder."""
+        value = _text(self.value(path))
+        if value is None:
+            return
+        if Path(value).is_absolute():
+            self.error(
+                path,
+                f"'{value}' is an absolute path",
+                "give a path relative to the program folder, e.g. content/extra.md",
+            )
+            return
+        target = (self.folder / value).resolve()
+        if not target.is_relative_to(self.folder):
+            self.error(
+                path,
+                f"'{value}' lies outside the program folder",
+                "move the file into the program folder and give its relative path",
+            )
+        elif not target.is_file():
+            self.error(
+                path,
+                f"file '{value}' does not exist",
+                "create it, or correct the path: it is relative to the folder holding program.yaml",
+            )
+        elif target.suffix.lower() != suffix:
+            self.error(path, f"'{value}' is not a {suffix} file", f"name a {suffix} file")
+
+    def checkins(self) -> None:
+        schedule = self.value(("checkins", "schedule"))
+        duration = _week(self.value(("program", "duration_weeks")))
+        if not isinstance(schedule, dict) or duration is None:
+            return
+        path: KeyPath = ("checkins", "schedule")
+        if isinstance(schedule.get("weeks"), list):
+            weeks = [(path + ("weeks", i), _week(w)) for i, w in enumerate(schedule["weeks"])]
+        else:
+            first, every, count = (_week(schedule.get(k)) for k in ("first_week", "every_weeks", "count"))
+            if first is None or every is None or count is None or not 0 < count <= 52:
+                return
+            weeks = [(path, first + i * every) for i in range(count)]
+        previous = None
+        for number, (week_path, week) in enumerate(weeks, start=1):
+            if week is None:
+                continue
+            if not 1 <= week <= duration:
+                self.error(
+                    week_path,
+                    f"check-in {number} falls in week {week}, outside the program (weeks 1 to {duration})",
+                    "move it inside the program, or lengthen program.duration_weeks",
+                )
+            elif previous is not None and week <= previous:
+                self.error(
+                    week_path,
+                    f"check-in {number} (week {week}) does not come after check-in {number - 1} (week {previous})",
+                    "list the weeks in increasing order, each once",
+                )
+            previous = week
+        sessions = self.value(("checkins", "sessions"))
+        if isinstance(sessions, list) and len(sessions) != len(weeks):
+            count = len(sessions)
+            self.error(
+                ("checkins", "sessions"),
+                f"the schedule has {len(weeks)} check-ins but {count} session{'s are' if count != 1 else ' is'} described",
+                "describe one session per scheduled check-in, in order",
+            )
+
+    def unused_roles(self) -> None:
+        used = {text for path, _ in self.items("training") for _, text in self.texts(path + ("audience",))}
+        used |= {text for path, _ in self.items("checklist") for _, text in self.texts(path + ("owner",))}
+        used |= {text for path, _ in self.items("feedback", "surveys") for _, text in self.texts(path + ("audience",))}
+        for path, role in self.items("roles"):
+            if isinstance(role.get("id"), str) and role["id"] not in used:
+                self.warn(
+                    path,
+                    f"role '{role['id']}' is not referred to by any module, checklist item or survey",
+                    "give it a module, a checklist item or a survey, or remove it",
+                )

@@ -1,0 +1,1 @@
+"""Rendering, shared by every output: the Jinja environment factory, the PDF stack, the render cache, artifacts, text helpers."""

@@ -1,0 +1,52 @@
+"""Dates, times and lengths as every document writes them, whatever the machine's locale.
+
+One copy for the handbook, the training pack, the forms and the calendar, so that a date reads
+the same on a page, a PDF and a form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ..program.model import Program
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_date(day: dt.date) -> str:
+    """"Mon 1 Feb 2027": unambiguous in every country."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_minutes(minutes: int) -> str:
+    """150 -> "2 h 30 min"."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+def clock(time: dt.time) -> str:
+    """09:30, on the 24-hour clock every reader can read."""
+    return time.strftime("%H:%M")
+
+
+def slug(text: str, fallback: str = "program") -> str:
+    """Lowercase letters and digits joined by hyphens, for a file name or an id: "Crosswise 2027" -> "crosswise-2027"."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
+
+
+def document_context(program: Program) -> dict[str, Any]:
+    """What every document template receives, whatever it is: the program and the text helpers."""
+    info = program.program
+    return {
+        "program": program,
+        "info": info,
+        "terms": info.terminology,
+        "date": format_date,
+        "duration": format_minutes,
+        "clock": clock,
+    }

@@ -1,0 +1,620 @@
+"""The site engine adapter: a docs tree and an effective mkdocs.yml in, a built site out.
+
+This is the one module that knows MkDocs. It assembles a complete docs tree in a temporary
+folder (the program's content/ plus the generated pages, a content page replacing the
+generated page at its path), writes the effective MkDocs config with a YAML dumper, and runs
+MkDocs in-process. ProperDocs or Zensical, which read the same mkdocs.yml, would be another
+implementation of `build_site`.
+
+The site must work offline and from a zip and make no request to any other host, so the
+effective config always turns off web fonts, adds the search and offline plugins, and serves
+the offline plugin's web-worker shim from the site itself instead of a CDN.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import BuildError, Problem
+from ..files.paths import data_dir, display_path
+from ..program.validate import LoadedProgram
+from ..render.templating import find_file
+from .pages import Handbook, included_files
+from .theme_cache import ThemeTemplates
+
+CONFIG_FILE = "mkdocs.yml"
+ASSETS = "assets/revmentor"
+PRINT_CSS = f"{ASSETS}/print.css"
+SCREEN_CSS = f"{ASSETS}/handbook.css"
+WORKER_SHIM = f"{ASSETS}/iframe-worker-shim.js"
+STATIC = {
+    PRINT_CSS: "site/print.css",
+    SCREEN_CSS: "site/handbook.css",
+    WORKER_SHIM: "site/iframe-worker-shim.js",
+}
+"""Files every site carries: docs-tree path -> template path (overridable like any template)."""
+
+REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "tables": {},
+    "attr_list": {},
+    "admonition": {},
+    "toc": {"permalink": True},
+    "pymdownx.tasklist": {"custom_checkbox": True},
+}
+"""Markdown extensions the generated pages rely on; added when mkdocs.yml leaves them out."""
+
+_ALLOWED_TAGS = ("!ENV", "!relative", "tag:yaml.org,2002:python/name:")
+
+
+@dataclass
+class SiteResult:
+    """What a site build produced."""
+
+    pages: int
+    """Number of HTML pages built from Markdown."""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class DocsTree:
+    """A docs tree ready for MkDocs: where it is, its nav, and where each page came from."""
+
+    docs: Path
+    nav: list[Any]
+    pages: list[str]
+    sources: dict[str, list[tuple[str, Path]]]
+    """Docs page -> (shown name, file) it may come from, to locate a broken link in them."""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# --- the docs tree ------------------------------------------------------------------------
+
+
+def assemble_docs(
+    loaded: LoadedProgram,
+    book: Handbook,
+    docs: Path,
+    extra_files: Mapping[str, bytes] | None = None,
+) -> DocsTree:
+    """Copy content/ and write the generated pages into `docs`; content/ wins at a shared path."""
+    folder = loaded.folder
+    content = folder / "content"
+    warnings: list[Problem] = []
+    skip = {(folder / name).resolve() for name in included_files(loaded.program)}
+    copied: dict[str, Path] = {}
+    if content.is_dir():
+        for source in _content_files(content):
+            rel = source.relative_to(content).as_posix()
+            if rel.split("/")[0] == "_includes" or source.resolve() in skip:
+                continue
+            real = source.resolve()
+            if not real.is_relative_to(folder):
+                warnings.append(Problem(display_path(source), f"left out of the site: it is a link to {real},"
+                                        " outside the program folder", "copy the file into content/ instead",
+                                        warning=True))
+                continue
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(real, target)
+            copied[rel] = source
+    sources: dict[str, list[tuple[str, Path]]] = {}
+    for rel, source in copied.items():
+        if rel.endswith(".md"):
+            sources[rel] = [(display_path(source), source)]
+    for page in book.pages:
+        if page.path in copied:
+            continue
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.text, encoding="utf-8")
+        sources[page.path] = [_source(folder, name) for name in reversed(page.sources)]
+    for rel, template in STATIC.items():
+        if rel not in copied:
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(find_file(folder, template), target)
+    for rel, data in (extra_files or {}).items():
+        if rel not in copied:
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    pages = sorted(rel for rel in sources)
+    return DocsTree(docs, make_nav(book, pages), pages, sources, warnings)
+
+
+def _content_files(content: Path) -> Iterator[Path]:
+    """Files under content/, hidden ones left out (MkDocs would leave them out too)."""
+    for root, dirs, files in os.walk(content, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def _source(folder: Path, name: str) -> tuple[str, Path]:
+    """A page's source as a user would look for it: an included file, or the template that made it."""
+    path = folder / name
+    if name.endswith(".j2"):
+        for base in (folder / "templates", data_dir() / "templates"):
+            if (base / name).is_file():
+                path = base / name
+                break
+    return display_path(path), path
+
+
+def make_nav(book: Handbook, pages: Sequence[str]) -> list[Any]:
+    """The nav: generated pages in reading order, sections for roles/ and training/, then the
+    hand-written pages (in their section when they sit in its folder) before Downloads."""
+    generated = [page.path for page in book.pages]
+    nav: list[Any] = []
+    sections: dict[str, list[Any]] = {}
+    for path in generated:
+        top = path.split("/")[0] if "/" in path else ""
+        if top in book.sections:
+            if top not in sections:
+                sections[top] = []
+                nav.append({book.sections[top]: sections[top]})
+            sections[top].append(path)
+        else:
+            nav.append({"Home": path} if path == "index.md" else path)
+    tail = [nav.pop()] if nav and nav[-1] == "downloads.md" else []
+    for path in sorted(p for p in pages if p not in generated):
+        parts = path.split("/")
+        if len(parts) == 1:
+            nav.append(path)
+            continue
+        if parts[0] not in sections:
+            sections[parts[0]] = []
+            nav.append({parts[0].replace("-", " ").replace("_", " ").capitalize(): sections[parts[0]]})
+        sections[parts[0]].append(path)
+    return nav + tail
+
+
+# --- the effective config -----------------------------------------------------------------
+
+
+class _Tagged:
+    """A YAML value under a tag MkDocs resolves itself (`!ENV`, `!!python/name:`): kept as written."""
+
+    def __init__(self, tag: str, value: Any, kind: str) -> None:
+        self.tag, self.value, self.kind = tag, value, kind
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe loading that keeps MkDocs' own tags for MkDocs to resolve, and refuses any other."""
+
+
+def _construct_tagged(loader: _ConfigLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    tag = node.tag
+    if not tag.startswith(_ALLOWED_TAGS):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed", node.start_mark)
+    if isinstance(node, yaml.ScalarNode):
+        return _Tagged(tag, loader.construct_scalar(node), "scalar")
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged(tag, loader.construct_sequence(node, deep=True), "sequence")
+    assert isinstance(node, yaml.MappingNode)
+    return _Tagged(tag, loader.construct_mapping(node, deep=True), "mapping")
+
+
+_ConfigLoader.add_multi_constructor("", _construct_tagged)
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    """Safe dumping, writing kept tags back as they were."""
+
+
+def _represent_tagged(dumper: _ConfigDumper, data: _Tagged) -> yaml.Node:
+    if data.kind == "scalar":
+        return dumper.represent_scalar(data.tag, data.value)
+    if data.kind == "sequence":
+        return dumper.represent_sequence(data.tag, data.value)
+    return dumper.represent_mapping(data.tag, data.value)
+
+
+_ConfigDumper.add_representer(_Tagged, _represent_tagged)
+
+
+def config_file(folder: Path) -> Path:
+    """The program folder's mkdocs.yml, or the packaged default when it has none."""
+    own = folder / CONFIG_FILE
+    return own if own.is_file() else data_dir() / CONFIG_FILE
+
+
+def read_config(path: Path, depth: int = 0) -> dict[str, Any]:
+    """A mkdocs.yml as data, its INHERIT chain merged in, every problem located."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BuildError(Problem(shown, "is not UTF-8 text", "save the file as UTF-8")) from None
+    except OSError as error:
+        raise BuildError(Problem(shown, f"cannot be read: {error.strerror}", "check the path")) from None
+    try:
+        data = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = str(error.problem or error.context or error)
+        fix = ("use only !ENV, !relative and !!python/name: tags, which MkDocs resolves"
+               if "not allowed" in message else "check the indentation and quoting on this line")
+        raise BuildError(Problem(shown, f"YAML error: {message}", fix, line, column)) from None
+    except yaml.YAMLError as error:
+        raise BuildError(Problem(shown, f"YAML error: {error}", "check the file's syntax")) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BuildError(Problem(shown, "expected a mapping of settings (site_name:, theme:, ...)",
+                                 "write `key: value` lines at the left margin"))
+    parent = data.pop("INHERIT", None)
+    if parent is not None:
+        if depth > 10 or not isinstance(parent, str):
+            raise BuildError(Problem(shown, "INHERIT must name one other mkdocs.yml, without a loop",
+                                     "give the relative path of the parent config"))
+        parent_path = (path.parent / parent).resolve()
+        if not parent_path.is_file():
+            raise BuildError(Problem(shown, f"INHERIT names '{parent}', which does not exist",
+                                     f"correct the path (relative to {display_path(path.parent)})"))
+        data = _merge(read_config(parent_path, depth + 1), data)
+    return dict(data)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """MkDocs' INHERIT merge: mappings merged key by key, anything else replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _named(entries: Any) -> list[Any]:
+    """plugins / markdown_extensions as a list of names or {name: options}."""
+    if isinstance(entries, dict):
+        return [{name: options} if options else name for name, options in entries.items()]
+    return list(entries) if isinstance(entries, list) else []
+
+
+def _names(entries: list[Any]) -> set[str]:
+    return {entry if isinstance(entry, str) else next(iter(entry), "") for entry in entries
+            if isinstance(entry, (str, dict))}
+
+
+def effective_config(
+    loaded: LoadedProgram, tree: DocsTree, site_dir: Path, *, strict: bool
+) -> tuple[dict[str, Any], Path, list[Problem]]:
+    """The MkDocs config actually used, the mkdocs.yml it came from, and warnings about it."""
+    source = config_file(loaded.folder)
+    config = read_config(source)
+    shown = display_path(source)
+    warnings: list[Problem] = []
+    info = loaded.program.program
+    for key, own, why in (("docs_dir", "content", "hand-written pages are read from content/"),
+                          ("site_dir", "site", "the output folder is chosen with -o (default: site/)")):
+        if key in config and str(config[key]).rstrip("/") != own:
+            warnings.append(Problem(shown, f"{key} is ignored: {why}", f"remove {key} from mkdocs.yml",
+                                    _key_line(source, rf"{key}\s*:"), warning=True))
+    config["site_name"] = info.name
+    config["docs_dir"] = str(tree.docs)
+    config["site_dir"] = str(site_dir)
+    config["use_directory_urls"] = False
+    config["strict"] = strict
+    config.setdefault("nav", tree.nav)
+    hooks = config["hooks"] if isinstance(config.get("hooks"), list) else []
+    config["hooks"] = [str((source.parent / hook).resolve()) if isinstance(hook, str) else hook
+                       for hook in hooks] + [str(Path(__file__).with_name("hooks.py"))]
+
+    theme = config.get("theme") or {"name": "material"}
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    if theme.get("font") not in (None, False):
+        warnings.append(Problem(shown, "theme.font is ignored: web fonts would be loaded from Google's servers,"
+                                " and the handbook makes no request outside the site",
+                                "remove theme.font (the site uses the reader's system fonts)",
+                                _key_line(source, r"\s+font\s*:"), warning=True))
+    theme["font"] = False
+    if isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = str((source.parent / theme["custom_dir"]).resolve())
+    if "language" not in theme and theme.get("name") == "material":
+        theme["language"] = _material_language(info.language)
+    config["theme"] = theme
+
+    plugins = _named(config.get("plugins", ["search"]))
+    for required in ("search", "offline"):
+        if required not in _names(plugins):
+            plugins.append(required)
+    config["plugins"] = plugins
+
+    extensions = _named(config.get("markdown_extensions", []))
+    present = _names(extensions)
+    extensions += [{name: dict(options)} if options else name
+                   for name, options in REQUIRED_EXTENSIONS.items() if name not in present]
+    config["markdown_extensions"] = extensions
+
+    extra_css = list(config.get("extra_css") or [])
+    extra_css += [css for css in (SCREEN_CSS, PRINT_CSS) if css not in extra_css]
+    config["extra_css"] = extra_css
+    extra = dict(config.get("extra") or {})
+    polyfills = [p for p in extra.get("polyfills") or [] if "iframe-worker" not in str(p)]
+    extra["polyfills"] = [*polyfills, WORKER_SHIM]
+    config["extra"] = extra
+
+    validation = dict(config.get("validation") or {})
+    links = dict(validation.get("links") or {})
+    links.setdefault("not_found", "warn")
+    links.setdefault("anchors", "warn")
+    links.setdefault("unrecognized_links", "warn")
+    validation["links"] = links
+    config["validation"] = validation
+    return config, source, warnings
+
+
+def _key_line(path: Path, pattern: str) -> int | None:
+    """The line of mkdocs.yml where a setting is written, to point at it."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, start=1) if re.match(pattern, line)), None)
+
+
+def _material_language(language: str) -> str:
+    """The program's language if Material has a translation for it, else English."""
+    try:
+        import material
+    except ImportError:  # pragma: no cover - material is a dependency
+        return "en"
+    languages = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    for candidate in (language, language.split("-")[0]):
+        if (languages / f"{candidate}.html").is_file():
+            return candidate
+    return "en"
+
+
+def write_config(config: dict[str, Any], path: Path) -> None:
+    """Write the effective config with the YAML dumper: never by pasting text."""
+    text = yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# --- running MkDocs -----------------------------------------------------------------------
+
+
+class _Collector(logging.Handler):
+    """Keeps MkDocs' warnings and errors to report them as located problems."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _mkdocs_logging() -> Iterator[_Collector]:
+    """Route MkDocs' log to a collector instead of stderr, for the length of one build."""
+    logger = logging.getLogger("mkdocs")
+    collector = _Collector()
+    propagate = logger.propagate
+    logger.addHandler(collector)
+    logger.propagate = False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+def prepare(
+    loaded: LoadedProgram,
+    book: Handbook,
+    workdir: Path,
+    site_dir: Path,
+    *,
+    strict: bool = False,
+    extra_files: Mapping[str, bytes] | None = None,
+) -> tuple[Path, Path, DocsTree, list[Problem]]:
+    """Write the docs tree and the effective mkdocs.yml into workdir; returns (config, source, tree, warnings)."""
+    tree = assemble_docs(loaded, book, workdir / "docs", extra_files)
+    config, source, warnings = effective_config(loaded, tree, site_dir, strict=strict)
+    path = workdir / CONFIG_FILE
+    write_config(config, path)
+    return path, source, tree, tree.warnings + warnings
+
+
+def build_site(
+    loaded: LoadedProgram,
+    book: Handbook,
+    site_dir: Path,
+    *,
+    strict: bool = False,
+    extra_files: Mapping[str, bytes] | None = None,
+    templates: Path | None = None,
+) -> SiteResult:
+    """Build the handbook site into site_dir (which MkDocs empties first) with MkDocs, in-process.
+
+    With `strict`, any warning (a broken link, an ignored setting) is an error. With
+    `templates`, the theme's compiled templates are kept in that folder between builds.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    with tempfile.TemporaryDirectory(prefix="revmentor-docs-") as work:
+        config_path, source, tree, warnings = prepare(
+            loaded, book, Path(work), site_dir, strict=strict, extra_files=extra_files)
+        if strict and warnings:
+            raise BuildError(_as_errors(warnings))
+        problems = run_mkdocs(config_path, source, tree, strict=strict, templates=templates)
+        outside = outside_requests(site_dir)
+        if strict and outside:
+            raise BuildError(_as_errors(outside))
+        return SiteResult(sum(1 for page in tree.pages if page.endswith(".md")), warnings + problems + outside)
+
+
+_REMOTE = r"""\s*["']?\s*((?:https?:)?//[^"'\s>)]+)"""
+_LOADING = re.compile(
+    r"<(?:script|img|iframe|source|video|audio|embed|track)\b[^>]*?\s(?:src|srcset|poster)\s*=" + _REMOTE
+    + r"|<object\b[^>]*?\sdata\s*=" + _REMOTE
+    + r"|<link\b(?=[^>]*\brel\s*=\s*[\"']?[^>]*?\b(?:stylesheet|icon|preload|prefetch|preconnect|dns-prefetch"
+    r"|modulepreload|manifest|apple-touch-icon)\b)[^>]*?\shref\s*=" + _REMOTE
+    + r"|url\(" + _REMOTE,
+    re.IGNORECASE,
+)
+"""What a page loads by itself (scripts, styles, images, frames, media) from another host; plain
+links are not loads. A regular expression rather than an HTML parser: this runs over every page
+of every build, and the parser cost a quarter of a second on the flagship."""
+
+
+def outside_requests(site_dir: Path) -> list[Problem]:
+    """Warnings for what the site would load from another host, one per address, naming the
+    pages: the handbook must work offline and tell no one who reads it. Our own pages never do;
+    a user's mkdocs.yml (extra_javascript) or content (a remote image, an embedded video) can."""
+    pages: dict[str, list[str]] = {}
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for url in sorted({next(group for group in match.groups() if group) for match in _LOADING.finditer(text)}):
+            pages.setdefault(url, []).append(page.relative_to(site_dir).as_posix())
+    problems = []
+    for url, where in sorted(pages.items()):
+        more = f" and {len(where) - 1} more page{'s' if len(where) > 2 else ''}" if len(where) > 1 else ""
+        problems.append(Problem(
+            where[0], f"the page{more} would load '{url}' from another host; the handbook must work offline and"
+            " make no request outside the site",
+            "download the file into content/ and refer to it by a relative path, or remove it (from the page,"
+            " or from extra_css/extra_javascript in mkdocs.yml)", warning=True))
+    return problems
+
+
+def _as_errors(problems: list[Problem]) -> list[Problem]:
+    """Warnings made fatal by --strict, followed by a line that says so."""
+    errors = [Problem(p.file, p.message, p.fix, p.line, p.column, p.path) for p in problems]
+    count = len(errors)
+    return [*errors, Problem("", f"{count} problem{'s' if count != 1 else ''} in the site and --strict is set",
+                             "fix the problems above, or build without --strict")]
+
+
+def run_mkdocs(config_path: Path, source: Path, tree: DocsTree, *, strict: bool,
+               templates: Path | None = None) -> list[Problem]:
+    """Run MkDocs on a prepared config; its warnings come back as problems, its failures as BuildError.
+
+    With `templates`, the theme's compiled templates are kept there (`ThemeTemplates`): added to
+    this run only, so a bare `mkdocs build` of the same config compiles as MkDocs always does.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    shown = display_path(source)
+    with _mkdocs_logging() as collector:
+        try:
+            config = load_config(str(config_path), config_file_path=str(source))
+            if templates is not None:
+                # An object with events only, as MkDocs calls them: no import of MkDocs' BasePlugin at start-up.
+                config.plugins["revmentor-theme-templates"] = ThemeTemplates(templates)  # type: ignore[assignment]
+            build(config)
+        except (Abort, MkDocsException) as error:
+            problems = [_problem(record, tree, shown) for record in collector.records]
+            if strict and any(p.warning for p in problems):
+                raise BuildError(_as_errors(problems)) from None
+            problems = [p for p in problems if not p.warning] or [
+                Problem(shown, f"MkDocs stopped: {_plain(str(error))}", "check the settings in mkdocs.yml")]
+            raise BuildError(problems) from None
+        except (OSError, BuildError):
+            raise
+        except Exception as error:  # a plugin or Markdown extension failing must not print a traceback
+            raise BuildError(_failure(error, tree, shown)) from None
+    return [_problem(record, tree, shown) for record in collector.records]
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text).strip()
+
+
+def _failure(error: Exception, tree: DocsTree, shown: str) -> Problem:
+    """An exception from inside MkDocs, a theme template or an extension, as one located problem."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    if isinstance(error, TemplateError):
+        import traceback
+
+        file, line = "", None
+        if isinstance(error, TemplateSyntaxError) and error.filename:
+            file, line = error.filename, error.lineno
+        else:
+            for frame in traceback.extract_tb(error.__traceback__):
+                if frame.filename.endswith(".html") or frame.filename.endswith(".j2"):
+                    file, line = frame.filename, frame.lineno
+        return Problem(display_path(Path(file)) if file else shown, f"theme template error: {error}",
+                       "fix the template in the theme's custom_dir, or remove the override", line)
+    return Problem(shown, f"MkDocs failed: {type(error).__name__}: {_plain(str(error))}",
+                   "check the plugins and markdown_extensions in mkdocs.yml; if they are fine, this is a bug"
+                   " in the toolkit: please report it")
+
+
+_LINK = re.compile(r"^Doc file '(?P<page>[^']+)' contains (?P<what>a link|an absolute link|an unrecognized relative"
+                   r" link) '(?P<link>[^']*)'(?P<rest>.*)$", re.S)
+_MEAN = re.compile(r" Did you mean '(?P<suggest>[^']*)'\?")
+
+
+def _problem(record: logging.LogRecord, tree: DocsTree, config_shown: str) -> Problem:
+    """One MkDocs log record as a located problem: a broken link names its page, line and link."""
+    text = _plain(record.getMessage())
+    warning = record.levelno < logging.ERROR
+    match = _LINK.match(text)
+    if not match:
+        config = re.match(r"Config value '(?P<key>[^']+)': (?P<message>.*)", text, re.S)
+        if config:
+            return Problem(config_shown, f"{config['key']}: {config['message']}",
+                           "correct this setting (see the MkDocs and Material for MkDocs documentation)",
+                           path=config["key"], warning=warning)
+        return Problem(config_shown, text, "", warning=warning)
+    page, link, rest = match["page"], match["link"], match["rest"]
+    suggestion = _MEAN.search(rest)
+    rest = _MEAN.sub("", rest)
+    file, line, column = _locate_link(tree, page, link)
+    if match["what"] == "an absolute link":
+        message = f"absolute link '{link}' breaks when the site is opened from a folder or a zip"
+        fix = "use a link relative to this page, such as '../goals.md'"
+    elif match["what"] == "an unrecognized relative link":
+        message = f"link '{link}' does not point to a page or file"
+        fix = "link to the Markdown file itself, e.g. 'goals.md' or 'training/index.md'"
+    elif "not found among documentation files" in rest:
+        target = re.search(r"the target '([^']+)'", rest)
+        message = f"broken link '{link}': there is no page or file '{target[1] if target else link}' in the site"
+        fix = "correct the link (it is relative to this page) or create the page"
+    elif "anchor" in rest:
+        message = f"broken link '{link}': " + rest.removeprefix(", but ").rstrip(".")
+        fix = "link to a heading that exists: its anchor is the heading in lowercase with hyphens"
+    else:
+        message, fix = f"link '{link}'{rest}", ""
+    if suggestion:
+        fix = f"did you mean '{suggestion['suggest']}'?"
+    where = f" (in page {page})" if not file.endswith(page) else ""
+    return Problem(file, message + where, fix, line, column, warning=warning)
+
+
+def _locate_link(tree: DocsTree, page: str, link: str) -> tuple[str, int | None, int | None]:
+    """The file and line a link was written in: the content page, an included file or the template."""
+    candidates = tree.sources.get(page, [(page, tree.docs / page)])
+    for shown, path in candidates:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            for written in (f"]({link}", f"<{link}>", f"'{link}'", f'"{link}"'):
+                if written in line:
+                    return shown, number, line.index(written) + len(written) - len(link) + 1
+    return candidates[0][0], None, None
+
