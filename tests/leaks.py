@@ -97,12 +97,11 @@ def readable_texts(folder: Path) -> Iterator[tuple[str, str]]:
 
 
 def leaks(folder: Path, secrets: Iterable[str]) -> dict[str, list[str]]:
-    """Which secrets a person could read in which file of a folder (whitespace-insensitive, any case)."""
-    wanted = [(secret, words(secret).casefold()) for secret in secrets if secret.strip()]
+    """Which secrets a person could read in which file of a folder (however the text breaks its lines)."""
+    wanted = [(secret, words(secret)) for secret in secrets if secret.strip()]
     found: dict[str, list[str]] = {}
     for name, text in readable_texts(folder):
-        folded = text.casefold()
-        hits = [secret for secret, needle in wanted if needle in folded]
+        hits = [secret for secret, needle in wanted if needle in text]
         if hits:
             found[name] = hits
     return found

@@ -13,6 +13,8 @@ import pytest
 
 from test_browser import browser, server, site, watch  # noqa: F401 - fixtures shared with the browser tests
 
+pytestmark = pytest.mark.browser
+
 AXE_VERSION = "4.14.1"
 NPM_PREFIX = Path(__file__).parent / ".npm"
 AXE_JS = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"

@@ -35,6 +35,7 @@ def leftovers(parent: Path, output: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p != output and p.name != ".revmentor-cache")
 
 
+@pytest.mark.slow
 def test_twenty_sigkills_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     """Each kill comes at a moment the build reports: after one of its progress lines (or before
     the first), plus a random fraction of a second, so every stage is hit whatever the machine's speed."""
@@ -101,6 +102,7 @@ def fill(disk: Path, keep_bytes: int) -> Path:
     return filler
 
 
+@pytest.mark.root
 def test_a_full_disk_gives_a_clear_error_and_keeps_the_previous_site(small_disk: Path, tmp_path: Path) -> None:
     program = write_program(tmp_path / "program")
     output = small_disk / "site"
@@ -123,6 +125,7 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_the_previous_site(small_disk:
     assert leftovers(small_disk, output) == []
 
 
+@pytest.mark.root
 def test_a_read_only_disk_gives_a_clear_error_and_keeps_the_previous_site(small_disk: Path, tmp_path: Path) -> None:
     program = write_program(tmp_path / "program")
     output = small_disk / "site"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from toolkit import load_program
@@ -75,3 +76,32 @@ def test_a_pair_calendar_has_its_own_uids_and_names(make_program: Callable[..., 
     assert [e["uid"] for e in checkins] == [f"checkin-{n}-pair-p004@bridge.acme.revmentor" for n in (1, 2, 3)]
     assert checkins[0]["summary"] == "Bridge check-in 1 of 3: Start (Ana Silva and Jon Reyes)"
     assert Calendar.from_ical(program_calendar(program, STAMP, pair))["x-wr-calname"] == "Bridge: Ana Silva and Jon Reyes"
+
+
+@pytest.mark.parametrize("zone, start, change", [
+    ("Europe/London", "2027-03-15", dt.date(2027, 3, 28)),  # clocks go forward on the last Sunday of March
+    ("America/Toronto", "2027-03-01", dt.date(2027, 3, 14)),  # and on the second Sunday of March
+])
+def test_check_ins_across_a_daylight_saving_change_keep_their_wall_clock_time(
+        make_program: Callable[..., Path], zone: str, start: str, change: dt.date) -> None:
+    """Weekly check-ins around the change: the clock time stays 12:00 on both sides, the UTC time
+    moves by an hour, and the file's own VTIMEZONE (which Outlook reads, not the machine's zone
+    database) gives every event the right offset."""
+    text = (MINIMAL.replace("start_date: 2027-01-04", f"start_date: {start}")
+            .replace("  duration_weeks: 12", f"  duration_weeks: 12\n  time_zone: {zone}")
+            .replace("{first_week: 2, every_weeks: 4, count: 3}", "{first_week: 2, every_weeks: 1, count: 3}"))
+    data = program_calendar(load_program(make_program(text)).program, STAMP)
+    calendar = Calendar.from_ical(data)
+    starts = [event.decoded("dtstart") for event in calendar.walk("VEVENT") if str(event["uid"]).startswith("checkin")]
+    first = dt.date.fromisoformat(start) + dt.timedelta(weeks=1)
+    assert [moment.date() for moment in starts] == [first + dt.timedelta(weeks=n) for n in range(3)]
+    assert {moment.time() for moment in starts} == {dt.time(12, 0)}
+    own = calendar.walk("VTIMEZONE")[0].to_tz()
+    for moment in starts:
+        local = moment.replace(tzinfo=None)
+        assert local.replace(tzinfo=own).utcoffset() == local.replace(tzinfo=ZoneInfo(zone)).utcoffset(), local
+    before = [moment for moment in starts if moment.date() < change]
+    after = [moment for moment in starts if moment.date() > change]
+    assert before and after
+    assert after[0].utcoffset() - before[-1].utcoffset() == dt.timedelta(hours=1)
+    assert after[0].astimezone(dt.UTC).hour == before[-1].astimezone(dt.UTC).hour - 1

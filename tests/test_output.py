@@ -275,6 +275,22 @@ def test_the_swap_is_one_atomic_exchange_on_linux(tmp_path: Path) -> None:
     assert (tmp_path / "new/page.html").read_text(encoding="utf-8") == "old"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
+def test_a_build_puts_its_output_in_place_with_one_atomic_exchange(program: Path) -> None:
+    """At every instant site/ holds the whole previous site or the whole new one, never neither."""
+    from toolkit import build
+
+    assert build(program).swap == "new"
+    assert build(program).swap == "exchange"
+    assert build(program, only="training").swap == "exchange"
+    with staged_output(program / "other", command="site") as (staging, written):
+        (staging / "page.html").write_text("one", encoding="utf-8")
+    assert written.swap == "new"
+    with staged_output(program / "other", command="site", atomic=False) as (staging, written):
+        (staging / "page.html").write_text("two", encoding="utf-8")
+    assert written.swap == "renames"
+
+
 def test_the_two_rename_fallback_swaps_too(tmp_path: Path) -> None:
     for version in ("one", "two"):
         with staged_output(tmp_path / "out", command="site", atomic=False) as (staging, _):
@@ -324,6 +340,7 @@ def test_a_previous_output_parked_by_a_killed_fallback_swap_is_put_back(tmp_path
     assert entries(tmp_path) == ["out"]
 
 
+@pytest.mark.slow
 def test_sigkill_mid_build_leaves_the_previous_site_byte_identical(program: Path) -> None:
     env = env_without_color()
     command = [sys.executable, "-m", "toolkit", "build", str(program), "-q"]

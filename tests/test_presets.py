@@ -566,6 +566,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int
         return {preset_id: (Path(f.result()[0]), f.result()[1]) for preset_id, f in futures.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset_id", PRESET_IDS)
 def test_every_preset_builds_the_full_output(preset_id: str, built: dict[str, tuple[Path, int]]) -> None:
     folder, warnings = built[preset_id]

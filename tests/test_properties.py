@@ -95,7 +95,7 @@ def test_mutated_flagship_validates_or_gets_located_errors(tmp_path: Path, mutat
         for problem in error.problems:
             assert problem.file.endswith("program.yaml")
             assert problem.message and problem.fix
-            assert problem.line is not None or problem.message.startswith(("is ", "expands", "nesting")), problem
+            assert problem.line is not None and problem.column is not None, problem
 
 
 SMALL: dict[str, Any] = parse_yaml(MINIMAL, "program.yaml").data
@@ -126,5 +126,5 @@ def test_mutated_program_builds_or_gets_located_errors(tmp_path_factory: pytest.
         assert error.problems
         for problem in error.problems:
             assert problem.message and problem.fix and problem.file, error.format()
-            if isinstance(error, ProgramError):  # a problem in program.yaml: always at a line
-                assert problem.line is not None or problem.message.startswith(("is ", "expands", "nesting")), problem
+            if isinstance(error, ProgramError):  # a problem in program.yaml: always at a line and column
+                assert problem.line is not None and problem.column is not None, problem

@@ -219,6 +219,7 @@ def test_the_deck_opens_and_its_speaker_notes_carry_the_facilitator_notes(flagsh
     assert deck.core_properties.author == loaded.program.program.organisation
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_converts_every_deck_to_pdf(flagship: tuple[LoadedProgram, Path],
                                                 tmp_path: Path) -> None:
     """One soffice run for every deck: LibreOffice starts slowly."""
@@ -238,6 +239,7 @@ def test_libreoffice_converts_every_deck_to_pdf(flagship: tuple[LoadedProgram, P
         assert len(PdfReader(converted).pages) == slides
 
 
+@pytest.mark.poppler
 def test_poppler_renders_every_page_of_every_pdf(flagship: tuple[LoadedProgram, Path], tmp_path: Path) -> None:
     pdftoppm = tool("pdftoppm", "poppler-utils")
     _, site = flagship

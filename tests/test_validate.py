@@ -415,3 +415,12 @@ def test_control_characters_in_text_are_located(make_program: MakeProgram) -> No
         "program.yaml:3:17: program.organisation: contains the control character U+0008, which cannot be printed\n"
         "  fix: delete it (retype the text if it was pasted from another program)"
     )
+
+
+def test_text_or_an_id_too_long_is_located_at_its_value(make_program: MakeProgram) -> None:
+    text = MINIMAL.replace("  - id: digital\n", "  - id: " + "d" * 61 + "\n").replace(
+        "summary: Leaders learn digital habits from junior colleagues.", "summary: " + "x" * 20_001)
+    assert problems(make_program, text) == (
+        "program.yaml:4:12: program.summary: is longer than 20000 characters\n  fix: shorten it\n"
+        "program.yaml:9:9: goals[0].id: is longer than 60 characters\n  fix: shorten it"
+    )
