@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,20 +64,61 @@ def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
+class _Dumper(yaml.SafeDumper):
+    """Block style with lists indented under their key, as people write program.yaml."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    """Text of several lines as a literal block (`|`), the way a person writes paragraphs."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def program_yaml(base: str = MINIMAL, **sections: Any) -> str:
+    """A program.yaml: `base` (MINIMAL) with sections changed, so a test states only what it needs.
+
+    A mapping merges into the section of the same name, key by key, one level deep
+    (`program={"paper_size": "Letter"}`); any other value replaces the section
+    (`goals=[...]`); None removes it.
+    """
+    data: dict[str, Any] = yaml.safe_load(base)
+    for name, value in sections.items():
+        if value is None:
+            data.pop(name, None)
+        elif isinstance(value, dict) and isinstance(data.get(name), dict):
+            data[name] = {**data[name], **value}
+        else:
+            data[name] = value
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+def write_program(folder: Path, text: str = MINIMAL, files: Mapping[str, str | bytes] | None = None) -> Path:
+    """A program folder: program.yaml and any other files, by path relative to the folder; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in (files or {}).items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(dedent(content), encoding="utf-8")
+    (folder / "program.yaml").write_text(dedent(text), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def make_program(tmp_path: Path) -> Callable[..., Path]:
-    """Write program.yaml (MINIMAL unless given) and any extra files; return the file's path."""
+    """Write program.yaml (MINIMAL unless given) and any extra files (`content__a.md` for content/a.md);
+    return the file's path."""
 
     def make(text: str = MINIMAL, folder: str = "prog", **files: str) -> Path:
-        root = tmp_path / folder
-        root.mkdir(parents=True, exist_ok=True)
-        for name, content in files.items():
-            target = root / name.replace("__", "/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(dedent(content), encoding="utf-8")
-        path = root / "program.yaml"
-        path.write_text(dedent(text), encoding="utf-8")
-        return path
+        root = write_program(tmp_path / folder, text, {name.replace("__", "/"): content for name, content in files.items()})
+        return root / "program.yaml"
 
     return make
 

@@ -13,86 +13,44 @@ from typing import IO
 
 import pytest
 
-from conftest import REPO, dedent
+from conftest import REPO, program_yaml
+from conftest import write_program as write_folder
 
 # A program that exercises every page: two modules, phases, check-ins, checklist, FAQ,
 # an include, hostile text in a goal, and a facilitator note that must never be published.
-PROGRAM = """\
-program:
-  name: Bridge
-  organisation: Acme
-  summary: |
-    Leaders learn digital habits from junior colleagues.
-
-    Junior colleagues see how decisions are made.
-  start_date: 2026-03-02
-  duration_weeks: 12
-  meeting_format: in-person
-  contact: bridge@acme.example
-  terminology:
-    mentor: Digital mentor
-    mentee: Leader
-goals:
-  - id: digital
-    title: "<script>alert(1)</script> Digital confidence"
-    description: "Literal {{ 7*7 }} and [x](javascript:alert(1)) and <img src=x onerror=alert(2)>"
-    measures:
-      - metric: Leaders confident with AI tools
-        unit: "%"
-        baseline: 20
-        target: 60
-        method: Survey
-roles:
-  - id: mentor
-    name: Digital mentor
-    summary: Shares what they know.
-    time_commitment: 1 hour a fortnight
-    content: content/_includes/mentor-notes.md
-  - id: mentee
-    name: Leader
-    summary: Comes with questions.
-    time_commitment: 1 hour a fortnight
-phases:
-  - id: launch
-    name: Launch
-    start_week: 1
-    end_week: 2
-    description: Kick-off and training.
-training:
-  - id: orientation
-    title: Orientation
-    summary: What the program is and how it runs.
-    audience: [mentor, mentee]
-    week: 1
-    start_time: "09:30"
-    objectives: [Know the program]
-    key_points: [Listen first]
-    agenda:
-      - {title: Welcome, kind: talk, minutes: 15}
-      - {title: Pairs meet, kind: exercise, minutes: 30, facilitator_notes: SECRET-NOTE-FOR-TRAINERS}
-  - id: feedback-skills
-    title: Giving upward feedback
-    summary: How to tell a leader something hard.
-    audience: [mentor]
-    week: 2
-    start_time: "14:00"
-    objectives: [Give one piece of feedback]
-    agenda:
-      - {title: Practice, kind: role-play, minutes: 60}
-checkins:
-  schedule: {first_week: 2, every_weeks: 4, count: 3}
-  sessions:
-    - {title: Start, purpose: Agree goals, prompts: [What do you want to learn], questions: [What went well]}
-    - {title: Middle, purpose: Review}
-    - {title: End, purpose: Close}
-checklist:
-  - {id: rotate, strategy: Rotate pairs, why: Fresh views, owner: mentor, phase: launch, done: true}
-  - {id: brief, strategy: Brief managers, why: They give the time, owner: mentee, phase: launch}
-challenges:
-  - {concern: Leaders are too busy, response: Sessions are short and booked early.}
-faq:
-  - {question: How long does it last, answer: Twelve weeks.}
-"""
+PROGRAM = program_yaml(
+    program={"summary": "Leaders learn digital habits from junior colleagues.\n\nJunior colleagues see how decisions"
+                        " are made.\n", "start_date": "2026-03-02", "contact": "bridge@acme.example",
+             "terminology": {"mentor": "Digital mentor", "mentee": "Leader"}},
+    goals=[{"id": "digital", "title": "<script>alert(1)</script> Digital confidence",
+            "description": "Literal {{ 7*7 }} and [x](javascript:alert(1)) and <img src=x onerror=alert(2)>",
+            "measures": [{"metric": "Leaders confident with AI tools", "unit": "%", "baseline": 20, "target": 60,
+                          "method": "Survey"}]}],
+    roles=[{"id": "mentor", "name": "Digital mentor", "summary": "Shares what they know.",
+            "time_commitment": "1 hour a fortnight", "content": "content/_includes/mentor-notes.md"},
+           {"id": "mentee", "name": "Leader", "summary": "Comes with questions.", "time_commitment": "1 hour a fortnight"}],
+    phases=[{"id": "launch", "name": "Launch", "start_week": 1, "end_week": 2, "description": "Kick-off and training."}],
+    training=[
+        {"id": "orientation", "title": "Orientation", "summary": "What the program is and how it runs.",
+         "audience": ["mentor", "mentee"], "week": 1, "start_time": "09:30", "objectives": ["Know the program"],
+         "key_points": ["Listen first"],
+         "agenda": [{"title": "Welcome", "kind": "talk", "minutes": 15},
+                    {"title": "Pairs meet", "kind": "exercise", "minutes": 30,
+                     "facilitator_notes": "SECRET-NOTE-FOR-TRAINERS"}]},
+        {"id": "feedback-skills", "title": "Giving upward feedback", "summary": "How to tell a leader something hard.",
+         "audience": ["mentor"], "week": 2, "start_time": "14:00", "objectives": ["Give one piece of feedback"],
+         "agenda": [{"title": "Practice", "kind": "role-play", "minutes": 60}]},
+    ],
+    checkins={"sessions": [{"title": "Start", "purpose": "Agree goals", "prompts": ["What do you want to learn"],
+                            "questions": ["What went well"]},
+                           {"title": "Middle", "purpose": "Review"}, {"title": "End", "purpose": "Close"}]},
+    checklist=[{"id": "rotate", "strategy": "Rotate pairs", "why": "Fresh views", "owner": "mentor", "phase": "launch",
+                "done": True},
+               {"id": "brief", "strategy": "Brief managers", "why": "They give the time", "owner": "mentee",
+                "phase": "launch"}],
+    challenges=[{"concern": "Leaders are too busy", "response": "Sessions are short and booked early."}],
+    faq=[{"question": "How long does it last", "answer": "Twelve weeks."}],
+)
 
 INCLUDE = """\
 ## Notes from the trial
@@ -120,13 +78,7 @@ PAGES = [
 
 def write_program(folder: Path, text: str = PROGRAM, files: dict[str, str] | None = None) -> Path:
     """A program folder with program.yaml, the include it names, and any extra files by relative path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "program.yaml").write_text(dedent(text), encoding="utf-8")
-    for name, content in {"content/_includes/mentor-notes.md": INCLUDE, **(files or {})}.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dedent(content), encoding="utf-8")
-    return folder
+    return write_folder(folder, text, {"content/_includes/mentor-notes.md": INCLUDE, **(files or {})})
 
 
 def hashes(folder: Path) -> dict[str, str]:

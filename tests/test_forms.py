@@ -29,70 +29,49 @@ from toolkit.outputs.forms.packs import pair_values
 from toolkit.pairing.pairs import Pair, read_pairs
 from toolkit.program.validate import LoadedProgram, load_program
 
-from conftest import REPO, dedent
+from conftest import REPO, program_yaml
+from conftest import write_program as write_folder
 from leaks import leaks
 
 Run = Callable[..., Result]
 
-PROGRAM = """\
-program:
-  name: Bridge
-  organisation: Acme
-  summary: Leaders learn digital habits from junior colleagues.
-  start_date: 2027-01-04
-  duration_weeks: 12
-  time_zone: Europe/Paris
-  meeting_format: remote
-  video_tool: Zoom
-  paper_size: {paper}
-  contact: bridge@acme.example
-  terminology: {{mentor: Digital mentor, mentee: Leader}}
-goals:
-  - id: digital
-    title: Digital confidence
-    description: Leaders use modern tools with confidence.
-    benefits: [mentees]
-    measures:
-      - {{metric: Confident leaders, target: 60, method: Survey, question: confidence}}
-  - id: visibility
-    title: Mentors seen by leadership
-    description: Junior colleagues get visibility.
-    benefits: [mentors]
-    measures:
-      - {{metric: Mentors promoted, target: 3, method: HR report}}
-roles:
-  - {{id: mentor, name: Digital mentor, summary: Shares what they know., time_commitment: 1 hour a fortnight}}
-  - {{id: mentee, name: Leader, summary: Comes with questions., time_commitment: 1 hour a fortnight}}
-training:
-  - id: orientation
-    title: Orientation
-    summary: What the program is and how it runs.
-    audience: [mentor, mentee]
-    week: 1
-    start_time: "09:30"
-    objectives: [Know the program]
-    agenda:
-      - {{title: Welcome, kind: talk, minutes: 45}}
-checkins:
-  schedule: {{weeks: [2, 6]}}
-  time: "12:30"
-  sessions:
-    - title: Start
-      purpose: Agree how you will work together.
-      prompts: [Where and when you will meet, What confidentiality means to you]
-      questions: [What do you need from your partner?]
-    - title: Close
-      purpose: Take stock.
-      prompts: [What each of you learned]
-feedback:
-  scales:
-    - {{id: agree3, labels: [Disagree, Not sure, Agree]}}
-  questions:
-    - {{id: confidence, text: I am confident with our tools., scale: agree3}}
-    - {{id: learned, text: What did you learn?, kind: text}}
-  surveys:
-    - {{id: leader-end, title: Leaders - looking back, moment: end, week: 11, audience: [mentee], questions: [confidence, learned]}}
-"""
+ROLES = [
+    {"id": "mentor", "name": "Digital mentor", "summary": "Shares what they know.", "time_commitment": "1 hour a fortnight"},
+    {"id": "mentee", "name": "Leader", "summary": "Comes with questions.", "time_commitment": "1 hour a fortnight"},
+]
+
+
+def program_text(paper: str = "A4") -> str:
+    """Remote pairs in Paris with two goals (one for each side), two check-ins and one survey."""
+    return program_yaml(
+        program={"time_zone": "Europe/Paris", "meeting_format": "remote", "video_tool": "Zoom", "paper_size": paper,
+                 "contact": "bridge@acme.example", "terminology": {"mentor": "Digital mentor", "mentee": "Leader"}},
+        goals=[
+            {"id": "digital", "title": "Digital confidence", "description": "Leaders use modern tools with confidence.",
+             "benefits": ["mentees"],
+             "measures": [{"metric": "Confident leaders", "target": 60, "method": "Survey", "question": "confidence"}]},
+            {"id": "visibility", "title": "Mentors seen by leadership", "description": "Junior colleagues get visibility.",
+             "benefits": ["mentors"], "measures": [{"metric": "Mentors promoted", "target": 3, "method": "HR report"}]},
+        ],
+        roles=ROLES,
+        training=[{"id": "orientation", "title": "Orientation", "summary": "What the program is and how it runs.",
+                   "audience": ["mentor", "mentee"], "week": 1, "start_time": "09:30", "objectives": ["Know the program"],
+                   "agenda": [{"title": "Welcome", "kind": "talk", "minutes": 45}]}],
+        checkins={"schedule": {"weeks": [2, 6]}, "time": "12:30", "sessions": [
+            {"title": "Start", "purpose": "Agree how you will work together.",
+             "prompts": ["Where and when you will meet", "What confidentiality means to you"],
+             "questions": ["What do you need from your partner?"]},
+            {"title": "Close", "purpose": "Take stock.", "prompts": ["What each of you learned"]},
+        ]},
+        feedback={
+            "scales": [{"id": "agree3", "labels": ["Disagree", "Not sure", "Agree"]}],
+            "questions": [{"id": "confidence", "text": "I am confident with our tools.", "scale": "agree3"},
+                          {"id": "learned", "text": "What did you learn?", "kind": "text"}],
+            "surveys": [{"id": "leader-end", "title": "Leaders - looking back", "moment": "end", "week": 11,
+                         "audience": ["mentee"], "questions": ["confidence", "learned"]}],
+        },
+    )
+
 
 PAIRS = """\
 pair_id,mentor_id,mentor_name,mentor_email,mentee_id,mentee_name,mentee_email,score,reasons
@@ -131,9 +110,7 @@ CHECKIN_FIELDS = [
 
 
 def write_program(folder: Path, paper: str = "A4") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "program.yaml").write_text(dedent(PROGRAM.format(paper=paper)), encoding="utf-8")
-    return folder
+    return write_folder(folder, program_text(paper))
 
 
 @pytest.fixture(scope="module")

@@ -16,26 +16,29 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import ResponsesError
-from toolkit.evaluation.report import compute, render_html, round_half_up, suppressed_note
+from toolkit.evaluation.figures import compute, round_half_up, suppressed_note
+from toolkit.evaluation.report import render_html
 from toolkit.evaluation.responses import Responses, read_responses, scale_value
 from toolkit.files.tables import csv_bytes, excel_safe
 from toolkit.outputs.response_templates import response_templates
 from toolkit.program.validate import load_program
 
-from conftest import MINIMAL, REPO
+from conftest import MINIMAL, REPO, program_yaml
 
-PROGRAM = """\
-program:
-  name: Bridge
-  organisation: Acme
-  summary: Leaders learn digital habits from junior colleagues.
-  start_date: 2027-01-04
-  duration_weeks: 12
+PROGRAM = program_yaml(
+    training=None,
+    checkins=None,
+    roles=[{"id": "mentor", "name": "Mentor", "summary": "Shares what they know.",
+            "time_commitment": "1 hour a fortnight"},
+           {"id": "mentee", "name": "Leader", "summary": "Comes with questions.",
+            "time_commitment": "1 hour a fortnight"}],
+    **yaml.safe_load("""\
 goals:
   - id: confidence
     title: Mentees at ease with digital tools
@@ -87,15 +90,6 @@ goals:
         method: Midpoint survey
         when: [midpoint]
         question: value
-roles:
-  - id: mentor
-    name: Mentor
-    summary: Shares what they know.
-    time_commitment: 1 hour a fortnight
-  - id: mentee
-    name: Leader
-    summary: Comes with questions.
-    time_commitment: 1 hour a fortnight
 feedback:
   scales:
     - id: agree5
@@ -105,7 +99,7 @@ feedback:
     - {id: leaving, text: I expect to leave within a year., scale: agree5}
     - {id: value, text: Our meetings are a good use of my time., scale: agree5}
     - {id: change, text: Describe one thing you do differently., kind: text}
-    - {id: learned, text: What have you learned?, kind: text}
+    - {id: learned, text: "What have you learned?", kind: text}
   surveys:
     - {id: mentee-baseline, title: Leaders before, moment: baseline, week: 1, audience: [mentee], questions: [confidence]}
     - {id: mentor-baseline, title: Mentors before, moment: baseline, week: 1, audience: [mentor], questions: [leaving]}
@@ -118,7 +112,8 @@ feedback:
     - {id: mentee-end, title: Leaders after, moment: end, week: 12, audience: [mentee], questions: [confidence, value, change]}
     - {id: mentor-end, title: Mentors after, moment: end, week: 12, audience: [mentor], questions: [leaving, value, learned]}
   min_group_size: 5
-"""
+"""),
+)
 
 LABELS = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
 
@@ -893,3 +888,17 @@ def test_every_kind_of_figure_is_shown_from_the_minimum_group_size_and_hidden_be
     page = render_html(report)
     assert ("answer 0 of mentee" in page) is not hidden
     assert ("answer 0 of mentor" in page) is not hidden
+
+
+def test_build_only_response_templates_writes_them_and_leaves_the_site(tmp_path: Path) -> None:
+    from toolkit import build
+
+    folder = tmp_path / "prog"
+    folder.mkdir()
+    (folder / "program.yaml").write_text(MINIMAL + FEEDBACK_FOR_TEMPLATES, encoding="utf-8")
+    lines: list[str] = []
+    result = build(folder, only="response-templates", progress=lines.append)
+    assert (result.output, result.files, result.pages) == (folder / "private" / "response-templates", 1, 0)
+    assert sorted(p.name for p in result.output.iterdir()) == [".revmentor-manifest.json", "mentee-end.csv"]
+    assert lines == [f"Response templates written to {result.output}/ (1 survey)"]
+    assert not (folder / "site").exists()

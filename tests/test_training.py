@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,80 +32,53 @@ from toolkit.program.validate import LoadedProgram, load_program
 from toolkit.render.artifact import Rendered
 from toolkit.render.cache import RenderCache
 
-from conftest import REPO
+from conftest import REPO, program_yaml
+from conftest import write_program as write_folder
 
 Run = Callable[..., Result]
 
-PROGRAM = """\
-program:
-  name: Bridge
-  organisation: Acme
-  summary: Leaders learn digital habits from junior colleagues.
-  start_date: 2027-01-04
-  duration_weeks: 12
-  paper_size: {paper}
-  contact: bridge@acme.example
-goals:
-  - id: digital
-    title: Digital confidence
-    description: Leaders use modern tools with confidence.
-    measures:
-      - {{metric: Confident leaders, target: 60, method: Survey}}
-roles:
-  - {{id: mentor, name: Mentor, summary: Shares what they know., time_commitment: 1 hour a fortnight}}
-  - {{id: mentee, name: Leader, summary: Comes with questions., time_commitment: 1 hour a fortnight}}
-training:
-  - id: orientation
-    title: Orientation
-    summary: What the program is and how it runs.
-    audience: [mentor, mentee]
-    week: 1
-    start_time: "09:30"
-    objectives: [Know the program]
-    questions: [What do you hope to learn?]
-    key_points: [Listen first]
-    preparation: [Print the cards]
-    materials: [Flip chart]
-    agenda:
-      - {{title: Welcome, kind: talk, minutes: 15, description: Why we are here.}}
-      - {{title: Pairs meet, kind: exercise, minutes: 30, facilitator_notes: Watch the quiet pairs closely.}}
-      - {{title: Break, kind: break, minutes: 10}}
-      - {{title: Close, kind: reflection, minutes: 5, facilitator_notes: Thank the sponsor by name.}}
-    exercises:
-      - {{title: My goals, instructions: Write two goals., lines: 4}}
-    follow_up: [Book the first meeting]
-{extra}
-  - id: mentoring-up
-    title: Mentoring up
-    summary: Skills for mentors.
-    audience: [mentor]
-    week: 2
-    start_time: "14:00"
-    objectives: [Give feedback upward]
-    agenda:
-      - {{title: Feedback, kind: role-play, minutes: 45, facilitator_notes: Pair people across departments.}}
-"""
+ORIENTATION = {
+    "id": "orientation", "title": "Orientation", "summary": "What the program is and how it runs.",
+    "audience": ["mentor", "mentee"], "week": 1, "start_time": "09:30", "objectives": ["Know the program"],
+    "questions": ["What do you hope to learn?"], "key_points": ["Listen first"], "preparation": ["Print the cards"],
+    "materials": ["Flip chart"],
+    "agenda": [
+        {"title": "Welcome", "kind": "talk", "minutes": 15, "description": "Why we are here."},
+        {"title": "Pairs meet", "kind": "exercise", "minutes": 30, "facilitator_notes": "Watch the quiet pairs closely."},
+        {"title": "Break", "kind": "break", "minutes": 10},
+        {"title": "Close", "kind": "reflection", "minutes": 5, "facilitator_notes": "Thank the sponsor by name."},
+    ],
+    "exercises": [{"title": "My goals", "instructions": "Write two goals.", "lines": 4}],
+    "follow_up": ["Book the first meeting"],
+}
+MENTORING_UP = {
+    "id": "mentoring-up", "title": "Mentoring up", "summary": "Skills for mentors.", "audience": ["mentor"], "week": 2,
+    "start_time": "14:00", "objectives": ["Give feedback upward"],
+    "agenda": [{"title": "Feedback", "kind": "role-play", "minutes": 45,
+                "facilitator_notes": "Pair people across departments."}],
+}
 
 
-def write_program(folder: Path, paper: str = "A4", extra: str = "", files: dict[str, str | bytes] | None = None,
+def write_program(folder: Path, paper: str = "A4", content: str = "", files: dict[str, str | bytes] | None = None,
                   *, one_module: bool = False) -> Path:
     """An inline program in `folder`, with any extra files (paths relative to the folder).
 
-    `one_module` drops the second module, for tests that need only one (each PDF costs time).
+    `content` names the orientation module's content file; `one_module` drops the second
+    module, for tests that need only one (each PDF costs time).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in (files or {}).items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    text = PROGRAM.format(paper=paper, extra=extra)
-    if one_module:
-        text = text[:text.index("  - id: mentoring-up")]
-    (folder / "program.yaml").write_text(text, encoding="utf-8")
-    return folder
+    orientation = {**ORIENTATION, **({"content": content} if content else {})}
+    text = program_yaml(
+        program={"paper_size": paper, "contact": "bridge@acme.example"},
+        goals=[{"id": "digital", "title": "Digital confidence", "description": "Leaders use modern tools with confidence.",
+                "measures": [{"metric": "Confident leaders", "target": 60, "method": "Survey"}]}],
+        roles=[{"id": "mentor", "name": "Mentor", "summary": "Shares what they know.",
+                "time_commitment": "1 hour a fortnight"},
+               {"id": "mentee", "name": "Leader", "summary": "Comes with questions.",
+                "time_commitment": "1 hour a fortnight"}],
+        training=[orientation] if one_module else [orientation, MENTORING_UP],
+        checkins=None,
+    )
+    return write_folder(folder, text, files)
 
 
 def words(text: str) -> str:
@@ -338,7 +310,7 @@ def test_the_schedule_groups_modules_by_role(tmp_path: Path) -> None:
 
 # --- what user content may load ---------------------------------------------------------------
 
-CONTENT = "    content: content/orientation.md\n"
+CONTENT = "content/orientation.md"
 OUTSIDE = "only files inside the program folder can be used"
 FIX = ("  fix: copy the file into the program folder (e.g. next to the Markdown file that shows it) and refer to it"
        " by a relative path")
@@ -366,7 +338,7 @@ def in_guide_and_handout(*problems: tuple[str, str] | tuple[str, str, str]) -> s
 
 def test_content_images_outside_the_program_folder_are_refused_all_at_once(tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes(PNG)
-    folder = write_program(tmp_path / "prog", extra=CONTENT, one_module=True, files={"content/orientation.md": """
+    folder = write_program(tmp_path / "prog", content=CONTENT, one_module=True, files={"content/orientation.md": """
         # Script
 
         ![a](file:///etc/passwd) ![b](/etc/passwd) ![c](/dev/urandom) ![d](../../secret.png) ![e](leak.png)
@@ -393,7 +365,7 @@ def test_content_images_outside_the_program_folder_are_refused_all_at_once(tmp_p
 
 
 def test_raw_html_in_content_goes_through_the_same_guard(tmp_path: Path) -> None:
-    folder = write_program(tmp_path / "prog", extra=CONTENT, one_module=True, files={"content/orientation.md": """
+    folder = write_program(tmp_path / "prog", content=CONTENT, one_module=True, files={"content/orientation.md": """
         <link rel="stylesheet" href="https://cdn.example/x.css">
         <object data="file:///etc/shadow"></object>
         <p style="background: url(../../../../../../etc/passwd)">x</p>
@@ -426,7 +398,7 @@ def test_the_print_stylesheet_override_is_guarded_and_named(tmp_path: Path) -> N
 
 
 def test_a_missing_image_names_the_file(tmp_path: Path) -> None:
-    folder = write_program(tmp_path / "prog", extra=CONTENT, one_module=True,
+    folder = write_program(tmp_path / "prog", content=CONTENT, one_module=True,
                            files={"content/orientation.md": "![map](img/map.png)\n"})
     address = (folder / "content" / "img" / "map.png").as_uri()
     assert build_error(folder) == "\n".join(
@@ -437,7 +409,7 @@ def test_a_missing_image_names_the_file(tmp_path: Path) -> None:
 
 
 def test_an_image_inside_the_folder_is_embedded_and_links_are_made_inert(tmp_path: Path) -> None:
-    folder = write_program(tmp_path / "prog", extra=CONTENT, one_module=True, files={
+    folder = write_program(tmp_path / "prog", content=CONTENT, one_module=True, files={
         "content/img/dot.png": PNG, "content/orientation.md": """
         ## Our first meeting
 
@@ -459,7 +431,7 @@ def test_an_image_inside_the_folder_is_embedded_and_links_are_made_inert(tmp_pat
 
 
 def test_an_image_without_alt_text_and_a_link_to_nowhere_are_warnings(tmp_path: Path) -> None:
-    folder = write_program(tmp_path / "prog", extra=CONTENT, one_module=True, files={
+    folder = write_program(tmp_path / "prog", content=CONTENT, one_module=True, files={
         "content/orientation.md": "![](dot.png)\n\nBack to [the top](#top).\n", "content/dot.png": PNG})
     pack = render_training(load_program(folder))
     address = (folder / "content" / "dot.png").as_uri()
@@ -534,7 +506,7 @@ def test_an_organisation_template_supplies_layouts_and_branding(tmp_path: Path) 
 def test_a_slide_template_that_is_not_a_deck_is_located_in_program_yaml(tmp_path: Path) -> None:
     folder = write_program(tmp_path / "prog", files={"brand.pptx": "not a zip file\n"})
     assert build_error(with_slide_template(folder)) == (
-        f"{display_path(folder / 'program.yaml')}:8:19: program.slide_template: the slide template 'brand.pptx' cannot"
+        f"{display_path(folder / 'program.yaml')}:9:19: program.slide_template: the slide template 'brand.pptx' cannot"
         " be opened as a PowerPoint deck: it is not a .pptx file\n"
         "  fix: save the template deck from PowerPoint or LibreOffice Impress as a .pptx file (not .potx, .ppt or"
         " .odp), or remove slide_template to use the default design"
@@ -613,7 +585,7 @@ def test_an_edit_no_document_shows_renders_nothing(tmp_path: Path) -> None:
 
 
 def test_a_changed_image_renders_the_documents_that_show_it(tmp_path: Path) -> None:
-    folder = write_program(tmp_path / "prog", extra=CONTENT, one_module=True,
+    folder = write_program(tmp_path / "prog", content=CONTENT, one_module=True,
                            files={"content/orientation.md": "![A dot](dot.png)\n", "content/dot.png": PNG})
     build = builder(folder)
     build()

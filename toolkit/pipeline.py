@@ -111,11 +111,13 @@ def write_build(
     loaded = prepared.loaded
     chosen = [family for family in FAMILIES if prepared.only in (None, family.name)]
     target = normalise(output if output is not None else default_output(loaded.folder, SITE))
-    result = BuildResult(target, 0, 0, 0.0)
     warnings = list(loaded.warnings)
     if any(family.destination == SITE for family in chosen):
         result = _write_site(prepared, chosen, target, say, started)
         warnings += result.warnings
+    else:  # `only` a private family: the site is left alone
+        private = chosen[0]
+        result = BuildResult(default_output(loaded.folder, private.name), 0, len(prepared.plans[private.name]), 0.0)
     for family in chosen:
         if family.destination == "private":
             warnings += _write_private(family, loaded, prepared.plans[family.name], say)

@@ -14,6 +14,7 @@ allowed pairs exists, and those are dropped afterwards.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -273,8 +274,6 @@ class _Clock:
     """Seconds since the last tick, recorded under a name (a no-op without a dict)."""
 
     def __init__(self, timings: dict[str, float] | None) -> None:
-        import time
-
         self.timings, self.now = timings, time.perf_counter
         self.last = self.now()
 

@@ -9,6 +9,7 @@ the pairs file (pairs.py) and the match report.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,8 +143,6 @@ def prepare_match(
     Raises RosterError listing every problem of the roster and the history files at once; with
     `strict`, StrictWarnings for any roster warning. `write_match` writes the result.
     """
-    import time
-
     started = time.perf_counter()
     model, folder, program_file = _program_parts(program)
     matching = model.matching if model else Matching()

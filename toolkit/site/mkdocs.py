@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..errors import BuildError, Problem
 from ..files.paths import data_dir, display_path
@@ -543,11 +545,7 @@ def _plain(text: str) -> str:
 
 def _failure(error: Exception, tree: DocsTree, shown: str) -> Problem:
     """An exception from inside MkDocs, a theme template or an extension, as one located problem."""
-    from jinja2 import TemplateError, TemplateSyntaxError
-
     if isinstance(error, TemplateError):
-        import traceback
-
         file, line = "", None
         if isinstance(error, TemplateSyntaxError) and error.filename:
             file, line = error.filename, error.lineno

@@ -1,0 +1,232 @@
+"""Spreadsheets in and out (files/tables.py) on their own: every message exact, every cell as typed,
+every file written safe to open in Excel and the same bytes for the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from toolkit.errors import RosterError
+from toolkit.files.tables import (
+    Sheet,
+    column_letter,
+    csv_bytes,
+    excel_safe,
+    excel_unsafe,
+    read_table,
+    xlsx_bytes,
+)
+
+
+@pytest.fixture(autouse=True)
+def inside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.chdir(tmp_path)
+    yield
+
+
+def table_of(name: str, data: bytes, **options: object) -> tuple[tuple[str, ...], tuple[tuple[int, tuple[str, ...]], ...]]:
+    Path(name).write_bytes(data)
+    table = read_table(name, **options)  # type: ignore[arg-type]
+    assert table.file == name
+    return table.header, table.rows
+
+
+def error_of(name: str, data: bytes | None, **options: object) -> list[str]:
+    if data is not None:
+        Path(name).write_bytes(data)
+    with pytest.raises(RosterError) as caught:
+        read_table(name, **options)  # type: ignore[arg-type]
+    return [problem.format() for problem in caught.value.problems]
+
+
+def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- reading CSV ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [
+    b"id,name\r\nA1, Ann \r\n\r\n,\r\nB2,Bob\r\n",
+    b"\xef\xbb\xbfid;name\nA1;Ann\nB2;Bob\n",
+    b"id\tname\nA1\tAnn\nB2\tBob\n",
+])
+def test_a_csv_in_any_separator_with_or_without_bom_reads_with_excels_row_numbers(data: bytes) -> None:
+    header, rows = table_of("roster.csv", data)
+    assert header == ("id", "name")
+    assert rows[0] == (2, ("A1", "Ann"))
+    assert rows[-1][1] == ("B2", "Bob") and rows[-1][0] in (3, 5)
+
+
+def test_the_separator_is_the_one_most_used_outside_quotes_in_the_header() -> None:
+    header, rows = table_of("roster.csv", b'"a,b";c;d\n"1,2";3;4\n')
+    assert header == ("a,b", "c", "d") and rows == ((2, ("1,2", "3", "4")),)
+    assert table_of("t.txt", b"x\n1\n") == (("x",), ((2, ("1",)),))
+
+
+def test_short_rows_are_padded_and_trailing_empty_header_cells_dropped() -> None:
+    assert table_of("roster.csv", b"id,name,,\nA1,,,\nB2,Bob,,\n") == (
+        ("id", "name"), ((2, ("A1", "")), (3, ("B2", "Bob"))))
+    assert table_of("roster.csv", b"id,name\nA1\n") == (("id", "name"), ((2, ("A1", "")),))
+
+
+def test_a_quote_excel_needed_is_removed_again_and_any_other_kept() -> None:
+    header, rows = table_of("roster.csv", b"'=id,name\n'=SUM(A1),'plain\n'@x,'-3\n")
+    assert header == ("=id", "name")
+    assert rows == ((2, ("=SUM(A1)", "'plain")), (3, ("@x", "-3")))
+
+
+def test_a_stray_separator_is_located_with_the_quoting_that_fixes_it() -> None:
+    assert error_of("roster.csv", b"id,name\nA1,Lee, Ann\n") == [
+        "roster.csv:2: row 2: 3 values but the header row has 2 columns\n  fix: enclose values that contain a comma"
+        ' (the separator) in double quotes, e.g. "Lee, Ann", or remove the stray comma']
+    assert error_of("roster.csv", b"id;topics\nA1;AI tools;Excel\n")[0].endswith(
+        'values that contain a semicolon (the separator) in double quotes, e.g. "AI tools; Excel", or remove the stray'
+        " semicolon")
+    assert error_of("roster.csv", b"id\tname\nA1\tAnn\tx\n")[0].endswith(
+        'values that contain a tab (the separator) in double quotes, e.g. "a value", or remove the stray tab')
+
+
+def test_every_row_ending_alike_is_no_stray_separator_and_ragged_rows_may_be_kept() -> None:
+    assert table_of("roster.csv", b"id,name\nA1,Ann,\nB2,Bob,\n")[1] == ((2, ("A1", "Ann")), (3, ("B2", "Bob")))
+    assert table_of("responses.csv", b"id,name\nA1,Ann,extra\n", ragged_rows="keep")[1] == (
+        (2, ("A1", "Ann", "extra")),)
+
+
+def test_a_column_twice_is_refused_naming_both() -> None:
+    assert error_of("roster.csv", b"id,name,ID\nA1,Ann,x\n") == [
+        "roster.csv:1: row 1: the column 'ID' appears twice (columns 1 and 3)\n  fix: rename or remove one of them"]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "the file is empty\n  fix: export the roster with a header row and one row per person"),
+    (b" \n\n", "the file is empty\n  fix: export the roster with a header row and one row per person"),
+    (b",,\n,\n", "the file is empty\n  fix: export the roster with a header row and one row per person"),
+    ("id,name\n".encode("utf-16"), "is UTF-16 text (Excel's 'Unicode Text'), not UTF-8\n  fix: save it as CSV UTF-8"
+     " (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx)"),
+    (b"id\x00name\n", "is a binary file, not CSV text\n  fix: export the roster as CSV or .xlsx"),
+    (b"id,name\nA1,Ren\xe9e\n", "2: row 2: not UTF-8 text: byte 0xe9 cannot be read (the file was probably saved as"
+     " Windows-1252 or Latin-1)\n  fix: save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel"
+     " workbook (.xlsx)"),
+    (b'id,name\nA1,"Ann\nB2,Bob\n', "2: row 2: cannot be read as CSV: unexpected end of data\n  fix: check the quotes"
+     " in this row: a value that contains the separator ',' or a line break must be enclosed in double quotes, and a"
+     " value that opens with a quote must end with one"),
+    (b"\xd0\xcf\x11\xe0rest", "is an old-style Excel file (.xls) or a password-protected workbook, which cannot be"
+     " read\n  fix: open it in Excel and save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel"
+     " workbook (.xlsx), without a password"),
+    (b"PK\x03\x04rest", "is an Excel workbook, though its name ends in .csv\n  fix: rename it to end in .xlsx, or save"
+     " it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx)"),
+])
+def test_an_unreadable_csv_says_what_it_is_and_how_to_save_it(data: bytes, message: str) -> None:
+    (found,) = error_of("roster.csv", data)
+    assert found == f"roster.csv{':' if message[0].isdigit() else ': '}{message}"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("roster.xls", b"anything", "is an old-style Excel file (.xls), which cannot be read\n  fix: open it in Excel and"
+     " save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx)"),
+    ("roster.xlsx", b"id,name\n", "is not an Excel workbook (.xlsx), though its name ends in .xlsx\n  fix: open it in"
+     " the program that made it and save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel"
+     " workbook (.xlsx)"),
+    ("roster.numbers", b"id,name\n", "is not a CSV or XLSX file (its name ends in .numbers)\n  fix: export the roster"
+     " from your HR system or spreadsheet as CSV or .xlsx; save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)"
+     " or as an Excel workbook (.xlsx)"),
+    ("roster", b"id,name\n", "is not a CSV or XLSX file (its name has no .csv or .xlsx ending)\n  fix: export the"
+     " roster from your HR system or spreadsheet as CSV or .xlsx; save it as CSV UTF-8 (in Excel: File > Save As >"
+     " CSV UTF-8) or as an Excel workbook (.xlsx)"),
+    ("roster.xlsx", b"PK\x03\x04broken", "cannot be read as an Excel workbook (BadZipFile)\n  fix: open it in Excel and"
+     " save it again as .xlsx, or save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook"
+     " (.xlsx)"),
+])
+def test_a_file_of_another_kind_is_named_for_what_it_is(name: str, data: bytes, message: str) -> None:
+    assert error_of(name, data) == [f"{name}: {message}"]
+
+
+def test_missing_unreadable_and_folder_paths_say_so(tmp_path: Path) -> None:
+    assert error_of("missing.csv", None) == ["missing.csv: no such file\n  fix: check the path of the roster"]
+    Path("folder.csv").mkdir()
+    assert error_of("folder.csv", None) == [
+        "folder.csv: is a folder, not a file\n  fix: name the roster file (.csv or .xlsx) itself"]
+    assert error_of("missing.csv", None, what="pairs file") == [
+        "missing.csv: no such file\n  fix: check the path of the pairs file"]
+    assert error_of("roster.txt", b"id\n1\n", sheet="People") == [
+        "roster.txt: --sheet 'People' was given but a CSV file has no sheets\n  fix: leave out --sheet for a CSV file"]
+
+
+# --- reading XLSX ---------------------------------------------------------------------------------
+
+
+def test_a_workbook_reads_its_first_sheet_or_the_one_named_with_cells_as_a_person_sees_them() -> None:
+    data = workbook(
+        ("Notes", [["ignore me"]]),
+        ("People", [["id", "level", "start", "at", "ok", None], [1.0, 2.5, dt.datetime(2027, 1, 4), dt.time(9, 30),
+                                                                   True, None], [None, None, None, None, None, None],
+                    ["B2", 3, dt.datetime(2027, 1, 4, 12, 15), dt.date(2027, 2, 1), False, " x "]]),
+    )
+    assert table_of("roster.xlsx", data, sheet="People") == (
+        ("id", "level", "start", "at", "ok"),
+        ((2, ("1", "2.5", "2027-01-04", "09:30:00", "TRUE")), (4, ("B2", "3", "2027-01-04 12:15:00", "2027-02-01",
+                                                                    "FALSE"))))
+    assert table_of("roster.xlsx", data)[0] == ("ignore me",)
+    assert error_of("roster.xlsx", data, sheet="Staff") == [
+        "roster.xlsx: has no sheet named 'Staff'; its sheets are: 'Notes', 'People'\n  fix: give one of these names"
+        " with --sheet, or leave --sheet out for the first"]
+
+
+def test_a_workbook_without_an_xlsx_name_is_read_as_one() -> None:
+    assert table_of("export", workbook(("Sheet", [["id"], ["A1"]])))[1] == ((2, ("A1",)),)
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1", "+1", "-1", "@a", "\tx", "\rx"])
+def test_every_formula_start_is_neutralised_and_restored(text: str) -> None:
+    assert excel_safe(text) == "'" + text
+    assert excel_unsafe(excel_safe(text)) == text
+    assert excel_safe("'quoted") == excel_unsafe("'quoted") == "'quoted"
+    assert excel_safe("plain") == excel_unsafe("plain") == "plain"
+
+
+def test_csv_is_utf8_with_bom_crlf_and_quotes_where_needed() -> None:
+    data = csv_bytes(["id", "=name"], [["A1", 'Lee, "Ann"'], ["=2", 3.5]])
+    assert data == '\ufeffid,\'=name\r\nA1,"Lee, ""Ann"""\r\n\'=2,3.5\r\n'.encode()
+
+
+def test_xlsx_is_text_never_formulas_with_its_layout_and_the_same_bytes_each_time() -> None:
+    sheets = [Sheet("Pairs", ["id", "=why"], [["=HYPERLINK(\"x\")", 4.0, "a long reason " * 5]], (8, 12, 40)),
+              Sheet("Empty", ["x"], [])]
+    data = xlsx_bytes(sheets)
+    assert data == xlsx_bytes(sheets)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2000-01-01T00:00:00Z" in archive.read("docProps/core.xml")
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Pairs"]
+    assert [cell.value for cell in sheet[1]] == ["id", "'=why", None]
+    assert [cell.value for cell in sheet[2]] == ["'=HYPERLINK(\"x\")", 4.0, "a long reason " * 5]
+    assert [cell.data_type for cell in sheet[2]] == ["s", "n", "s"]
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert [sheet.column_dimensions[c].width for c in "ABC"] == [8, 12, 40]
+    assert sheet["C2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert book.sheetnames == ["Pairs", "Empty"] and book.properties.creator == "revmentor"
+
+
+def test_column_letters_run_past_z() -> None:
+    assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
