@@ -94,3 +94,7 @@ def test_values_a_command_cannot_use_are_usage_errors_from_the_api_too(tmp_path:
     assert prepared.organisation == "Acme Bank" and prepared.start.weekday() == 0
     assert not (tmp_path / "new").exists(), "prepare writes nothing"
     assert (tmp_path / "new" / "program.yaml") in toolkit.write_init(prepared)
+
+
+def test_the_facade_lists_exactly_the_names_it_can_load() -> None:
+    assert set(toolkit.__all__) == {"__version__", *toolkit._LAZY}

@@ -717,3 +717,33 @@ def test_the_report_suggests_a_higher_load_weight_when_mentors_wait(tmp_path: Pa
     spread = prepare_match(path, with_matching(minimal, Matching(weights=Weights(load=2))))
     assert sorted((p.mentor.id, p.mentee.id) for p in spread.pairs) == [("J1", "L1"), ("J2", "L2")]
 
+
+
+def test_a_mentor_with_no_place_is_nobodys_eligible_mentor(tmp_path: Path) -> None:
+    path = roster_file(tmp_path, """
+        L1,Lena Lead,,mentee,8,Sales,,,,AI tools,,
+        L2,Liam Lead,,mentee,8,,,,,Excel,,
+        J1,Jo Junior,,mentor,2,Ops,,,AI tools,,,0
+        J2,Jay Junior,,mentor,2,,,,Excel,,,1
+    """)
+    result = prepare_match(path)
+    assert [(p.mentor.id, p.mentee.id) for p in result.pairs] == [("J2", "L2")]
+    assert reasons(result) == {"L1": ("no mentor with a place offers 'AI tools'", ("shared_topic",)),
+                               "J1": ("capacity 0: takes no mentee this round", ())}
+
+
+def test_someone_without_a_department_is_in_no_one_elses(tmp_path: Path, minimal: Program) -> None:
+    path = roster_file(tmp_path, """
+        L1,Lena Lead,,mentee,8,Sales,,,,Excel,,
+        L2,Liam Lead,,mentee,8,IT,,,,AI tools,,
+        J1,Jo Junior,,mentor,2,,,,Excel,,,1
+        J2,Jay Junior,,mentor,2,Ops,,,AI tools,,,1
+    """)
+    result = prepare_match(path, with_matching(minimal, Matching(rules=Rules(different_department=True))))
+    assert sorted((p.mentor.id, p.mentee.id) for p in result.pairs) == [("J1", "L1"), ("J2", "L2")]
+
+
+def test_each_phase_of_a_match_is_timed_for_the_benchmark(tmp_path: Path) -> None:
+    timings = prepare_match(roster_file(tmp_path, GOOD)).timings
+    assert sorted(timings) == ["prepare", "read", "reasons", "rules", "scores", "solve"]
+    assert all(0 <= seconds < 600 for seconds in timings.values()), timings

@@ -853,43 +853,6 @@ def test_a_template_filled_in_place_is_never_overwritten(tmp_path: Path, run: Ru
     assert filled.read_text(encoding="utf-8") == "respondent,confidence\nr1,4\nr2,5\n"
 
 
-# --- the privacy threshold, at its edge ----------------------------------------------------------
-
-
-@pytest.mark.parametrize("size", [4, 5, 6])  # min_group_size - 1, min_group_size, min_group_size + 1
-def test_every_kind_of_figure_is_shown_from_the_minimum_group_size_and_hidden_below_it(
-        size: int, tmp_path: Path, program_dir: Path) -> None:
-    """Every group of every survey has exactly `size` respondents: measures (share, mean and count),
-    changes from baseline to end, distributions and free-text answers all appear, or all are hidden."""
-    folder = tmp_path / "responses"
-    folder.mkdir()
-    paths = []
-    for survey, questions in SURVEY_QUESTIONS.items():
-        roles = ["mentor", "mentee"] if survey == "pairs-midpoint" else ["mentor" if "mentor" in survey else "mentee"]
-        header = ["respondent", *(["role"] if len(roles) > 1 else []), *questions]
-        rows = [[f"{survey}-{role}-{n}", *([role] if len(roles) > 1 else []),
-                 *(f"answer {n} of {role}" if question in ("change", "learned") else n % 5 + 1 for question in questions)]
-                for role in roles for n in range(size)]
-        paths.append(write_csv(folder / f"{survey}.csv", header, rows))
-    program = load_program(program_dir).program
-    report = compute(program, read_responses(program, paths))
-    hidden = size < report.min_group_size
-    measures = [value.stat for goal in report.goals for measure in goal.measures for value in measure.values]
-    changes = [stat for change in report.changes
-               for stat in (change.before_mean, change.after_mean, change.before_share, change.after_share)]
-    distributions = [row for question in report.distributions for row in question.rows]
-    texts = [group for question in report.texts for group in question.groups]
-    assert len(measures) >= 8 and len(changes) == 8 and len(distributions) == 12 and len(texts) == 3
-    assert [stat.suppressed for stat in measures + changes] == [hidden] * len(measures + changes)
-    assert [stat.value is None for stat in measures + changes] == [hidden] * len(measures + changes)
-    assert [row.suppressed for row in distributions] == [hidden] * len(distributions)
-    assert [row.segments == () for row in distributions] == [hidden] * len(distributions)
-    assert [group.suppressed for group in texts] == [hidden] * len(texts)
-    page = render_html(report)
-    assert ("answer 0 of mentee" in page) is not hidden
-    assert ("answer 0 of mentor" in page) is not hidden
-
-
 def test_build_only_response_templates_writes_them_and_leaves_the_site(tmp_path: Path) -> None:
     from toolkit import build
 
@@ -902,3 +865,12 @@ def test_build_only_response_templates_writes_them_and_leaves_the_site(tmp_path:
     assert sorted(p.name for p in result.output.iterdir()) == [".revmentor-manifest.json", "mentee-end.csv"]
     assert lines == [f"Response templates written to {result.output}/ (1 survey)"]
     assert not (folder / "site").exists()
+
+
+def test_the_colours_run_from_an_unfavourable_red_through_grey_to_a_favourable_teal() -> None:
+    from toolkit.evaluation.figures import palette
+
+    assert palette(2) == ["#cc594c", "#21738c"]
+    assert palette(3) == ["#cc594c", "#9e9e9e", "#21738c"]
+    assert palette(5) == ["#cc594c", "#b57c75", "#9e9e9e", "#608895", "#21738c"]
+    assert palette(7) == ["#cc594c", "#bd7068", "#ad8783", "#9e9e9e", "#749098", "#4b8192", "#21738c"]

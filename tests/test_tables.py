@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,8 +215,11 @@ def test_xlsx_is_text_never_formulas_with_its_layout_and_the_same_bytes_each_tim
     data = xlsx_bytes(sheets)
     assert data == xlsx_bytes(sheets)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
-        assert b"2000-01-01T00:00:00Z" in archive.read("docProps/core.xml")
+        entries = archive.infolist()
+        assert {(info.date_time, info.compress_type, info.external_attr) for info in entries} == {
+            ((1980, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED, 0o644 << 16)}
+        core = archive.read("docProps/core.xml")
+        assert re.search(rb"<dcterms:modified[^>]*>2000-01-01T00:00:00Z<", core), core
     book = load_workbook(io.BytesIO(data))
     sheet = book["Pairs"]
     assert [cell.value for cell in sheet[1]] == ["id", "'=why", None]
@@ -223,10 +227,40 @@ def test_xlsx_is_text_never_formulas_with_its_layout_and_the_same_bytes_each_tim
     assert [cell.data_type for cell in sheet[2]] == ["s", "n", "s"]
     assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
     assert [sheet.column_dimensions[c].width for c in "ABC"] == [8, 12, 40]
-    assert sheet["C2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert sheet["C2"].alignment.wrap_text and sheet["C2"].alignment.vertical == "top"
+    assert not sheet["A2"].alignment.wrap_text
     assert book.sheetnames == ["Pairs", "Empty"] and book.properties.creator == "revmentor"
 
 
 def test_column_letters_run_past_z() -> None:
     assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_a_formula_cell_reads_as_its_value_never_as_the_formula() -> None:
+    """Excel keeps a formula's last value beside it: that is what a person saw in the cell."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "level"])
+    sheet.append(["A1", "=1+2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(out := io.BytesIO(), "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":  # the value Excel would have cached
+                assert b"<f>1+2</f><v></v>" in content
+                content = content.replace(b"<f>1+2</f><v></v>", b"<f>1+2</f><v>3</v>")
+            target.writestr(info, content)
+    assert table_of("roster.xlsx", out.getvalue())[1] == ((2, ("A1", "3")),)
+
+
+def test_numbers_dates_and_times_read_as_a_person_sees_them() -> None:
+    from toolkit.files.tables import _cell_text
+
+    assert [_cell_text(value) for value in (3.0, 2.5, -1.0, 7, None, True, False, " x ")] == [
+        "3", "2.5", "-1", "7", "", "TRUE", "FALSE", "x"]
+    assert [_cell_text(value) for value in (dt.datetime(2027, 1, 4), dt.datetime(2027, 1, 4, 9, 5),
+                                            dt.date(2027, 1, 4), dt.time(9, 5))] == [
+        "2027-01-04", "2027-01-04 09:05:00", "2027-01-04", "09:05:00"]

@@ -344,3 +344,20 @@ def test_a_file_system_failure_is_one_plain_sentence(tmp_path: Path, code: int, 
         "site/a.html", f"cannot write the output: {reason}; the previous output is unchanged", fix)
     (unnamed,) = _os_error(tmp_path / "site", OSError(code, os.strerror(code))).problems
     assert unnamed.file == "site"
+
+
+def test_an_error_without_a_number_or_a_file_still_says_what_happened(tmp_path: Path) -> None:
+    (problem,) = _os_error(tmp_path / "site", OSError("the disk went away")).problems
+    assert (problem.file, problem.message, problem.fix) == (
+        "site", "cannot write the output: the disk went away; the previous output is unchanged",
+        "check the output folder and build again")
+
+
+def test_a_kept_folder_names_five_of_the_files_that_keep_it(tmp_path: Path) -> None:
+    write(tmp_path / "site", {"index.html": "home"})
+    old = write(tmp_path / ".site.revmentor-old-1", {"index.html": "older"})
+    for name in ("a", "b", "c", "d", "e", "f"):
+        (old / f"{name}.txt").write_text("mine", encoding="utf-8")
+    (warning,) = clean_leftovers(tmp_path / "site")
+    assert warning.message == ("kept this folder of an earlier build: it holds files revmentor did not write"
+                               " (a.txt, b.txt, c.txt, d.txt, e.txt)")

@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .errors import BuildError, PairsError, Problem, ProgramError, RosterError, ToolkitError, UsageError
+    from .errors import (
+        BuildError,
+        OutputFolderError,
+        PairsError,
+        Problem,
+        ProgramError,
+        ResponsesError,
+        RosterError,
+        StrictWarnings,
+        ToolkitError,
+        UsageError,
+    )
     from .evaluation.report import PreparedReport, WrittenReport, prepare_report, write_report
     from .outputs.forms.packs import PacksResult, PreparedPacks, prepare_packs, write_packs
     from .pairing.matching import MatchResult, find_program, prepare_match
@@ -41,8 +52,9 @@ if TYPE_CHECKING:
 _LAZY = {
     "BuildResult": "pipeline", "PreparedBuild": "pipeline", "build": "pipeline", "family_names": "pipeline",
     "prepare_build": "pipeline", "write_build": "pipeline",
-    "BuildError": "errors", "PairsError": "errors", "Problem": "errors", "ProgramError": "errors",
-    "RosterError": "errors", "ToolkitError": "errors", "UsageError": "errors",
+    "BuildError": "errors", "OutputFolderError": "errors", "PairsError": "errors", "Problem": "errors",
+    "ProgramError": "errors", "ResponsesError": "errors", "RosterError": "errors", "StrictWarnings": "errors",
+    "ToolkitError": "errors", "UsageError": "errors",
     "PreparedReport": "evaluation.report", "WrittenReport": "evaluation.report",
     "prepare_report": "evaluation.report", "write_report": "evaluation.report",
     "PacksResult": "outputs.forms.packs", "PreparedPacks": "outputs.forms.packs",
@@ -65,6 +77,7 @@ __all__ = [
     "BuildResult",
     "LoadedProgram",
     "MatchResult",
+    "OutputFolderError",
     "PacksResult",
     "Pair",
     "PairsError",
@@ -74,7 +87,9 @@ __all__ = [
     "PreparedReport",
     "Problem",
     "ProgramError",
+    "ResponsesError",
     "RosterError",
+    "StrictWarnings",
     "ToolkitError",
     "UsageError",
     "WrittenMatch",

@@ -1,0 +1,170 @@
+"""The report's figures on their own (evaluation/figures.py): each rule, its wording, the privacy
+threshold at one respondent and at none, and numbers as the report prints them. Responses are
+built in memory, so this runs in a blink (and for every mutant of the module)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from toolkit.evaluation.figures import Report, compute, plain, top_values, with_unit
+from toolkit.evaluation.report import render_html
+from toolkit.evaluation.responses import Response, Responses, read_responses
+from toolkit.program.model import Program, Scale
+from toolkit.program.validate import load_program
+
+from conftest import program_yaml, write_program
+from test_report import PROGRAM, SURVEY_QUESTIONS, write_csv
+
+FEEDBACK = {
+    "scales": [{"id": "three", "labels": ["No", "Maybe", "Yes"]},
+               {"id": "four", "labels": ["Never", "Rarely", "Often", "Always"]}],
+    "questions": [{"id": "ready", "text": "I am ready.", "scale": "three"},
+                  {"id": "often", "text": "I use it.", "scale": "four"},
+                  {"id": "story", "text": "Tell us one thing.", "kind": "text"}],
+    "surveys": [{"id": "start", "title": "Start", "moment": "baseline", "week": 1, "audience": ["mentor", "mentee"],
+                 "questions": ["ready", "often", "story"]},
+                {"id": "end", "title": "End", "moment": "end", "week": 12, "audience": ["mentor", "mentee"],
+                 "questions": ["ready", "often", "story"]}],
+    "min_group_size": 2,
+}
+GOALS = [{"id": "ready", "title": "Ready", "description": "People are ready.", "measures": [
+    {"metric": "Share ready", "unit": "%", "target": 50, "method": "Surveys", "question": "ready"},
+    {"metric": "Mean use", "target": 3, "method": "Surveys", "question": "often"},
+    {"metric": "Stories told", "target": 2, "method": "Surveys", "question": "story", "when": ["end"]},
+    {"metric": "Share with a story", "unit": "%", "target": 50, "method": "Surveys", "question": "story",
+     "when": ["end"]},
+    {"metric": "Share using it", "unit": "%", "baseline": 80, "target": 40, "method": "Surveys", "question": "often"},
+    {"metric": "Promotions", "target": 1, "method": "HR records"},
+]}]
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory: pytest.TempPathFactory) -> Program:
+    folder = write_program(tmp_path_factory.mktemp("figures") / "prog",
+                           program_yaml(goals=GOALS, feedback=FEEDBACK, training=None, checkins=None))
+    return load_program(folder).program
+
+
+def answers(survey: str, role: str, rows: Iterable[dict[str, int | str]]) -> Iterator[Response]:
+    for number, given in enumerate(rows):
+        yield Response(f"{survey}-{role}-{number}", role, given)
+
+
+def report(program: Program, **surveys: list[Response]) -> Report:
+    return compute(program, Responses({name: tuple(rows) for name, rows in surveys.items()}, (), ()))
+
+
+def stats(result: Report) -> dict[str, list[str]]:
+    return {m.measure.metric: [f"{v.moment}:{v.stat.n}:{v.stat.text}" for v in m.values]
+            for goal in result.goals for m in goal.measures}
+
+
+def test_each_rule_gives_its_figure_in_the_words_the_report_prints(program: Program) -> None:
+    start = [*answers("start", "mentor", [{"ready": 3, "often": 4}, {"ready": 1, "often": 3}]),
+             *answers("start", "mentee", [{"ready": 2, "often": 1, "story": "  "}, {"ready": 3, "often": 2}])]
+    end = [*answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 3, "often": 4}]),
+           *answers("end", "mentee", [{"ready": 3, "often": 3, "story": "I try"}, {"ready": 1, "often": 1}])]
+    result = report(program, start=start, end=end)
+    assert stats(result) == {
+        "Share ready": ["baseline:4:50.0%", "end:4:75.0%"],  # 3 of 3 ("Yes") only: a 3-point scale's top point
+        "Mean use": ["baseline:4:2.50", "end:4:3.00"],
+        "Stories told": ["end:4:2"],
+        "Share with a story": ["end:4:50.0%"],
+        "Share using it": ["baseline:4:50.0%", "end:4:75.0%"],  # 3 or 4 of 4: the top two points
+        "Promotions": [],
+    }
+    measures = {m.measure.metric: m for goal in result.goals for m in goal.measures}
+    assert {name: (m.rule, m.rule_text) for name, m in measures.items()} == {
+        "Share ready": ("share", "share answering 'Yes' (3 of 3) to question 'ready'"),
+        "Mean use": ("mean", "mean answer to question 'often', from 1 ('Never') to 4 ('Always')"),
+        "Stories told": ("count", "respondents who answered question 'story'"),
+        "Share with a story": ("count", "share of respondents who answered question 'story'"),
+        "Share using it": ("share", "share answering 'Often' or 'Always' (3 or 4 of 4) to question 'often'"),
+        "Promotions": ("outside", "measured outside the surveys; the report lists it without a figure"),
+    }
+    assert {name: m.status for name, m in measures.items()} == {
+        "Share ready": "met", "Mean use": "met", "Stories told": "met", "Share with a story": "met",
+        "Share using it": "not-met", "Promotions": "outside"}
+    assert measures["Share using it"].lower_is_better and not measures["Share ready"].lower_is_better
+
+
+def test_one_respondent_is_never_shown_and_an_empty_group_hides_nothing(program: Program) -> None:
+    alone = report(program, end=list(answers("end", "mentor", [{"ready": 3, "often": 4, "story": "Only me"}])))
+    assert stats(alone)["Share ready"] == ["baseline:0:no responses", "end:1:fewer than 2 responses: not shown"]
+    assert all(row.suppressed for question in alone.distributions for row in question.rows if row.n)
+    assert [group.suppressed for question in alone.texts for group in question.groups] == [False, True]
+    both = report(program, end=list(answers("end", "mentor", [{"ready": 3}, {"ready": 1}])))
+    assert stats(both)["Share ready"] == ["baseline:0:no responses", "end:2:50.0%"]
+    rows = {(q.survey.id, q.question.id): [(r.key, r.n, r.suppressed) for r in q.rows] for q in both.distributions}
+    assert rows[("end", "ready")] == [("all", 2, False), ("mentor", 2, False), ("mentee", 0, False)]
+
+
+def test_a_change_from_baseline_to_end_is_given_per_role(program: Program) -> None:
+    start = list(answers("start", "mentee", [{"ready": 1}, {"ready": 2}]))
+    end = list(answers("end", "mentee", [{"ready": 3}, {"ready": 3}]))
+    changes = {(c.question.id, c.role.id): c for c in report(program, start=start, end=end).changes}
+    change = changes[("ready", "mentee")]
+    assert (change.before_mean.text, change.after_mean.text, change.mean_change) == ("1.50", "3.00", "+1.50")
+    assert (change.before_share.text, change.after_share.text, change.share_change) == ("0.0%", "100.0%",
+                                                                                          "+100.0 points")
+    assert changes[("ready", "mentor")].mean_change == "-"
+
+
+@pytest.mark.parametrize("size, top", [(2, (2,)), (3, (3,)), (4, (3, 4)), (5, (4, 5)), (7, (6, 7))])
+def test_the_top_of_a_scale_is_its_top_two_points_from_four_points_up(size: int, top: tuple[int, ...]) -> None:
+    labels = tuple(f"point {n}" for n in range(1, size + 1))
+    assert top_values(Scale(id="s", labels=labels)) == top
+
+
+def test_numbers_print_plainly_with_their_unit() -> None:
+    assert [plain(n) for n in (40.0, 2.5, 1_000_000.0, 0.0, 7)] == ["40", "2.5", "1000000", "0", "7"]
+    assert [with_unit("40", unit) for unit in ("%", "points", None, "")] == [
+        "40%", "40 points", "40", "40"]
+
+
+def test_every_figure_of_two_identical_programs_is_identical(program: Program, tmp_path: Path) -> None:
+    rows = [dict(zip(("ready", "often"), values, strict=True)) for values in itertools.product((1, 2, 3), (1, 4))]
+    first = report(program, end=list(answers("end", "mentor", rows)))
+    again = report(program, end=list(answers("end", "mentor", reversed(rows))))
+    assert stats(first) == stats(again)
+
+
+# --- the privacy threshold, at its edge ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [4, 5, 6])  # min_group_size - 1, min_group_size, min_group_size + 1
+def test_every_kind_of_figure_is_shown_from_the_minimum_group_size_and_hidden_below_it(
+        size: int, tmp_path: Path) -> None:
+    """Every group of every survey has exactly `size` respondents: measures (share, mean and count),
+    changes from baseline to end, distributions and free-text answers all appear, or all are hidden."""
+    folder = tmp_path / "responses"
+    folder.mkdir()
+    paths = []
+    for survey, questions in SURVEY_QUESTIONS.items():
+        roles = ["mentor", "mentee"] if survey == "pairs-midpoint" else ["mentor" if "mentor" in survey else "mentee"]
+        header = ["respondent", *(["role"] if len(roles) > 1 else []), *questions]
+        rows = [[f"{survey}-{role}-{n}", *([role] if len(roles) > 1 else []),
+                 *(f"answer {n} of {role}" if question in ("change", "learned") else n % 5 + 1 for question in questions)]
+                for role in roles for n in range(size)]
+        paths.append(write_csv(folder / f"{survey}.csv", header, rows))
+    program = load_program(write_program(tmp_path / "prog", PROGRAM)).program
+    report = compute(program, read_responses(program, paths))
+    hidden = size < report.min_group_size
+    measures = [value.stat for goal in report.goals for measure in goal.measures for value in measure.values]
+    changes = [stat for change in report.changes
+               for stat in (change.before_mean, change.after_mean, change.before_share, change.after_share)]
+    distributions = [row for question in report.distributions for row in question.rows]
+    texts = [group for question in report.texts for group in question.groups]
+    assert len(measures) >= 8 and len(changes) == 8 and len(distributions) == 12 and len(texts) == 3
+    assert [stat.suppressed for stat in measures + changes] == [hidden] * len(measures + changes)
+    assert [stat.value is None for stat in measures + changes] == [hidden] * len(measures + changes)
+    assert [row.suppressed for row in distributions] == [hidden] * len(distributions)
+    assert [row.segments == () for row in distributions] == [hidden] * len(distributions)
+    assert [group.suppressed for group in texts] == [hidden] * len(texts)
+    page = render_html(report)
+    assert ("answer 0 of mentee" in page) is not hidden
+    assert ("answer 0 of mentor" in page) is not hidden
