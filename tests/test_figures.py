@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-from toolkit.evaluation.figures import Report, compute, plain, top_values, with_unit
+from toolkit.evaluation.figures import Report, compute, palette, plain, round_half_up, top_values, with_unit
 from toolkit.evaluation.report import render_html
 from toolkit.evaluation.responses import Response, Responses, read_responses
 from toolkit.program.model import Program, Scale
@@ -90,6 +91,60 @@ def test_each_rule_gives_its_figure_in_the_words_the_report_prints(program: Prog
         "Share ready": "met", "Mean use": "met", "Stories told": "met", "Share with a story": "met",
         "Share using it": "not-met", "Promotions": "outside"}
     assert measures["Share using it"].lower_is_better and not measures["Share ready"].lower_is_better
+
+
+def test_each_measure_is_drawn_on_its_natural_axis_and_the_goal_says_what_was_met(program: Program) -> None:
+    start = list(answers("start", "mentor", [{"ready": 3, "often": 4}, {"ready": 1, "often": 3}]))
+    end = list(answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 3, "often": 1,
+                                                                                       "story": "I try"}]))
+    (goal,) = report(program, start=start, end=end).goals
+    charts = {m.measure.metric: m.chart for m in goal.measures}
+    share = charts["Share ready"]
+    assert share is not None and (share.low, share.high, share.target_x, share.baseline_x) == ("0%", "100%", 50.0, None)
+    assert [(bar.label, bar.width, bar.text) for bar in share.bars] == [("Baseline", 50.0, "50.0%"), ("End", 100.0,
+                                                                                                       "100.0%")]
+    mean = charts["Mean use"]  # from 1 to 4: a mean of 3.5 sits five sixths of the way
+    assert mean is not None and (mean.low, mean.high, mean.target_x) == ("1", "4", 66.67)
+    assert [(bar.label, bar.width) for bar in mean.bars] == [("Baseline", 83.33), ("End", 50.0)]
+    count = charts["Stories told"]  # from 0 to 1.1 times the largest of target and values
+    assert count is not None and (count.low, count.high, count.target_x) == ("0", "2.2", 90.91)
+    assert [(bar.label, bar.width, bar.text) for bar in count.bars] == [("End", 90.91, "2")]
+    lower = charts["Share using it"]
+    assert lower is not None and (lower.target_x, lower.baseline_x) == (40.0, 80.0)
+    assert charts["Promotions"] is None
+    statuses = {m.measure.metric: (m.status, m.status_text) for m in goal.measures}
+    assert statuses == {
+        "Share ready": ("met", "met at end"), "Mean use": ("not-met", "not met at end"),
+        "Stories told": ("met", "met at end"),
+        "Share with a story": ("met", "met at end"), "Share using it": ("not-met", "not met at end"),
+        "Promotions": ("outside", "measured outside the surveys")}
+    assert (goal.status, goal.status_text) == ("partly", "partly met: 3 of 5 survey measures met; 1 measured outside"
+                                                         " the surveys")
+
+
+def test_a_goal_with_no_figure_yet_is_pending_and_a_hidden_one_says_why(program: Program) -> None:
+    (pending,) = report(program).goals
+    assert (pending.status, pending.status_text) == ("pending", "no survey figures yet: 5 not measured yet; 1 measured"
+                                                                " outside the surveys")
+    (hidden,) = report(program, end=list(answers("end", "mentee", [{"ready": 3, "often": 4, "story": "x"}]))).goals
+    assert [m.status for m in hidden.measures] == ["suppressed"] * 5 + ["outside"]
+    assert hidden.status_text == ("no survey figures yet: 5 not shown (fewer than 2 responses: not shown); 1 measured"
+                                  " outside the surveys")
+    alone = next(m for m in hidden.measures if m.status == "suppressed")
+    assert alone.status_text == "fewer than 2 responses: not shown"
+
+
+def test_the_colours_run_from_an_unfavourable_red_through_grey_to_a_favourable_teal() -> None:
+    assert palette(2) == ["#cc594c", "#21738c"]
+    assert palette(3) == ["#cc594c", "#9e9e9e", "#21738c"]
+    assert palette(5) == ["#cc594c", "#b57c75", "#9e9e9e", "#608895", "#21738c"]
+    assert palette(7) == ["#cc594c", "#bd7068", "#ad8783", "#9e9e9e", "#749098", "#4b8192", "#21738c"]
+
+
+def test_rounding_is_half_up_on_the_exact_fraction() -> None:
+    assert [round_half_up(Fraction(n, d), 2) for n, d in ((2345, 1000), (1, 3), (2, 3), (-1, 8), (5, 1))] == [
+        2.35, 0.33, 0.67, -0.12, 5.0]
+    assert round_half_up(Fraction(1, 2), 0) == 1.0 and round_half_up(Fraction(125, 1000), 2) == 0.13
 
 
 def test_one_respondent_is_never_shown_and_an_empty_group_hides_nothing(program: Program) -> None:

@@ -865,12 +865,3 @@ def test_build_only_response_templates_writes_them_and_leaves_the_site(tmp_path:
     assert sorted(p.name for p in result.output.iterdir()) == [".revmentor-manifest.json", "mentee-end.csv"]
     assert lines == [f"Response templates written to {result.output}/ (1 survey)"]
     assert not (folder / "site").exists()
-
-
-def test_the_colours_run_from_an_unfavourable_red_through_grey_to_a_favourable_teal() -> None:
-    from toolkit.evaluation.figures import palette
-
-    assert palette(2) == ["#cc594c", "#21738c"]
-    assert palette(3) == ["#cc594c", "#9e9e9e", "#21738c"]
-    assert palette(5) == ["#cc594c", "#b57c75", "#9e9e9e", "#608895", "#21738c"]
-    assert palette(7) == ["#cc594c", "#bd7068", "#ad8783", "#9e9e9e", "#749098", "#4b8192", "#21738c"]

@@ -264,3 +264,14 @@ def test_numbers_dates_and_times_read_as_a_person_sees_them() -> None:
     assert [_cell_text(value) for value in (dt.datetime(2027, 1, 4), dt.datetime(2027, 1, 4, 9, 5),
                                             dt.date(2027, 1, 4), dt.time(9, 5))] == [
         "2027-01-04", "2027-01-04 09:05:00", "2027-01-04", "09:05:00"]
+
+
+def test_a_workbook_that_opens_but_cannot_be_read_says_so() -> None:
+    data = workbook(("People", [["id"], ["A1"]]))
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(broken := io.BytesIO(), "w") as target:
+        for info in source.infolist():
+            target.writestr(info, b"<worksheet><sheetData><row" if info.filename.endswith("sheet1.xml")
+                            else source.read(info.filename))
+    assert error_of("roster.xlsx", broken.getvalue()) == [
+        "roster.xlsx: cannot be read as an Excel workbook (ParseError)\n  fix: open it in Excel and save it again as"
+        " .xlsx, or save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx)"]

@@ -8,6 +8,7 @@ import errno
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -361,3 +362,19 @@ def test_a_kept_folder_names_five_of_the_files_that_keep_it(tmp_path: Path) -> N
     (warning,) = clean_leftovers(tmp_path / "site")
     assert warning.message == ("kept this folder of an earlier build: it holds files revmentor did not write"
                                " (a.txt, b.txt, c.txt, d.txt, e.txt)")
+
+
+def test_removing_an_old_output_removes_its_nested_folders_from_the_deepest(tmp_path: Path) -> None:
+    old = write(tmp_path / "old", {"a/b/c/page.html": "deep", "a/top.html": "top"})
+    assert remove_owned(old) == [] and not old.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_an_exchange_that_fails_says_why_and_where(tmp_path: Path) -> None:
+    from toolkit.files.output import _exchange
+
+    (tmp_path / "site").mkdir()
+    with pytest.raises(FileNotFoundError) as caught:
+        _exchange(tmp_path / "missing", tmp_path / "site")
+    assert (caught.value.errno, caught.value.strerror, caught.value.filename) == (
+        errno.ENOENT, os.strerror(errno.ENOENT), str(tmp_path / "site"))
