@@ -147,6 +147,28 @@ def test_rounding_is_half_up_on_the_exact_fraction() -> None:
     assert round_half_up(Fraction(1, 2), 0) == 1.0 and round_half_up(Fraction(125, 1000), 2) == 0.13
 
 
+def test_a_distribution_counts_every_point_of_the_scale(program: Program) -> None:
+    end = list(answers("end", "mentor", [{"often": 4}, {"often": 4}, {"often": 1}, {"often": 3}]))
+    rows = {(q.survey.id, q.question.id): q.rows for q in report(program, end=end).distributions}
+    (everyone, mentors, mentees) = rows[("end", "often")]
+    assert (everyone.key, everyone.group, everyone.n, everyone.suppressed, everyone.mean) == (
+        "all", "All respondents", 4, False, "3.00")
+    assert [(s.value, s.label, s.count, s.percent, s.x, s.width) for s in everyone.segments] == [
+        (1, "Never", 1, "25.0%", 0.0, 25.0), (2, "Rarely", 0, "0.0%", 25.0, 0.0),
+        (3, "Often", 1, "25.0%", 25.0, 25.0), (4, "Always", 2, "50.0%", 50.0, 50.0)]
+    assert [segment.colour for segment in everyone.segments] == palette(4)
+    assert (mentors.group, mentors.n, mentees.group, mentees.n, mentees.segments) == ("Mentor", 4, "Mentee", 0, ())
+    assert rows[("start", "often")][0].segments == () and rows[("start", "often")][0].mean == ""
+
+
+def test_participation_is_counted_per_survey_and_role_against_those_invited(program: Program) -> None:
+    end = [*answers("end", "mentor", [{"ready": 1}] * 3), *answers("end", "mentee", [{"ready": 2}])]
+    rows = compute(program, Responses({"end": tuple(end)}, (), ()), {"mentor": 8}).participation
+    assert [(row.survey.id, row.role.id, row.responded, row.invited, row.rate) for row in rows] == [
+        ("start", "mentor", 0, 8, "0.0%"), ("start", "mentee", 0, None, ""),
+        ("end", "mentor", 3, 8, "37.5%"), ("end", "mentee", 1, None, "")]
+
+
 def test_one_respondent_is_never_shown_and_an_empty_group_hides_nothing(program: Program) -> None:
     alone = report(program, end=list(answers("end", "mentor", [{"ready": 3, "often": 4, "story": "Only me"}])))
     assert stats(alone)["Share ready"] == ["baseline:0:no responses", "end:1:fewer than 2 responses: not shown"]
@@ -223,3 +245,50 @@ def test_every_kind_of_figure_is_shown_from_the_minimum_group_size_and_hidden_be
     page = render_html(report)
     assert ("answer 0 of mentee" in page) is not hidden
     assert ("answer 0 of mentor" in page) is not hidden
+
+
+def test_figures_are_rounded_as_shown_and_counts_carry_their_unit(tmp_path: Path) -> None:
+    goals = [{"id": "g", "title": "G", "description": "D.", "measures": [
+        {"metric": "Share ready", "unit": "%", "target": 30, "method": "S", "question": "ready", "when": ["end"]},
+        {"metric": "Mean use", "target": 1, "method": "S", "question": "often", "when": ["end"]},
+        {"metric": "Stories", "unit": "stories", "target": 9, "method": "S", "question": "story", "when": ["end"]},
+        {"metric": "At midpoint", "target": 1, "method": "S", "question": "ready", "when": ["midpoint", "end"]},
+    ]}]
+    folder = write_program(tmp_path / "prog", program_yaml(goals=goals, feedback=FEEDBACK, training=None, checkins=None))
+    program = load_program(folder).program
+    end = list(answers("end", "mentor", [{"ready": 3, "often": 1, "story": "a"}, {"ready": 1, "often": 2},
+                                         {"ready": 2, "often": 2}]))
+    (goal,) = report(program, end=end).goals
+    values = {m.measure.metric: [(v.moment, v.stat.value, v.stat.text) for v in m.values] for m in goal.measures}
+    assert values == {
+        "Share ready": [("end", 33.3, "33.3%")],
+        "Mean use": [("end", 1.67, "1.67")],
+        "Stories": [("end", 1.0, "1 stories")],
+        "At midpoint": [("midpoint", None, "not asked at this moment"), ("end", 2.0, "2.00")],
+    }
+    assert [m.status for m in goal.measures] == ["met", "met", "not-met", "met"]
+    assert goal.status_text == "partly met: 3 of 4 survey measures met"
+
+
+def test_a_goal_is_met_only_when_every_measure_is(tmp_path: Path) -> None:
+    def goal_of(target: int) -> tuple[str, str]:
+        goals = [{"id": "g", "title": "G", "description": "D.", "measures": [
+            {"metric": "Mean use", "target": target, "method": "S", "question": "often", "when": ["end"]}]}]
+        folder = write_program(tmp_path / f"prog-{target}",
+                               program_yaml(goals=goals, feedback=FEEDBACK, training=None, checkins=None))
+        end = list(answers("end", "mentor", [{"often": 2}, {"often": 2}]))
+        (goal,) = report(load_program(folder).program, end=end).goals
+        return goal.status, goal.status_text
+
+    assert goal_of(2) == ("met", "met: 1 of 1 survey measure met")
+    assert goal_of(3) == ("not-met", "not met: 0 of 1 survey measure met")
+
+
+def test_each_role_has_its_own_change(program: Program) -> None:
+    start = [*answers("start", "mentee", [{"ready": 1}, {"ready": 1}]),
+             *answers("start", "mentor", [{"ready": 3}, {"ready": 3}])]
+    end = [*answers("end", "mentee", [{"ready": 3}, {"ready": 3}]), *answers("end", "mentor", [{"ready": 2}, {"ready": 2}])]
+    changes = {(c.question.id, c.role.id): (c.mean_change, c.share_change)
+               for c in report(program, start=start, end=end).changes}
+    assert changes[("ready", "mentee")] == ("+2.00", "+100.0 points")
+    assert changes[("ready", "mentor")] == ("-1.00", "-100.0 points")

@@ -275,3 +275,24 @@ def test_a_workbook_that_opens_but_cannot_be_read_says_so() -> None:
     assert error_of("roster.xlsx", broken.getvalue()) == [
         "roster.xlsx: cannot be read as an Excel workbook (ParseError)\n  fix: open it in Excel and save it again as"
         " .xlsx, or save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx)"]
+
+
+def test_blank_lines_before_the_header_and_a_tie_between_separators() -> None:
+    assert table_of("roster.csv", b"\r\n\nid;name,x\nA1;Ann,1\n") == (("id;name", "x"), ((4, ("A1;Ann", "1")),))
+    assert table_of("roster.csv", b"id\tname;x\nA1\tAnn;1\n")[0] == ("id\tname", "x")  # first in , ; tab wins a tie
+
+
+@pytest.mark.parametrize("data, message", [
+    ("id,name\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "is UTF-16 text (Excel's 'Unicode Text'), not UTF-8"),
+    (b"id,name\n" + b"x" * 8183 + b"\x00\n", "is a binary file, not CSV text"),
+])
+def test_utf16_either_way_round_and_a_nul_early_on_are_named(data: bytes, message: str) -> None:
+    assert error_of("roster.csv", data)[0].startswith(f"roster.csv: {message}\n")
+
+
+def test_a_workbook_named_xls_is_called_old_style_and_a_link_loop_cannot_be_read(tmp_path: Path) -> None:
+    assert error_of("roster.xls", workbook(("Sheet", [["id"]])))[0].startswith(
+        "roster.xls: is an old-style Excel file (.xls), which cannot be read\n")
+    Path("loop.csv").symlink_to("loop.csv")
+    assert error_of("loop.csv", None) == [
+        "loop.csv: cannot be read: Too many levels of symbolic links\n  fix: check the path and the disk"]

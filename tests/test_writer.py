@@ -378,3 +378,11 @@ def test_an_exchange_that_fails_says_why_and_where(tmp_path: Path) -> None:
         _exchange(tmp_path / "missing", tmp_path / "site")
     assert (caught.value.errno, caught.value.strerror, caught.value.filename) == (
         errno.ENOENT, os.strerror(errno.ENOENT), str(tmp_path / "site"))
+
+
+def test_a_foreign_folder_names_its_folders_with_a_slash(tmp_path: Path) -> None:
+    (tmp_path / "mine" / "photos").mkdir(parents=True)
+    (tmp_path / "mine" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert refusal(tmp_path / "mine", command="site")[1] == (
+        f"the output folder is not empty and was not made by revmentor (it has no {MANIFEST}); it holds notes.txt,"
+        " photos/")
