@@ -747,3 +747,24 @@ def test_each_phase_of_a_match_is_timed_for_the_benchmark(tmp_path: Path) -> Non
     timings = prepare_match(roster_file(tmp_path, GOOD)).timings
     assert sorted(timings) == ["prepare", "read", "reasons", "rules", "scores", "solve"]
     assert all(0 <= seconds < 600 for seconds in timings.values()), timings
+
+
+def test_hours_apart_wrap_around_the_date_line_in_the_vectorised_scores_too(tmp_path: Path, minimal: Program) -> None:
+    """+13 and -11 are the same hour; +12 and -10 two hours apart; +5:30 and -3 eight and a half."""
+    import numpy as np
+
+    from toolkit.pairing.assignment import Cohort
+
+    zones = ["+13", "-11", "+12", "-10", "+5:30", "-3", "UTC", ""]
+    rows = [f"L{n},Lead {n},,mentee,8,Dept,,{zone},,AI tools,," for n, zone in enumerate(zones)]
+    rows += [f"J{n},Junior {n},,mentor,2,Dept,,{zone},AI tools,,,1" for n, zone in enumerate(zones)]
+    path = roster_file(tmp_path, "\n".join(rows))
+    matching = Matching(weights=Weights(topics=0, cross_department=0, time_zone=1, language=0))
+    roster = read_roster(path, matching, start_date=minimal.program.start_date)
+    vectorised = Cohort(roster, matching).scores(np.arange(len(zones)), np.arange(len(zones)))
+    plain = [[pair_score(mentor, mentee, matching) for mentor in roster.mentors] for mentee in roster.mentees]
+    assert np.allclose(vectorised, plain, atol=1e-6)
+    by_id = {p.id: p for p in roster.people}
+    assert pair_score(by_id["J0"], by_id["L1"], matching) == 1.0
+    assert pair_score(by_id["J2"], by_id["L3"], matching) == 0.75
+    assert pair_score(by_id["J4"], by_id["L5"], matching) == 0.0
