@@ -129,7 +129,7 @@ def schema(indent: int) -> None:
 
 
 class _FamilyType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
-    """An output family's name, as build.py lists them (read when the option is used or shown)."""
+    """An output family's name, as pipeline.py lists them (read when the option is used or shown)."""
 
     name = "FAMILY"
 
@@ -190,6 +190,7 @@ def serve(path: str, port: int, host: str) -> None:
       revmentor serve
       revmentor serve programs/finance --port 8001
     """
+
     def report(error: ToolkitError) -> None:
         click.echo(error.format(), err=True)
 

@@ -1,6 +1,6 @@
 """The one shape of an output family: a name, a plan made from the program, a render of that plan.
 
-`build.py` holds the list of families and does the rest the same way for all of them: it plans
+`pipeline.py` holds the list of families and does the rest the same way for all of them: it plans
 every family (the handbook's Downloads page is made from the plans), takes a family's files
 from the render cache when none of its inputs changed, renders the others, and writes them all
 in one staged, atomic step. Adding an output is one module with one `OutputFamily` subclass and
