@@ -3,6 +3,12 @@
 Each folder under `tests/corpus/cases/` is a program folder (given the minimal program when it
 has no program.yaml of its own) plus `args`, the command line, one argument a line, and
 `expected`, what the user sees on stderr. Regenerate with REVMENTOR_UPDATE_GOLDEN=1 and review.
+
+Two optional files widen a case:
+- `exit` holds the exit code when it is not 1: a case may succeed (0) with a warning, and then
+  every file that was there before must still be there, byte for byte, whatever it wrote;
+- `make` makes what git cannot hold, one line each: `symlink NAME TARGET`, `fifo NAME`,
+  `mkdir NAME`, `chmod MODE NAME` (octal), all inside the program folder.
 """
 
 from __future__ import annotations
@@ -45,22 +51,45 @@ def files_under(folder: Path) -> dict[str, bytes]:
 def test_bad_file_gets_its_exact_message_and_nothing_is_written(case: str, inside: Path, run: Callable[..., Result]) -> None:
     source = CASES_DIR / case
     folder = inside / "program"
-    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("args", "expected"))
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("args", "expected", "exit", "make"))
     if not (folder / "program.yaml").exists():
         (folder / "program.yaml").write_text(MINIMAL, encoding="utf-8")
     os.chdir(folder)
+    if (source / "make").exists():
+        make(folder, (source / "make").read_text(encoding="utf-8"))
     before = files_under(inside)
     args = (source / "args").read_text(encoding="utf-8").split("\n")[:-1]
+    exit_code = int((source / "exit").read_text()) if (source / "exit").exists() else 1
 
     result = run(*args)
 
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), "an exception escaped: a traceback would reach the user"
+    assert result.exit_code == exit_code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), "a traceback would reach the user"
     assert "Traceback" not in result.stderr
     expected = source / "expected"
     if UPDATE:
         expected.write_text(result.stderr, encoding="utf-8")
     assert result.stderr == expected.read_text(encoding="utf-8")
-    assert files_under(inside) == before, "a failed command must write nothing"
-    assert not (folder / "out").exists()
+    after = files_under(inside)
+    if exit_code == 0:
+        assert {name: after.get(name) for name in before} == before, "an input was changed or removed"
+    else:
+        assert after == before, "a failed command must write nothing"
+        assert not (folder / "out").exists()
     record("bad inputs tried")
+
+
+def make(folder: Path, lines: str) -> None:
+    """Make what a case's `make` file lists (see the module docstring)."""
+    for line in lines.splitlines():
+        verb, *rest = line.split()
+        if verb == "symlink":
+            (folder / rest[0]).symlink_to(rest[1])
+        elif verb == "fifo":
+            os.mkfifo(folder / rest[0])
+        elif verb == "mkdir":
+            (folder / rest[0]).mkdir(parents=True)
+        elif verb == "chmod":
+            (folder / rest[1]).chmod(int(rest[0], 8))
+        else:
+            raise AssertionError(f"make: unknown verb {verb!r}")
