@@ -692,8 +692,9 @@ def test_the_pairs_file_is_never_inside_the_folder_replaced(tmp_path: Path, run:
     result = run("forms", str(program), "--pairs", str(match / "pairs.csv"), "-o", str(match))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{match}: the pairs file {match / 'pairs.csv'} lies inside the output folder, which is replaced as a whole\n"
-        "  fix: move the pairs file out of it, or choose another output folder with -o\n"
+        f"{match}: the pairs file {match / 'pairs.csv'} lies in this output folder, which the run replaces as a"
+        " whole: it would be lost\n"
+        "  fix: write this run's output to another folder with -o, and keep the inputs where they are\n"
     )
     assert (match / "pairs.csv").read_text(encoding="utf-8") == PAIRS
 

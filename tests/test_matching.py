@@ -768,3 +768,61 @@ def test_hours_apart_wrap_around_the_date_line_in_the_vectorised_scores_too(tmp_
     assert pair_score(by_id["J0"], by_id["L1"], matching) == 1.0
     assert pair_score(by_id["J2"], by_id["L3"], matching) == 0.75
     assert pair_score(by_id["J4"], by_id["L5"], matching) == 0.0
+
+
+ROUNDS = """
+    L1,Lena Lead,lena@example.org,mentee,8,Sales,,,,AI tools,,
+    L2,Liam Lead,liam@example.org,mentee,8,Ops,,,,AI tools,,
+    J1,Jo Junior,jo@example.org,mentor,2,Ops,,,AI tools,,,1
+    J2,Jay Junior,jay@example.org,mentor,2,IT,,,AI tools,,,1
+"""
+
+
+def test_each_round_gets_its_own_default_folder_and_never_replaces_its_history(
+        run: Run, tmp_path: Path, make_program: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 2 reads round 1's pairs.csv: written over, round 1 would be gone and round 3 repeat it."""
+    program = make_program().parent
+    monkeypatch.chdir(program)
+    roster_file(program, ROUNDS)
+    assert run("match", "roster.csv").exit_code == 0
+    round_1 = (program / "private/match/pairs.csv").read_bytes()
+
+    second = run("match", "roster.csv", "--history", "private/match/pairs.csv")
+    assert second.exit_code == 0, second.output
+    assert second.stdout.endswith("Wrote private/match-round-2 (round 2): match-report.html, pairs.csv, pairs.xlsx\n")
+    assert (program / "private/match/pairs.csv").read_bytes() == round_1
+
+    third = run("match", "roster.csv", "--history", "private/match/pairs.csv",
+                "--history", "private/match-round-2/pairs.csv")
+    assert third.exit_code == 0, third.output
+    assert third.stdout.startswith("Paired 0 of 2 mentees")
+    assert third.stdout.endswith("Wrote private/match-round-3 (round 3): match-report.html, pairs.csv, pairs.xlsx\n")
+    made = [{(p.mentor_id, p.mentee_id) for p in read_history(program / folder / "pairs.csv")}
+            for folder in ("private/match", "private/match-round-2")]
+    assert len(made[0]) == len(made[1]) == 2 and not made[0] & made[1]
+
+
+@pytest.mark.parametrize("given", ["private/match/pairs.csv", "roster.csv"])
+def test_an_output_that_would_replace_an_input_of_the_same_run_is_refused(
+        given: str, run: Run, tmp_path: Path, make_program: Callable[..., Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    program = make_program().parent
+    monkeypatch.chdir(program)
+    roster = roster_file(program, ROUNDS)
+    assert run("match", "roster.csv").exit_code == 0
+    if given == "roster.csv":
+        roster = roster.rename(program / "private/match/roster.csv")
+        args = ["private/match/roster.csv", "-o", "private/match"]
+        what = "the roster"
+    else:
+        args = ["roster.csv", "--history", given, "-o", "private/match"]
+        what = "the history file"
+    before = {path: path.read_bytes() for path in (program / "private/match").iterdir()}
+    result = run("match", *args)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"private/match: {what} private/match/{Path(given).name} lies in this output folder, which the run replaces"
+        " as a whole: it would be lost\n"
+        "  fix: write this run's output to another folder with -o, and keep the inputs where they are\n")
+    assert {path: path.read_bytes() for path in (program / "private/match").iterdir()} == before
+    assert roster.exists()

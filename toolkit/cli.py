@@ -207,7 +207,8 @@ def serve(path: str, port: int, host: str) -> None:
 @click.option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")
 @click.option("-o", "--output", type=click.Path(),
               help="Private folder for pairs.csv, pairs.xlsx and match-report.html (default: private/match in"
-              " the program folder; never inside the site).")
+              " the program folder, private/match-round-N for round N, that is with N-1 --history files; never"
+              " inside the site, nor where the roster or a history file is).")
 @click.option("--strict", is_flag=True, help="Treat roster warnings (a manager id found nowhere) as errors.")
 @_guarded
 def match_command(roster: str, program_path: str | None, history: tuple[str, ...], sheet: str | None,
@@ -224,7 +225,7 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
     Examples:
       revmentor match roster.csv
       revmentor match hr-export.xlsx --sheet Participants --program programs/finance
-      revmentor match roster.csv --history private/round-1/pairs.csv -o private/round-2
+      revmentor match roster.csv --history private/match/pairs.csv
     """
     loaded = api.find_program(program_path)
     if loaded is None:
@@ -245,7 +246,8 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
         if len(result.unmatched) > 10:
             click.echo(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
     names = ", ".join(Path(file).name for file in written.files)
-    click.echo(f"Wrote {display_path(written.output)}: {names}")
+    which = f" (round {result.round})" if result.round > 1 else ""
+    click.echo(f"Wrote {display_path(written.output)}{which}: {names}")
 
 
 @cli.command("forms")

@@ -87,6 +87,7 @@ def check_output(
     command: str,
     program_folder: Path | None = None,
     forbidden: Sequence[tuple[Path, str]] = (),
+    inputs: Sequence[tuple[Path, str]] = (),
     files: bool = True,
     digests: Digests | None = None,
 ) -> None:
@@ -95,11 +96,14 @@ def check_output(
     `command` (site, match, packs, report, ...: a key of DEFAULT_OUTPUTS) is recorded in the
     manifest: one command never replaces another's output, so pairs never land where a site
     was, nor a site over a round's pairs. `forbidden` lists (folder, description) pairs the
-    output must not lie inside, e.g. the public site for a private output. `files=False` leaves
+    output must not lie inside, e.g. the public site for a private output. `inputs` lists the
+    (file or folder, description) pairs this run reads: an output that holds one would replace
+    it, and one inside an input folder would be read back as input. `files=False` leaves
     out the slowest part, the check that every file in the folder is one the toolkit wrote,
     unchanged; `digests` remembers the files read for that within one run.
     """
     shown = _show(output)
+    _check_inputs(output, shown, inputs)
     for parent in output.parents:
         if (parent / MANIFEST).is_file():
             _refuse(shown, f"the output folder lies inside another output of revmentor ({_show(parent)}), which"
@@ -153,6 +157,20 @@ def check_output(
         _refuse(shown, f"the output folder holds {count} file{'s' if count != 1 else ''} revmentor did not write:"
                 f" {listing}", "move them out of the output folder (revmentor replaces the whole folder on"
                 " each build), or choose another folder with -o")
+
+
+def _check_inputs(output: Path, shown: str, inputs: Sequence[tuple[Path, str]]) -> None:
+    """Refuse an output that would replace an input of the same run, or be read back as one."""
+    real = Path(os.path.realpath(output))
+    for path, description in inputs:
+        source = Path(os.path.realpath(path))
+        if source == real or source.is_relative_to(real):
+            _refuse(shown, f"{description} {_show(path)} lies in this output folder, which the run replaces as a"
+                    " whole: it would be lost", "write this run's output to another folder with -o, and keep"
+                    " the inputs where they are")
+        if source.is_dir() and real.is_relative_to(source):
+            _refuse(shown, f"the output folder lies inside {description} {_show(path)}, so the next run would"
+                    " read its files as input", f"choose a folder outside {_show(path)} with -o")
 
 
 def _refuse(shown: str, message: str, fix: str) -> None:
@@ -409,6 +427,7 @@ def staged_output(
     command: str,
     program_folder: Path | None = None,
     forbidden: Sequence[tuple[Path, str]] = (),
+    inputs: Sequence[tuple[Path, str]] = (),
     atomic: bool = True,
     digests: Digests | None = None,
 ) -> Iterator[tuple[Path, Written]]:
@@ -416,12 +435,14 @@ def staged_output(
 
     On any error (or Ctrl-C) the staging folder is removed and the previous output is untouched.
     The `Written` record is filled in once the swap has happened. `command` is the command
-    writing (a key of DEFAULT_OUTPUTS): an output another command wrote is never replaced.
+    writing (a key of DEFAULT_OUTPUTS): an output another command wrote is never replaced;
+    `inputs`, the files and folders the run read, are never replaced nor written into.
     """
     target = normalise(output)
     digests = digests or Digests()
     # Before creating anything: where the output is. Its files are checked once the lock is held.
-    check_output(target, command=command, program_folder=program_folder, forbidden=forbidden, files=False)
+    check_output(target, command=command, program_folder=program_folder, forbidden=forbidden, inputs=inputs,
+                 files=False)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -432,7 +453,7 @@ def staged_output(
         try:
             written.warnings.extend(clean_leftovers(target, digests))
             check_output(target, command=command, program_folder=program_folder, forbidden=forbidden,
-                         digests=digests)
+                         inputs=inputs, digests=digests)
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING}", dir=target.parent))
             _write_small(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")
             yield staging, written

@@ -96,11 +96,25 @@ class MatchResult:
     folder: Path | None = None
     """The program folder (its templates/ override the report's), if a program was loaded."""
     history_files: tuple[str, ...] = ()
+    roster_path: Path | None = None
+    history_paths: tuple[Path, ...] = ()
+    """The roster and the history files read, absolute: `write_match` never writes over one."""
     history_pairs: int = 0
     """Earlier pairs between two people on this roster, never made again."""
     places_left: int = 0
     timings: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
     """Seconds per phase (read, prepare, rules, scores, solve, reasons), for the benchmark."""
+
+    @property
+    def inputs(self) -> tuple[tuple[Path, str], ...]:
+        """The files the match read, each with what it is, for the output writer."""
+        roster = ((self.roster_path, "the roster"),) if self.roster_path else ()
+        return (*roster, *((path, "the history file") for path in self.history_paths))
+
+    @property
+    def round(self) -> int:
+        """Which round this is: one more than the earlier rounds' pairs files given."""
+        return 1 + len({os.path.realpath(path) for path in self.history_paths})
 
     @property
     def total_score(self) -> float:
@@ -198,6 +212,8 @@ def prepare_match(
         rules=rules, warnings=roster.warnings, max_score=cohort.max_score,
         program_name=model.program.name if model else "", terminology=terminology, folder=folder,
         history_files=tuple(display_path(Path(p)) for p in history_paths), history_pairs=cohort.history_count,
+        roster_path=Path(os.path.abspath(roster_path)),
+        history_paths=tuple(Path(os.path.abspath(p)) for p in history_paths),
         places_left=sum(p.capacity for p in roster.mentors) - len(pairs), timings=timings,
     )
     timings["reasons"] = time.perf_counter() - explained

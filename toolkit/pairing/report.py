@@ -138,19 +138,28 @@ class WrittenMatch:
     """Leftovers of earlier runs kept because they hold files revmentor did not write."""
 
 
+def default_match_output(result: MatchResult) -> Path:
+    """private/match for a first round, private/match-round-N for round N, so that a later round
+    never replaces the files of an earlier one (which it may be reading as history)."""
+    folder = default_output(result.folder or Path(), COMMAND)
+    return folder if result.round == 1 else folder.with_name(f"{folder.name}-round-{result.round}")
+
+
 def write_match(result: MatchResult, output: str | os.PathLike[str] | None = None) -> WrittenMatch:
     """Write pairs.csv, pairs.xlsx and match-report.html into a private folder, replacing what an
-    earlier match wrote there; the default is private/match in the program folder (in the
-    working folder without a program), where its .gitignore keeps them out of version control.
+    earlier match wrote there; the default (`default_match_output`) is private/match in the
+    program folder (in the working folder without a program) for a first round, and
+    private/match-round-N for round N, where .gitignore keeps them out of version control.
 
-    The folder may not be the program folder, lie in content/ or in the handbook site. Nothing is
-    written if rendering fails, and an earlier output is left as it was.
+    The folder may not be the program folder, lie in content/ or in the handbook site, nor hold
+    the roster or a history file. Nothing is written if rendering fails, and an earlier output is
+    left as it was.
     """
-    target = Path(output) if output is not None else default_output(result.folder or Path(), COMMAND)
+    target = Path(output) if output is not None else default_match_output(result)
     files = {PAIRS_CSV: render_csv(result), PAIRS_XLSX: render_xlsx(result), REPORT_HTML: render_html(result).encode()}
     forbidden = [(default_output(result.folder, "site"), "the handbook site, which is public")] if result.folder else []
-    with staged_output(target, command=COMMAND, program_folder=result.folder, forbidden=forbidden) as (staging,
-                                                                                                      written):
+    with staged_output(target, command=COMMAND, program_folder=result.folder, forbidden=forbidden,
+                       inputs=result.inputs) as (staging, written):
         for name, data in files.items():
             (staging / name).write_bytes(data)
     return WrittenMatch(written.output, tuple(str(written.output / name) for name in written.files),

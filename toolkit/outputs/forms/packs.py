@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import OutputFolderError, Problem
+from ...errors import Problem
 from ...files.output import check_output, normalise, staged_output
 from ...files.paths import default_output, display_path
 from ...pairing.pairs import Pair, read_pairs, shown
@@ -133,12 +133,9 @@ def write_packs(
     say = progress or (lambda line: None)
     loaded, pairs, source = prepared.loaded, prepared.pairs, prepared.pairs_file
     target = normalise(output if output is not None else default_output(loaded.folder, COMMAND))
-    if source.is_relative_to(target):
-        raise OutputFolderError(Problem(
-            display_path(target), f"the pairs file {display_path(source)} lies inside the output folder, which is"
-            " replaced as a whole", "move the pairs file out of it, or choose another output folder with -o"))
     forbidden = [(default_output(loaded.folder, "site"), "the handbook site, which is public")]
-    check_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden)
+    inputs = [(source, "the pairs file")]
+    check_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden, inputs=inputs)
     say(f"Preparing {len([p for p in plan_forms(loaded.program) if p.in_pack])} forms…")
     texts = [text for pair in pairs for text in (pair.pair_id, pair.mentor_name, pair.mentee_name)]
     characters = "".join(sorted(set("".join([*texts, *(goal.title for goal in loaded.program.goals)]))))
@@ -147,8 +144,8 @@ def write_packs(
     cache.prune()
     unshown = _unshown_names(made, pairs, display_path(source))
     say(f"Filling them in for {len(pairs)} pair{'s' if len(pairs) != 1 else ''}…")
-    with staged_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden) as (staging,
-                                                                                                       written):
+    with staged_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden,
+                       inputs=inputs) as (staging, written):
         made_folders: set[str] = set()
         for rel, data in pack_files(loaded, pairs, made.blanks):
             folder = rel.rsplit("/", 1)[0]
