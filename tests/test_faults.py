@@ -20,7 +20,7 @@ import pytest
 
 from conftest import REPO
 from hardening import record
-from sitekit import Watched, hashes, write_program
+from sitekit import Watched, free_port, hashes, write_program
 
 KILLS = 20
 SEED = 20261123
@@ -70,6 +70,90 @@ def test_twenty_sigkills_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     subprocess.run(build_command(REPO, output), check=True, capture_output=True)
     assert hashes(output) == before
     assert leftovers(tmp_path, output) == []
+
+
+STOPS = {signal.SIGTERM: 20, signal.SIGINT: 20, signal.SIGHUP: 5}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", list(STOPS), ids=lambda signum: signal.Signals(signum).name)
+def test_stop_signals_at_random_moments_lose_nothing_and_leave_nothing(tmp_path: Path, signum: int) -> None:
+    """SIGTERM (a service manager, a CI timeout), Ctrl-C and SIGHUP (a closed terminal), at moments
+    picked as for SIGKILL: the previous output stays byte-identical, no temporary folder is left,
+    and the command ends with one line and 128 + the signal. "Before the first line" starts once
+    the process catches the signal: until then the interpreter is starting, and no code of the
+    toolkit has run (nothing can be written, and the signal's default action ends it)."""
+    output = tmp_path / "site"
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    subprocess.run(build_command(REPO, output), check=True, capture_output=True, env=env)
+    before = hashes(output)
+    again = subprocess.run(build_command(REPO, output, quiet=False), check=True, capture_output=True, text=True,
+                           env=env)
+    lines = again.stdout.splitlines()
+    stages = lines[:next(i for i, line in enumerate(lines) if line.startswith("Site written to"))]
+
+    name = signal.Signals(signum).name
+    stopped = {f"Interrupted ({name}); no output was changed.\n",
+               f"Interrupted ({name}) after the new output was in place: {output} is complete.\n"}
+    chance = random.Random(SEED + signum)
+    moments = []
+    for _ in range(STOPS[signum]):
+        moments.append((chance.randrange(-1, len(stages)), chance.uniform(0, 0.3)))
+    ended = {"stopped": 0, "finished first": 0}
+    for stage, delay in sorted(moments):
+        process = subprocess.Popen(build_command(REPO, output, quiet=False), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+        running = Watched(process)
+        if stage >= 0:
+            running.wait_for(stages[stage])
+        else:  # Python catches SIGINT from its first instant; SIGTERM only once the toolkit does
+            wait_until_caught(process.pid, signal.SIGTERM)
+        time.sleep(delay)
+        _, err = running.finish(signum)
+        where = f"{name} {delay:.2f} s after {stages[stage]!r}" if stage >= 0 else f"{name} at {delay:.2f} s"
+        if process.returncode == 0:
+            ended["finished first"] += 1
+        else:
+            assert (process.returncode, err) in {(128 + signum, line) for line in stopped}, where
+            ended["stopped"] += 1
+        assert hashes(output) == before, where
+        assert leftovers(tmp_path, output) == ["tmp"], where
+        assert list(temporary.iterdir()) == [], where
+        assert not [p for p in (tmp_path / ".revmentor-cache").rglob(".tmp-*")], where
+    assert ended["stopped"] >= STOPS[signum] // 2, ended
+    record("faults survived", STOPS[signum])
+
+
+def wait_until_caught(pid: int, signum: int, seconds: float = 30.0) -> None:
+    """Wait until a process has a handler for the signal (Linux: SigCgt in /proc/PID/status)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        caught = int(next(line for line in status.splitlines() if line.startswith("SigCgt:")).split()[1], 16)
+        if caught >> (signum - 1) & 1:
+            return
+        time.sleep(0.002)
+    raise AssertionError(f"process {pid} never caught signal {signum}")
+
+
+def test_serve_stopped_by_sigterm_or_sighup_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    program = write_program(tmp_path / "prog")
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        process = subprocess.Popen([sys.executable, "-m", "toolkit", "serve", str(program), "--port", str(free_port())],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "TMPDIR": str(temporary)})
+        served = Watched(process)
+        served.wait_for("Serving the handbook on")
+        assert [p.name[:16] for p in temporary.iterdir()] == ["revmentor-serve-"]
+        _, err = served.finish(signum)
+        name = signal.Signals(signum).name
+        assert (process.returncode, err) == (128 + signum, f"Interrupted ({name}); no output was changed.\n")
+        assert list(temporary.iterdir()) == []
+        assert not (program / "site").exists()
 
 
 @pytest.fixture

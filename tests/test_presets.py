@@ -426,7 +426,7 @@ def test_an_interrupted_init_leaves_no_half_folder(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(scaffold.os, "rename", interrupted)
     result = run("init", str(tmp_path / "prog"), "--preset", "technology", "--no-input")
     assert result.exit_code == 130
-    assert result.stderr == "Interrupted; nothing was changed.\n"
+    assert result.stderr == "Interrupted; no output was changed.\n"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -386,3 +386,125 @@ def test_a_foreign_folder_names_its_folders_with_a_slash(tmp_path: Path) -> None
     assert refusal(tmp_path / "mine", command="site")[1] == (
         f"the output folder is not empty and was not made by revmentor (it has no {MANIFEST}); it holds notes.txt,"
         " photos/")
+
+
+# --- owner, group and mode; mount points ----------------------------------------------------
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o7777
+
+
+def test_an_existing_output_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path: Path) -> None:
+    """A web server's folder stays readable by the group it was shared with; mkdtemp's 0700 never shows."""
+    old = os.umask(0o027)
+    try:
+        write(tmp_path / "site", {"a.txt": "one"})
+        assert mode(tmp_path / "site") == 0o750
+        (tmp_path / "site").chmod(0o2775)
+        write(tmp_path / "site", {"a.txt": "two"})
+        assert mode(tmp_path / "site") == 0o2775
+        assert listing(tmp_path / "site") == {"a.txt": "two"}
+    finally:
+        os.umask(old)
+
+
+def test_an_empty_shared_folder_keeps_its_sticky_world_writable_mode(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    write(shared, {"a.txt": "one"})
+    assert mode(shared) == 0o1777
+    assert listing(shared) == {"a.txt": "one"}
+
+
+@pytest.mark.root
+def test_an_existing_output_keeps_its_owner_and_group(tmp_path: Path, root: None) -> None:
+    write(tmp_path / "site", {"a.txt": "one"})
+    os.chown(tmp_path / "site", 1234, 5678)
+    write(tmp_path / "site", {"a.txt": "two"})
+    info = (tmp_path / "site").stat()
+    assert (info.st_uid, info.st_gid) == (1234, 5678)
+
+
+@pytest.fixture
+def root() -> None:
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("this test needs root, and CI runs as root: run .ci/run as root")
+        pytest.skip("needs root; CI runs as root (or leave these out: -m 'not root')")
+
+
+@pytest.fixture
+def volume(tmp_path: Path, root: None) -> Iterator[Path]:
+    """A tmpfs mounted for this test: like a container volume, it cannot be renamed."""
+    import subprocess
+
+    mount = tmp_path / "volume"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m,mode=0755", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.root
+def test_a_mount_point_is_refilled_in_place_not_replaced(volume: Path) -> None:
+    with staged_output(volume, command="site") as (staging, written):
+        (staging / "a.txt").write_text("one", encoding="utf-8")
+    assert written.swap == "refill"
+    with staged_output(volume, command="site") as (staging, written):
+        (staging / "b").mkdir()
+        (staging / "b" / "c.txt").write_text("two", encoding="utf-8")
+    assert written.swap == "refill"
+    assert os.path.ismount(volume)
+    assert sorted(os.listdir(volume)) == [MANIFEST, "b"]
+    assert listing(volume) == {"b/c.txt": "two"}
+    assert mode(volume) == 0o755
+
+
+@pytest.mark.root
+def test_a_mount_point_holding_files_of_its_own_is_refused_as_any_folder(volume: Path) -> None:
+    (volume / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputFolderError), staged_output(volume, command="site"):
+        pass
+    assert os.listdir(volume) == ["notes.txt"]
+
+
+REFILL_KILLED = """
+import os, signal, sys
+from pathlib import Path
+import toolkit.files.output as output
+renames = 0
+real = os.rename
+def rename(a, b):
+    global renames
+    if renames == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    renames += 1
+    real(a, b)
+output.os.rename = rename
+with output.staged_output(Path(sys.argv[1]), command="site") as (staging, _):
+    (staging / "new.txt").write_text("new", encoding="utf-8")
+    (staging / "sub").mkdir()
+    (staging / "sub" / "two.txt").write_text("new", encoding="utf-8")
+"""
+
+
+@pytest.mark.root
+@pytest.mark.parametrize("renames", range(7))
+def test_a_refill_cut_by_sigkill_after_any_rename_is_repaired_by_the_next_run(volume: Path, renames: int) -> None:
+    """Old entries out (manifest, old.txt, folder), then new ones in (manifest, new.txt, sub, marker):
+    killed after any of those renames, the next run puts the old or the new output back whole."""
+    import subprocess
+
+    with staged_output(volume, command="site") as (staging, _):
+        (staging / "old.txt").write_text("old", encoding="utf-8")
+        (staging / "folder").mkdir()
+        (staging / "folder" / "one.txt").write_text("old", encoding="utf-8")
+    killed = subprocess.run([sys.executable, "-c", REFILL_KILLED, str(volume), str(renames)], check=False)
+    assert killed.returncode == -9
+    assert clean_leftovers(volume) == []
+    assert listing(volume) in ({"old.txt": "old", "folder/one.txt": "old"}, {"new.txt": "new", "sub/two.txt": "new"})
+    assert not [name for name in os.listdir(volume) if name.startswith(".revmentor-") and name != MANIFEST]
+    check_output(volume, command="site")  # and the next build may replace it

@@ -22,6 +22,7 @@ import toolkit as api
 
 from ._version import __version__
 from .errors import Problem, ToolkitError, UsageError
+from .files import signals
 from .files.paths import display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +37,7 @@ def _guarded(command: F) -> F:
     """Turn toolkit errors into their messages and exit 1; never show a traceback."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        signals.reset()
         try:
             return command(*args, **kwargs)
         except UsageError as error:
@@ -46,9 +48,9 @@ def _guarded(command: F) -> F:
             if count > 1:
                 click.echo(f"{count} problems found.", err=True)
             sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was changed.", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as stop:
+            click.echo(signals.stopped_line(stop), err=True)
+            sys.exit(signals.exit_code(stop))
 
     wrapper.__name__ = command.__name__
     wrapper.__doc__ = command.__doc__
@@ -457,5 +459,6 @@ def presets_command() -> None:
 
 
 def main() -> None:
-    """Entry point of the console script and `python -m toolkit`."""
+    """The CLI itself; the console script and `python -m toolkit` run it through toolkit.__main__,
+    which first turns stop signals into a clean exit."""
     cli(prog_name="revmentor")

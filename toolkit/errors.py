@@ -108,3 +108,10 @@ class PairsError(ToolkitError):
 
 class ResponsesError(ToolkitError):
     """A response file cannot be used: unreadable, or its columns do not fit its survey."""
+
+
+def unexpected(error: BaseException) -> str:
+    """One line for an error that is not the toolkit's own: a bug, said as one, without a traceback."""
+    text = " ".join(str(error).split())[:200]
+    return (f"revmentor stopped on an unexpected error ({type(error).__name__}{': ' + text if text else ''}); this is"
+            " a bug in revmentor: please report it with the command you ran (REVMENTOR_TRACEBACK=1 shows where)")

@@ -21,7 +21,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, ToolkitError
+from .errors import Problem, ToolkitError, unexpected
+from .files import signals
 from .pipeline import build
 from .program.validate import program_file
 
@@ -82,6 +83,10 @@ def serve(
             echo("The last good site is still served; fix the problem and save to rebuild."
                  if not first else "Fix the problem and save: the preview builds as soon as it can.")
             return
+        except Exception as error:  # a bug in the toolkit must not end the preview with a traceback
+            echo(unexpected(error))
+            echo("The last good site is still served." if not first else "The preview builds on the next save.")
+            return
         for warning in result.warnings:
             echo(warning.format())
         echo(f"{'Built' if first else 'Rebuilt'} {result.pages} pages in {time.monotonic() - started:.1f} s")
@@ -114,7 +119,9 @@ def serve(
             server.shutdown()
             server.server_close()
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        with signals.held():
+            shutil.rmtree(work, ignore_errors=True)
+        signals.committed.clear()  # the preview's sites were temporary: no output of the user's changed
 
 
 def _ticks(stop: threading.Event, interval: float) -> Iterator[None]:

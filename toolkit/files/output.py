@@ -13,6 +13,13 @@ survive byte for byte; and the toolkit must never delete a file it did not write
   run by renaming the previous output back.
 - The previous output is then deleted file by file from its manifest, never with rmtree, and
   leftovers of killed runs (recognised by name and marker or manifest) are cleared next time.
+- An existing output folder keeps its owner, group and mode (the new one takes them before
+  the swap); a new one gets the umask's mode. A folder that cannot be renamed, a mount point
+  (a container volume, a shared disk), is not replaced but refilled: the new files are staged
+  inside it, and a few renames move the old entries out and the new ones in, with stop signals
+  held back meanwhile; a SIGKILL between two of those renames is repaired by the next run.
+- A stop signal (Ctrl-C, SIGTERM, SIGHUP, see signals.py) before the swap leaves the previous
+  output as it was; one during the swap waits for it to end.
 - Files an operating system drops into any folder it shows (Finder's .DS_Store, Windows'
   Thumbs.db) are not the user's work and no reason to refuse an output: they are moved into
   the new output, to the folder they were in, never deleted.
@@ -27,6 +34,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -36,12 +44,16 @@ from typing import Literal
 
 from .._version import __version__
 from ..errors import OutputFolderError, Problem
+from . import signals
 from .paths import CACHE_FOLDER, DEFAULT_OUTPUTS, display_path
 
 MANIFEST = ".revmentor-manifest.json"
 MARKER = ".revmentor-staging"
 _STAGING = ".revmentor-staging-"
 _OLD = ".revmentor-old-"
+_INSIDE_NEW = ".revmentor-new-"
+_INSIDE_OLD = ".revmentor-previous-"
+_PHASE = ".revmentor-phase"
 _OURS = {MANIFEST, MARKER}
 OS_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", "Desktop.ini", ".directory"})
 """Folder metadata that macOS, Windows and KDE write into folders a person opens."""
@@ -52,8 +64,9 @@ def is_os_file(name: str) -> bool:
     return name in OS_FILES or name.startswith("._")
 
 
-Swap = Literal["new", "exchange", "renames"]
-"""How an output was put in place: there was none before; one atomic exchange; two renames."""
+Swap = Literal["new", "exchange", "renames", "refill"]
+"""How an output was put in place: there was none before; one atomic exchange; two renames; its
+entries moved out and in (a mount point)."""
 
 
 @dataclass
@@ -317,6 +330,68 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def refilled_in_place(output: Path) -> bool:
+    """Whether an output is refilled rather than replaced: a mount point cannot be renamed."""
+    return output.is_dir() and not output.is_symlink() and os.path.ismount(output)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _take_place_of(staging: Path, output: Path) -> None:
+    """Give the new output folder the previous one's owner, group and mode, or a new folder's mode."""
+    try:
+        info = os.stat(output)
+    except FileNotFoundError:
+        os.chmod(staging, 0o777 & ~_umask())
+        return
+    mine = os.stat(staging)
+    if (info.st_uid, info.st_gid) != (mine.st_uid, mine.st_gid):
+        with contextlib.suppress(PermissionError):  # another user's folder: keep at least its mode
+            os.chown(staging, info.st_uid, info.st_gid)
+    os.chmod(staging, stat.S_IMODE(info.st_mode))
+
+
+def _refill(staging: Path, output: Path) -> Path:
+    """Move the output's entries into a folder inside it, then the staged ones in; returns that folder.
+
+    The phase file says which half a SIGKILL interrupted, for `_repair_refill`.
+    """
+    previous = Path(tempfile.mkdtemp(prefix=_INSIDE_OLD, dir=output))
+    _write_small(previous / _PHASE, "out\n")
+    for name in os.listdir(output):
+        if name not in (staging.name, previous.name):
+            os.rename(output / name, previous / name)
+    _write_small(previous / _PHASE, "in\n")
+    for name in os.listdir(staging):
+        os.rename(staging / name, output / name)
+    os.rmdir(staging)
+    (previous / _PHASE).unlink()
+    return previous
+
+
+def _repair_refill(output: Path) -> None:
+    """Finish or undo a refill a SIGKILL cut short: back to the old entries if the new ones had not
+    started moving in, else on to the new ones."""
+    for previous in output.glob(f"{_INSIDE_OLD}*"):
+        phase = previous / _PHASE
+        if not phase.is_file():
+            continue
+        if phase.read_text(encoding="utf-8").strip() == "out":
+            for name in os.listdir(previous):
+                if name != _PHASE and not os.path.lexists(output / name):
+                    os.rename(previous / name, output / name)
+        else:
+            for staging in output.glob(f"{_INSIDE_NEW}*"):
+                for name in os.listdir(staging):
+                    if name != MARKER and not os.path.lexists(output / name):
+                        os.rename(staging / name, output / name)
+        phase.unlink()
+
+
 def _swap_in(staging: Path, output: Path, *, atomic: bool = True) -> tuple[Path | None, Swap]:
     """Put staging in the output's place; returns where the previous output now is, if any, and how."""
     if not output.exists():
@@ -372,6 +447,10 @@ def clean_leftovers(output: Path, digests: Digests | None = None) -> list[Proble
     kept = []
     stagings = sorted(parent.glob(f".{_glob(output.name)}{_STAGING}*"))
     olds = sorted(parent.glob(f".{_glob(output.name)}{_OLD}*"))
+    if output.is_dir() and not output.is_symlink():
+        _repair_refill(output)
+        stagings += sorted(output.glob(f"{_INSIDE_NEW}*"))
+        olds += sorted(output.glob(f"{_INSIDE_OLD}*"))
     if not output.exists() and not output.is_symlink():
         for old in olds:
             if (old / MANIFEST).is_file():
@@ -454,22 +533,34 @@ def staged_output(
             written.warnings.extend(clean_leftovers(target, digests))
             check_output(target, command=command, program_folder=program_folder, forbidden=forbidden,
                          inputs=inputs, digests=digests)
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGING}", dir=target.parent))
+            refill = refilled_in_place(target)
+            staging = Path(tempfile.mkdtemp(prefix=_INSIDE_NEW if refill else f".{target.name}{_STAGING}",
+                                            dir=target if refill else target.parent))
             _write_small(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")
             yield staging, written
             written.files = write_manifest(staging, command)
-            previous, written.swap = _swap_in(staging, target, atomic=atomic)
-            staging = None
-            with contextlib.suppress(FileNotFoundError):
-                (target / MARKER).unlink()
-            if previous is not None:
-                _move_os_files(previous, target)
-                written.warnings.extend(_clear_previous(previous, digests))
+            if not refill:
+                _take_place_of(staging, target)
+            signals.check()  # a stop signal whose exception a library swallowed: stop before the swap
+            previous: Path | None
+            with signals.held():
+                if refill:
+                    previous, written.swap = _refill(staging, target), "refill"
+                else:
+                    previous, written.swap = _swap_in(staging, target, atomic=atomic)
+                staging = None
+                with contextlib.suppress(FileNotFoundError):
+                    (target / MARKER).unlink()
+                signals.committed.append(_show(target))
+                if previous is not None:
+                    _move_os_files(previous, target)
+                    written.warnings.extend(_clear_previous(previous, digests))
         except OSError as error:
             raise _os_error(target, error) from None
         finally:
             if staging is not None and staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+                with signals.held():
+                    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _move_os_files(previous: Path, output: Path) -> None:

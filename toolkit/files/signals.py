@@ -1,0 +1,83 @@
+"""Stopping a command cleanly: SIGTERM and SIGHUP act like Ctrl-C, and the swap is never cut in two.
+
+Why: by default SIGTERM (a service manager, `kill`, a CI timeout) and SIGHUP (a closed
+terminal) end the process on the spot, leaving staging and temporary folders behind. Once
+`install` has run they raise `Interrupted`, a KeyboardInterrupt, so every `finally` and `with`
+clears up on the way out, as for Ctrl-C. A library can swallow the exception (a callback into
+C code prints it and goes on), so the signal is also remembered, and the output writer calls
+`check` before it replaces anything. Around the swap itself, `held` keeps the signals waiting
+until the output is whole again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal arrived: the command ends, and no output is half-replaced."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+_received: list[int] = []
+_holding: list[bool] = []
+committed: list[str] = []
+"""Outputs replaced so far in this process: a signal after that did not stop them."""
+
+
+def _stop(signum: int, _frame: object) -> None:
+    _received.append(signum)
+    if not _holding:
+        raise Interrupted(signum)
+
+
+def install() -> None:
+    """Make SIGINT, SIGTERM and SIGHUP raise `Interrupted` (the CLI calls this first)."""
+    for signum in STOPPING:
+        signal.signal(signum, _stop)
+
+
+def reset() -> None:
+    """Forget earlier signals and outputs: each command starts afresh (tests run many in one process)."""
+    _received.clear()
+    committed.clear()
+
+
+def check() -> None:
+    """Raise `Interrupted` if a stop signal came, even one whose exception was swallowed."""
+    if _received:
+        raise Interrupted(_received[0])
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Hold stop signals back for a few renames: one that comes meanwhile is noted, and raised
+    when the block ends. (A flag, not a signal mask: a mask holds back only its own thread.)"""
+    before = len(_received)
+    _holding.append(True)
+    try:
+        yield
+    finally:
+        _holding.pop()
+    if not _holding and len(_received) > before:
+        raise Interrupted(_received[before])
+
+
+def stopped_line(stop: KeyboardInterrupt) -> str:
+    """What the user reads when a stop signal ended a command: whether an output was replaced."""
+    name = f" ({stop.args[0]})" if isinstance(stop, Interrupted) else ""
+    if committed:
+        return f"Interrupted{name} after the new output was in place: {committed[-1]} is complete."
+    return f"Interrupted{name}; no output was changed."
+
+
+def exit_code(stop: KeyboardInterrupt) -> int:
+    """128 + the signal's number, as a shell reports a process a signal ended (130 for Ctrl-C)."""
+    return 128 + (stop.signum if isinstance(stop, Interrupted) else signal.SIGINT)
