@@ -581,3 +581,22 @@ def test_every_preset_builds_the_full_output(preset_id: str, built: dict[str, tu
         assert html.escape(module.title, quote=False) in page
         notes = [a.facilitator_notes for a in module.agenda if a.facilitator_notes]
         assert not any(" ".join(note.split()[:8]) in page for note in notes), "facilitator notes leaked"
+
+
+def test_the_gitignore_keeps_every_file_with_personal_data_out_of_git(run: Run, tmp_path: Path) -> None:
+    """The README's own example names, in any case, and none of the program's own files."""
+    import subprocess
+
+    target = tmp_path / "prog"
+    assert run("init", str(target), "--preset", "technology", "--no-input").exit_code == 0
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    private = ["hr-export.xlsx", "Roster.xlsx", "ROSTER.CSV", "pairs.csv", "round-2/pairs.csv", "responses/final.csv",
+               "Responses/mentors.xlsx", "exports/people.Xlsx", "survey.tsv", "old.xls", "private/packs/P001/a.pdf",
+               "site/index.html", ".revmentor-cache/site/x"]
+    public = ["program.yaml", "mkdocs.yml", "schema.json", "content/welcome.md", "templates/site/page.md.j2"]
+    for name in private + public:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).touch()
+    ignored = subprocess.run(["git", "-C", str(target), "-c", "core.ignorecase=false", "check-ignore", *private,
+                              *public], capture_output=True, text=True, check=False).stdout.splitlines()
+    assert ignored == private

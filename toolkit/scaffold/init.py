@@ -57,10 +57,16 @@ GITIGNORE = """\
 /site/
 /build/
 /.revmentor-cache/
-# Pair packs, match reports and rosters carry names and e-mail addresses: never commit them.
+# Pair packs, match reports, rosters, HR exports, pairs files and survey responses carry names,
+# e-mail addresses and answers: never commit them. Any spreadsheet counts, whatever its name or case.
 /private/
-roster*.csv
-roster*.xlsx
+/[Rr][Ee][Ss][Pp][Oo][Nn][Ss][Ee][Ss]/
+*.[Cc][Ss][Vv]
+*.[Tt][Ss][Vv]
+*.[Xx][Ll][Ss]
+*.[Xx][Ll][Ss][Xx]
+*.[Xx][Ll][Ss][Mm]
+*.[Oo][Dd][Ss]
 """
 
 
