@@ -226,3 +226,62 @@ def test_a_read_only_disk_gives_a_clear_error_and_keeps_the_previous_site(small_
     assert "fix: choose a folder on a writable disk with -o" in result.stderr
     assert hashes(output) == before
     record("faults survived", 1)
+
+
+def test_a_bug_reaches_the_user_as_one_line_not_a_traceback() -> None:
+    """Injected, as no known input causes one: the console script turns it into one line, exit 70."""
+    inject = ("import sys, toolkit.cli\n"
+              "def broken(): raise RuntimeError('injected\\nfault')\n"
+              "toolkit.cli.main = broken\n"
+              "from toolkit.__main__ import main\n"
+              "main()\n")
+    done = subprocess.run([sys.executable, "-c", inject], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (70, "")
+    assert done.stderr == ("revmentor stopped on an unexpected error (RuntimeError: injected fault); this is a bug in"
+                           " revmentor: please report it with the command you ran (REVMENTOR_TRACEBACK=1 shows"
+                           " where)\n")
+    shown = subprocess.run([sys.executable, "-c", inject], capture_output=True, text=True, check=False,
+                           env={**os.environ, "REVMENTOR_TRACEBACK": "1"})
+    assert "Traceback" in shown.stderr and "RuntimeError: injected" in shown.stderr
+
+
+def test_serve_outlives_a_bug_in_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild that fails on an error not the toolkit's own is said in one line; serving goes on."""
+    import threading
+
+    import toolkit.preview as preview
+
+    program = write_program(tmp_path / "prog")
+    real = preview.build
+    calls: list[int] = []
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("injected")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(preview, "build", flaky)
+    lines: list[str] = []
+    stop = threading.Event()
+    serving = threading.Thread(target=preview.serve, args=(program,),
+                               kwargs={"port": free_port(), "interval": 0.05, "echo": lines.append, "stop": stop})
+    serving.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any(line.startswith("Serving") for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for edit in range(2):
+            page = program / "content" / "_includes" / "mentor-notes.md"
+            page.write_text(page.read_text(encoding="utf-8") + f"\nEdit {edit}.\n", encoding="utf-8")
+            while len(calls) < 2 + edit and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        serving.join(timeout=60)
+    assert ("revmentor stopped on an unexpected error (RuntimeError: injected); this is a bug in revmentor: please"
+            " report it with the command you ran (REVMENTOR_TRACEBACK=1 shows where)") in lines
+    assert "The last good site is still served." in lines
+    assert any(line.startswith("Rebuilt") for line in lines), lines
+    assert not serving.is_alive()
