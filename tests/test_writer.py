@@ -508,3 +508,28 @@ def test_a_refill_cut_by_sigkill_after_any_rename_is_repaired_by_the_next_run(vo
     assert listing(volume) in ({"old.txt": "old", "folder/one.txt": "old"}, {"new.txt": "new", "sub/two.txt": "new"})
     assert not [name for name in os.listdir(volume) if name.startswith(".revmentor-") and name != MANIFEST]
     check_output(volume, command="site")  # and the next build may replace it
+
+
+def test_a_stop_signal_a_library_swallowed_still_stops_the_swap(tmp_path: Path) -> None:
+    """A Ctrl-C raised inside a C callback (WeasyPrint's, through cffi) is printed and dropped there;
+    the writer still sees that it came, and the previous output stays."""
+    import signal
+
+    from toolkit.files import signals
+
+    write(tmp_path / "site", {"a.txt": "one"})
+    before = signal.getsignal(signal.SIGINT)
+    signals.install()
+    try:
+        with pytest.raises(signals.Interrupted), staged_output(tmp_path / "site", command="site") as (staging, _):
+            (staging / "a.txt").write_text("two", encoding="utf-8")
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+            except KeyboardInterrupt:
+                pass  # what the callback does with it
+    finally:
+        for signum in signals.STOPPING:
+            signal.signal(signum, before if signum == signal.SIGINT else signal.SIG_DFL)
+        signals.reset()
+    assert listing(tmp_path / "site") == {"a.txt": "one"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
