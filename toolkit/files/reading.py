@@ -24,13 +24,13 @@ _SPECIAL = (
     (stat.S_ISSOCK, "a socket"),
 )
 
+_REGULAR_FIX = "name an ordinary file saved on disk: the toolkit never reads from a pipe, a device or a socket"
+
 
 @dataclass(frozen=True)
 class InputKind:
     """What a caller reads, for its messages: the error class, the size limit and the fixes."""
 
-    noun: str
-    """'program file', 'roster', ...: named in the fixes."""
     error: type[ToolkitError]
     limit: int
     """The most bytes a file of this kind may hold."""
@@ -84,10 +84,9 @@ def _check_kind(info: os.stat_result, fail: Callable[[str, str], ToolkitError], 
         if test(info.st_mode):
             if os.path.islink(path):
                 name = f"a link to {os.readlink(path)}, {name}"
-            raise fail(f"is {name}, not a regular file", f"save the {kind.noun} as an ordinary file and name"
-                       " that: pipes, devices and sockets are never read")
+            raise fail(f"is {name}, not a regular file", _REGULAR_FIX)
     if not stat.S_ISREG(info.st_mode):
-        raise fail("is not a regular file", f"save the {kind.noun} as an ordinary file and name that")
+        raise fail("is not a regular file", _REGULAR_FIX)
 
 
 def _read_at_most(fd: int, count: int) -> bytes:
@@ -111,7 +110,7 @@ def sniff_wide_encoding(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     head = raw[:4]
-    if len(head) == 4 and (head[:3] == b"\x00\x00\x00" or head[1:] == b"\x00\x00\x00"):
+    if len(head) == 4 and (head[:3] == b"\x00\x00\x00") != (head[1:] == b"\x00\x00\x00"):
         return "UTF-32"
     if len(head) == 4 and (head[0] == head[2] == 0) != (head[1] == head[3] == 0):
         return "UTF-16"

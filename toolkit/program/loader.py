@@ -96,7 +96,6 @@ def format_path(path: KeyPath) -> str:
 
 
 _PROGRAM_FILE = InputKind(
-    noun="program's YAML file",
     error=ProgramError,
     limit=MAX_BYTES,
     missing_fix="check the path, or run `revmentor init` to start a program",
