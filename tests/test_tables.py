@@ -382,6 +382,9 @@ def test_control_characters_in_cells_and_header_are_refused_by_row_and_column() 
         "roster.csv:2: row 2: column B (na\\x1b[2Jme): 'Ann\\x0bLee' holds the control character U+000B VERTICAL"
         " TAB\n  fix: retype the value in the spreadsheet: it was probably pasted with an invisible character"]
     assert table_of("roster.csv", b"id,name\n1,\"Bob\nDay\tJr\"\n")[1] == ((2, ("1", "Bob\nDay\tJr")),)
+    assert error_of("responses.csv", b"comment\n" + b"x" * 100 + b"\x07" + b"y" * 100 + b"\n")[0].startswith(
+        "responses.csv:2: row 2: column A (comment): '..." + "x" * 25 + "\\x07" + "y" * 31 + "...' holds the control"
+        " character U+0007 BELL\n")
     record("bad inputs tried")
 
 

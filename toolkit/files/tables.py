@@ -9,6 +9,10 @@ Excel safety: a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carri
 would be taken by Excel (or LibreOffice) as a formula, so every such text cell written by the
 toolkit gets a leading single quote (`'=HYPERLINK(...)` shows as typed and never runs).
 `read_table` removes that quote again, so files the toolkit wrote read back unchanged.
+
+Bounded: a file is read through files/reading.py (a regular file, at most MAX_TABLE_BYTES), then
+at most MAX_ROWS rows, MAX_COLUMNS columns and MAX_CELLS cells, whatever size an XLSX sheet claims
+for itself; a cell holding a control character is refused by row and column.
 """
 
 from __future__ import annotations
@@ -320,7 +324,9 @@ def _refuse_control_characters(shown: str, header: list[str], records: list[tupl
             if found:
                 name = header[index] if index < len(header) and number != records[0][0] else ""
                 where = f"column {column_letter(index)}" + (f" ({name})" if name else "")
-                problems.append(Problem(shown, f"row {number}: {where}: '{excerpt(cell)}' holds the control"
+                start = max(0, found.start() - 25)
+                text = ("..." if start else "") + excerpt(cell[start:])
+                problems.append(Problem(shown, f"row {number}: {where}: '{text}' holds the control"
                                         f" character {character_name(found.group())}",
                                         "retype the value in the spreadsheet: it was probably pasted with an"
                                         " invisible character", number))
