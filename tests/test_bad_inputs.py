@@ -76,3 +76,29 @@ def test_a_size_bomb_is_refused_before_it_is_parsed(program_folder: Path, run: C
         "  fix: a program file is a few dozen kilobytes: move long prose into content/ pages\n"
     )
     record("bad inputs tried")
+
+
+def test_a_hundred_thousand_plain_keys_are_called_too_many_not_an_alias_bomb(
+        program_folder: Path, run: Callable[..., Result]) -> None:
+    """Too big for the corpus (1.3 MB): no alias anywhere, so the message must not blame aliases."""
+    (program_folder / "program.yaml").write_text("".join(f"k{n}: {n}\n" for n in range(100_001)), encoding="utf-8")
+    result = run("validate", "program.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "program.yaml:50000:9: holds more than 100,000 keys and values\n"
+        "  fix: a program file holds a few thousand at most: is this the program's YAML file?\n"
+    )
+    record("bad inputs tried")
+
+
+def test_a_gigabyte_program_file_is_refused_by_its_size_before_a_byte_is_read(
+        program_folder: Path, run: Callable[..., Result]) -> None:
+    with open(program_folder / "program.yaml", "wb") as sparse:
+        sparse.truncate(1024**3)
+    result = run("validate", "program.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "program.yaml: is 1,073,741,824 bytes; the limit is 2,097,152\n"
+        "  fix: a program file is a few dozen kilobytes: move long prose into content/ pages\n"
+    )
+    record("bad inputs tried")

@@ -14,7 +14,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from toolkit.errors import RosterError
+from toolkit.files import tables
 from toolkit.files.tables import (
+    MAX_ROWS,
+    MAX_TABLE_BYTES,
     Sheet,
     column_letter,
     csv_bytes,
@@ -23,6 +26,8 @@ from toolkit.files.tables import (
     read_table,
     xlsx_bytes,
 )
+
+from hardening import record
 
 
 @pytest.fixture(autouse=True)
@@ -296,3 +301,96 @@ def test_a_workbook_named_xls_is_called_old_style_and_a_link_loop_cannot_be_read
     Path("loop.csv").symlink_to("loop.csv")
     assert error_of("loop.csv", None) == [
         "loop.csv: cannot be read: Too many levels of symbolic links\n  fix: check the path and the disk"]
+
+
+# --- bounded: what an export from the outside world cannot do -------------------------------------
+
+
+def test_a_million_rows_are_refused_at_the_first_row_past_the_limit() -> None:
+    data = b"id,name\n" + b"".join(b"%d,P\n" % number for number in range(1_000_000))
+    assert error_of("roster.csv", data) == [
+        f"roster.csv:{MAX_ROWS + 1}: row {MAX_ROWS + 1}: the roster goes on past 200,000 rows, the limit\n"
+        "  fix: split the roster into smaller files, and delete rows and columns below and beside the table that"
+        " the toolkit does not read"]
+    record("bad inputs tried")
+
+
+def test_a_gigabyte_file_is_refused_by_its_size_before_a_byte_is_read() -> None:
+    with open("roster.csv", "wb") as sparse:
+        sparse.truncate(1024**3)
+    assert error_of("roster.csv", None) == [
+        f"roster.csv: is 1,073,741,824 bytes; the limit is {MAX_TABLE_BYTES:,}\n"
+        "  fix: export only the columns the toolkit reads, or split the roster into files of 200,000 rows at most"]
+    record("bad inputs tried")
+
+
+def test_a_row_wider_than_the_column_limit_is_refused_and_empty_cells_beyond_it_are_not() -> None:
+    assert error_of("roster.csv", b"id,name\n1,Ann" + b"," * 1000 + b"x\n") == [
+        "roster.csv:2: row 2: has values beyond column ALL; the limit is 1,000 columns\n"
+        "  fix: delete the columns the toolkit does not read"]
+    assert table_of("roster.csv", b"id,name" + b"," * 1500 + b"\n1,Ann\n") == (("id", "name"), ((2, ("1", "Ann")),))
+
+
+def test_rows_times_columns_are_capped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables, "MAX_CELLS", 10)
+    assert error_of("roster.csv", b"id,name,team\n1,Ann,A\n2,Bob,B\n3,Cy,C\n4,Di,D\n")[0].startswith(
+        "roster.csv:4: row 4: the roster goes on past 10 cells, the limit\n")
+
+
+def _with_dimension(data: bytes, ref: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                content, count = re.subn(rb'<dimension ref="[^"]*"/>', b'<dimension ref="' + ref + b'"/>', content)
+                assert count == 1
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_a_workbook_claiming_a_whole_sheet_is_read_as_the_rows_it_holds(tmp_path: Path) -> None:
+    """A 5 KB file whose sheet says A1:XFD1048576 once took 154 s and 7.8 GB: every row, and every
+    empty row between two rows, was padded out to column XFD. Read here in a process allowed 1 GB,
+    so padding fails the test."""
+    import subprocess
+    import sys
+
+    rows: list[list[object]] = [["id", "name"], ["A1", "Ann"], *[[]] * 59_997, ["B2", "Bob"]]
+    Path("roster.xlsx").write_bytes(_with_dimension(workbook(("Sheet", rows)), b"A1:XFD1048576"))
+    assert Path("roster.xlsx").stat().st_size < 6000
+    script = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30));"
+              "from toolkit.files.tables import read_table; t = read_table('roster.xlsx'); print(t.header, t.rows)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stderr == ""
+    assert done.stdout == "('id', 'name') ((2, ('A1', 'Ann')), (60000, ('B2', 'Bob')))\n"
+    record("bad inputs tried")
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_unpacked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables, "MAX_UNPACKED_BYTES", 1000)
+    assert error_of("roster.xlsx", workbook(("Sheet", [["id"], ["x" * 2000]])))[0].startswith(
+        "roster.xlsx: unpacks to ")
+
+
+def test_control_characters_in_cells_and_header_are_refused_by_row_and_column() -> None:
+    assert error_of("roster.csv", b"id,na\x1b[2Jme\n1,Ann\x0bLee\n2,\"Bob\nDay\tJr\"\n") == [
+        "roster.csv:1: row 1: column B: 'na\\x1b[2Jme' holds the control character U+001B ESCAPE\n"
+        "  fix: retype the value in the spreadsheet: it was probably pasted with an invisible character",
+        "roster.csv:2: row 2: column B (na\\x1b[2Jme): 'Ann\\x0bLee' holds the control character U+000B VERTICAL"
+        " TAB\n  fix: retype the value in the spreadsheet: it was probably pasted with an invisible character"]
+    assert table_of("roster.csv", b"id,name\n1,\"Bob\nDay\tJr\"\n")[1] == ((2, ("1", "Bob\nDay\tJr")),)
+    assert error_of("responses.csv", b"comment\n" + b"x" * 100 + b"\x07" + b"y" * 100 + b"\n")[0].startswith(
+        "responses.csv:2: row 2: column A (comment): '..." + "x" * 25 + "\\x07" + "y" * 31 + "...' holds the control"
+        " character U+0007 BELL\n")
+    record("bad inputs tried")
+
+
+def test_a_workbook_written_with_control_characters_shows_them_escaped() -> None:
+    data = xlsx_bytes([Sheet("Pairs", ["name\x1b"], [["Ann\x0bLee"], ["=\x07"]])])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["name\\x1b"], ["Ann\\x0bLee"], ["'=\\x07"]]

@@ -21,7 +21,7 @@ import click
 import toolkit as api
 
 from ._version import __version__
-from .errors import Problem, ToolkitError, UsageError
+from .errors import Problem, ToolkitError, UsageError, format_problems
 from .files import signals
 from .files.paths import display_path
 
@@ -29,8 +29,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        click.echo(problem.format(), err=True)
+    if problems:
+        click.echo(format_problems(problems), err=True)
 
 
 def _guarded(command: F) -> F:

@@ -9,6 +9,10 @@ Excel safety: a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carri
 would be taken by Excel (or LibreOffice) as a formula, so every such text cell written by the
 toolkit gets a leading single quote (`'=HYPERLINK(...)` shows as typed and never runs).
 `read_table` removes that quote again, so files the toolkit wrote read back unchanged.
+
+Bounded: a file is read through files/reading.py (a regular file, at most MAX_TABLE_BYTES), then
+at most MAX_ROWS rows, MAX_COLUMNS columns and MAX_CELLS cells, whatever size an XLSX sheet claims
+for itself; a cell holding a control character is refused by row and column.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from ..errors import Problem, RosterError
+from ..errors import Problem, RosterError, character_name, excerpt
 from .paths import display_path
+from .reading import InputKind, read_input, sniff_wide_encoding
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make Excel treat a cell's text as a formula."""
@@ -34,6 +39,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _SEPARATORS = (",", ";", "\t")
+MAX_TABLE_BYTES = 64 * 1024 * 1024
+"""A roster of 200,000 people with a dozen columns is about 30 MB as CSV, less as XLSX."""
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+"""What an XLSX (a zip of XML) may unpack to: a few hundred bytes per row, for MAX_ROWS rows."""
+MAX_ROWS = 200_000
+"""Rows as a spreadsheet numbers them, the header and blank rows included."""
+MAX_COLUMNS = 1_000
+MAX_CELLS = 20_000_000
+"""Rows times columns read: what keeps a file within MAX_ROWS but very wide from filling the memory."""
+_V = TypeVar("_V")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters no one types into a cell (tabs and line breaks are kept): a terminal would
+obey them and a spreadsheet cannot hold them."""
 _SAVE_AS = "save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an Excel workbook (.xlsx)"
 
 
@@ -90,16 +108,11 @@ def read_table(
         return RosterError(Problem(shown, message, fix, line))
 
     suffix = file.suffix.lower()
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise fail("no such file", f"check the path of the {what}") from None
-    except IsADirectoryError:
-        raise fail("is a folder, not a file", f"name the {what} file (.csv or .xlsx) itself") from None
-    except PermissionError:
-        raise fail("permission denied", "make the file readable by your user") from None
-    except OSError as error:
-        raise fail(f"cannot be read: {error.strerror}", "check the path and the disk") from None
+    raw = read_input(file, shown, InputKind(
+        error=RosterError, limit=MAX_TABLE_BYTES, missing_fix=f"check the path of the {what}",
+        folder_fix=f"name the {what} file (.csv or .xlsx) itself",
+        size_fix=f"export only the columns the toolkit reads, or split the {what} into files of"
+                 f" {MAX_ROWS:,} rows at most"))
     if not raw.strip():
         raise fail("the file is empty", f"export the {what} with a header row and one row per person")
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -129,8 +142,9 @@ def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str) -> Table:
     def fail(message: str, fix: str, line: int | None = None) -> RosterError:
         return RosterError(Problem(shown, (f"row {line}: " if line else "") + message, fix, line))
 
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise fail("is UTF-16 text (Excel's 'Unicode Text'), not UTF-8", _SAVE_AS)
+    wide = sniff_wide_encoding(raw)
+    if wide:
+        raise fail(f"is {wide} text (Excel's 'Unicode Text'), not UTF-8", _SAVE_AS)
     if b"\x00" in raw[:8192]:
         raise fail("is a binary file, not CSV text", f"export the {what} as CSV or .xlsx")
     try:
@@ -143,10 +157,11 @@ def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str) -> Table:
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     separator = max(_SEPARATORS, key=lambda sep: (_count_outside_quotes(first_line, sep), -_SEPARATORS.index(sep)))
     records: list[tuple[int, list[str]]] = []
+    bounds = _Bounds(shown, what)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
         for number, record in enumerate(reader, start=1):
-            records.append((number, record))
+            records.append((number, list(bounds.check(number, record))))
     except csv.Error as error:
         raise fail(f"cannot be read as CSV: {error}", "check the quotes in this row: a value that contains the"
                    f" separator '{separator}' or a line break must be enclosed in double quotes, and a value"
@@ -163,6 +178,8 @@ def _count_outside_quotes(line: str, separator: str) -> int:
 def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows: str) -> Table:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(raw, shown)
+
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:
@@ -175,9 +192,11 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows
                                       + ", ".join(f"'{name}'" for name in names),
                                       "give one of these names with --sheet, or leave --sheet out for the first"))
         worksheet = book[sheet if sheet is not None else names[0]]
+        worksheet.reset_dimensions()  # the size a sheet claims is not trusted: rows are as long as their cells
         records = []
+        bounds = _Bounds(shown, what)
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            records.append((number, [_cell_text(value) for value in values]))
+            records.append((number, [_cell_text(value) for value in bounds.check(number, values)]))
     except RosterError:
         raise
     except Exception as error:
@@ -186,6 +205,48 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows
     finally:
         book.close()
     return _table(shown, records, separator="", what=what, ragged_rows=ragged_rows)
+
+
+class _Bounds:
+    """Row, column and cell limits, checked as a sheet is read: a file of a million rows, or a
+    workbook whose rows reach column XFD, is refused at the first row past a limit."""
+
+    def __init__(self, shown: str, what: str) -> None:
+        self.shown = shown
+        self.what = what
+        self.cells = 0
+
+    def check(self, number: int, values: Sequence[_V]) -> Sequence[_V]:
+        """The row's values, up to MAX_COLUMNS (empty cells beyond it are dropped), or RosterError."""
+        width = len(values)
+        self.cells += width
+        if width > MAX_COLUMNS:
+            if any(value not in (None, "") for value in values[MAX_COLUMNS:]):
+                self.refuse(number, f"has values beyond column {column_letter(MAX_COLUMNS - 1)}; the limit is"
+                            f" {MAX_COLUMNS:,} columns", "delete the columns the toolkit does not read")
+            values = values[:MAX_COLUMNS]
+        if number > MAX_ROWS or self.cells > MAX_CELLS:
+            limit = f"{MAX_ROWS:,} rows" if number > MAX_ROWS else f"{MAX_CELLS:,} cells"
+            self.refuse(number, f"the {self.what} goes on past {limit}, the limit",
+                        f"split the {self.what} into smaller files, and delete rows and columns below and beside"
+                        " the table that the toolkit does not read")
+        return values
+
+    def refuse(self, number: int, message: str, fix: str) -> None:
+        raise RosterError(Problem(self.shown, f"row {number}: {message}", fix, number))
+
+
+def _check_unpacked_size(raw: bytes, shown: str) -> None:
+    """A workbook is a zip: what it says it unpacks to is capped before any of it is unpacked
+    (zipfile never unpacks more than an entry says it holds)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    if size > MAX_UNPACKED_BYTES:
+        raise RosterError(Problem(shown, f"unpacks to {size:,} bytes; the limit is {MAX_UNPACKED_BYTES:,}",
+                                  f"open it in Excel and {_SAVE_AS}, with only the sheet and columns needed"))
 
 
 def _cell_text(value: Any) -> str:
@@ -217,6 +278,7 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, 
     header_row, header_cells = records[0]
     while header_cells and not header_cells[-1]:
         header_cells.pop()
+    _refuse_control_characters(shown, header_cells, records)
     header = tuple(excel_unsafe(cell) for cell in header_cells)
     problems = []
     seen: dict[str, int] = {}
@@ -248,6 +310,28 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, 
     if problems:
         raise RosterError(problems)
     return Table(shown, header, tuple(rows))
+
+
+def _refuse_control_characters(shown: str, header: list[str], records: list[tuple[int, list[str]]]) -> None:
+    """Every cell holding a control character, by row and column: bad data (an ESC in a name
+    comes from a paste or a broken export), refused at once rather than written on."""
+    problems = []
+    for number, cells in records:
+        if not _CONTROL.search("\n".join(cells)):
+            continue
+        for index, cell in enumerate(cells):
+            found = _CONTROL.search(cell)
+            if found:
+                name = header[index] if index < len(header) and number != records[0][0] else ""
+                where = f"column {column_letter(index)}" + (f" ({name})" if name else "")
+                start = max(0, found.start() - 25)
+                text = ("..." if start else "") + excerpt(cell[start:])
+                problems.append(Problem(shown, f"row {number}: {where}: '{text}' holds the control"
+                                        f" character {character_name(found.group())}",
+                                        "retype the value in the spreadsheet: it was probably pasted with an"
+                                        " invisible character", number))
+    if problems:
+        raise RosterError(problems)
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -302,7 +386,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         worksheet.freeze_panes = "A2"
         header = []
         for name in spec.header:
-            cell = WriteOnlyCell(worksheet, value=excel_safe(name))
+            cell = WriteOnlyCell(worksheet, value=_safe_text(name))
             cell.font = bold
             header.append(cell)
         worksheet.append(header)
@@ -326,8 +410,18 @@ _WRAP_WIDTH = 40
 
 
 def _safe_cell(value: object) -> object:
-    """Text made Excel-safe (openpyxl would store text starting with '=' as a formula); numbers as they are."""
-    return excel_safe(value) if isinstance(value, str) else value
+    """Text made safe (see `_safe_text`); numbers as they are."""
+    return _safe_text(value) if isinstance(value, str) else value
+
+
+def _safe_text(text: str) -> str:
+    """Text Excel shows as typed (openpyxl would store text starting with '=' as a formula) and
+    openpyxl can write: it refuses control characters, so any left are written as `\\x0b`."""
+    return excel_safe(_UNWRITABLE.sub(lambda found: f"\\x{ord(found.group()):02x}", text))
+
+
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""What openpyxl refuses to write (its ILLEGAL_CHARACTERS_RE)."""
 
 
 def _without_timestamps(data: bytes) -> bytes:

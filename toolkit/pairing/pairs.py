@@ -161,9 +161,6 @@ def read_pairs(path: str | os.PathLike[str], program: Program) -> tuple[Pair, ..
                 error(row, f"{column} is empty", f"write the {column.split('_')[0]}'s name, or delete the row")
             elif len(name) > 200:
                 error(row, f"{column} is {len(name)} characters long", "shorten it to at most 200 characters")
-            elif _CONTROL.search(name):
-                error(row, f"{column} '{shown(name)}' holds a control character", "retype the name: it may have"
-                      " been pasted with an invisible character")
             names[column] = name
         goals: list[str] = []
         goals_text = cell(GOALS_COLUMN)

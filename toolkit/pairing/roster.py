@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..errors import Problem, RosterError
+from ..errors import Problem, RosterError, character_name, hidden_character
 from ..files.tables import Table, read_table
 from ..program.model import Columns, Matching, Terminology
 
@@ -217,6 +217,7 @@ def read_roster(
     warnings: list[Problem] = []
     people: list[Person] = []
     first_row: dict[str, int] = {}
+    first_email: dict[str, tuple[int, str]] = {}
     offsets: dict[str, float | None] = {}
 
     def error(row: int, message: str, fix: str) -> None:
@@ -242,6 +243,19 @@ def read_roster(
                   "give every person their own id; remove or merge the repeated row")
             continue
         first_row[person_id] = row
+        for key in ("id", "manager_id", "email"):
+            hidden = hidden_character(cell(key))
+            if hidden:
+                error(row, f"{col(key)} '{cell(key)}' holds an invisible character ({character_name(hidden)})",
+                      "retype it: with that character it looks right but matches no other id or address")
+        email = cell("email").casefold()
+        if email and email in first_email:
+            other_row, other_id = first_email[email]
+            error(row, f"{col('email')} '{cell('email')}' is already on row {other_row}, under {col('id')}"
+                  f" '{other_id}': one person listed twice", "keep one row per person (merge the two rows), or"
+                  " correct the e-mail address: one person under two ids could be paired with themselves")
+        elif email:
+            first_email[email] = (row, person_id)
         role_text = cell("role")
         role = roles.get(" ".join(role_text.split()).casefold(), "") if role_text else ""
         if role_text and not role:

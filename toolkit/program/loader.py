@@ -19,6 +19,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, ProgramError
+from ..files.reading import InputKind, read_input, sniff_wide_encoding
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -94,28 +95,26 @@ def format_path(path: KeyPath) -> str:
     return text
 
 
+_PROGRAM_FILE = InputKind(
+    error=ProgramError,
+    limit=MAX_BYTES,
+    missing_fix="check the path, or run `revmentor init` to start a program",
+    folder_fix="name the YAML file itself, or the folder holding it",
+    size_fix="a program file is a few dozen kilobytes: move long prose into content/ pages",
+)
+
+
 def read_text(path: Path, display: str) -> str:
-    """The file's text, or a one-line error for a missing, binary, huge or non-UTF-8 file."""
+    """The file's text, or a one-line error for a missing, special, binary, huge or non-UTF-8 file."""
 
     def fail(message: str, fix: str) -> ProgramError:
         return ProgramError(Problem(file=display, message=message, fix=fix))
 
-    if path.is_dir():
-        raise fail("is a folder, not a file", "name the YAML file itself, or the folder holding it")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise fail(
-                f"is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                "a program file is a few dozen kilobytes: move long prose into content/ pages",
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail("no such file", "check the path, or run `revmentor init` to start a program") from None
-    except PermissionError:
-        raise fail("permission denied", "make the file readable by your user") from None
-    except OSError as error:
-        raise fail(f"cannot be read: {error.strerror}", "check the path and the disk") from None
+    raw = read_input(path, display, _PROGRAM_FILE)
+    wide = sniff_wide_encoding(raw)
+    if wide:
+        raise fail(f"is saved as {wide}, not UTF-8", "save it as UTF-8 in your editor (in Notepad: Save As,"
+                   " Encoding: UTF-8)")
     if b"\x00" in raw[:8192]:
         raise fail("is a binary file, not YAML text", "name the program's YAML file")
     try:
@@ -207,23 +206,28 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
 
 
 def _check_shape(text: str, display: str, loader: type[yaml.SafeLoader]) -> None:
-    """Refuse deep nesting before composing: both composers recurse once per level."""
+    """Refuse deep nesting and too many values before composing: both composers recurse once per
+    level, and a node tree of a million keys takes a second per 100,000 to build. Counted here,
+    on what is written, so that the builder's own count can only be exceeded by aliases."""
     depth = 0
+    nodes = 0
+
+    def refuse(event: yaml.Event, message: str, fix: str) -> ProgramError:
+        mark = event.start_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        return ProgramError(Problem(display, message, fix, line, column))
+
     for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise refuse(event, f"holds more than {MAX_NODES:,} keys and values",
+                             "a program file holds a few thousand at most: is this the program's YAML file?")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
-                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-                raise ProgramError(
-                    Problem(
-                        display,
-                        f"nesting is deeper than {MAX_DEPTH} levels",
-                        "a program file needs a few levels at most: flatten this structure",
-                        line,
-                        column,
-                    )
-                )
+                raise refuse(event, f"nesting is deeper than {MAX_DEPTH} levels",
+                             "a program file needs a few levels at most: flatten this structure")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 

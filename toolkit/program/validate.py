@@ -12,14 +12,14 @@ import os
 import types
 import typing
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, ProgramError, StrictWarnings
+from ..errors import Problem, ProgramError, StrictWarnings, excerpt
 from ..files.paths import PROGRAM_FILE, display_path
 from .loader import Document, KeyPath, format_path, load_yaml
 from .model import Program
@@ -64,7 +64,7 @@ def load_program(path: str | os.PathLike[str] = ".", *, strict: bool = False) ->
     file = program_file(path)
     document = load_yaml(file, display_path(file))
     if not isinstance(document.data, dict):
-        kind = "a list" if isinstance(document.data, list) else f"'{document.data}'"
+        kind = "a list" if isinstance(document.data, list) else f"'{excerpt(str(document.data))}'"
         raise ProgramError(
             document.problem(
                 (),
@@ -117,7 +117,7 @@ def _got(value: Any) -> str:
 
 
 def _describe(document: Document, error: Any) -> Problem:
-    loc: KeyPath = tuple(part for part in error["loc"] if not _is_branch(part))
+    loc = _user_path(document.data, error["loc"])
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     got = _got(value)
     message, fix = error["msg"], ""
@@ -192,8 +192,29 @@ def _describe(document: Document, error: Any) -> Problem:
     return document.problem(loc, message, fix)
 
 
+def _user_path(data: Any, loc: Sequence[Any]) -> KeyPath:
+    """The key path the user wrote, out of a pydantic location.
+
+    pydantic adds names of union branches and validators ('function-after[...]') to locations;
+    users never see them. A part is the user's own when it is a key of the data there, so a
+    key such as 'k[0' that the user wrote is kept and reported like any other.
+    """
+    path: list[str | int] = []
+    for part in loc:
+        inside = (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data))
+        if inside:
+            data = data[part]
+        elif _is_branch(part):
+            continue
+        else:
+            data = None
+        path.append(part)
+    return tuple(path)
+
+
 def _is_branch(part: Any) -> bool:
-    """pydantic adds names of union branches and validators to locations; users never see them."""
+    """A union branch's or validator's name, which pydantic puts in locations."""
     return isinstance(part, str) and ("[" in part or part in {"function-after", "tagged-union"})
 
 
