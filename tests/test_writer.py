@@ -4,6 +4,7 @@ what is cleared, and how the new output takes the old one's place."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -523,10 +524,8 @@ def test_a_stop_signal_a_library_swallowed_still_stops_the_swap(tmp_path: Path) 
     try:
         with pytest.raises(signals.Interrupted), staged_output(tmp_path / "site", command="site") as (staging, _):
             (staging / "a.txt").write_text("two", encoding="utf-8")
-            try:
+            with contextlib.suppress(KeyboardInterrupt):  # what the callback does with it
                 os.kill(os.getpid(), signal.SIGINT)
-            except KeyboardInterrupt:
-                pass  # what the callback does with it
     finally:
         for signum in signals.STOPPING:
             signal.signal(signum, before if signum == signal.SIGINT else signal.SIG_DFL)

@@ -21,16 +21,22 @@ import click
 import toolkit as api
 
 from ._version import __version__
-from .errors import Problem, ToolkitError, UsageError, format_problems
+from .errors import Problem, ToolkitError, UsageError, format_problems, visible
 from .files import signals
 from .files.paths import display_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def say(text: str, err: bool = False) -> None:
+    """Print a line; names, ids and answers from the user's files in it show hidden characters
+    escaped (an ESC from a roster cell would rewrite the terminal). Every line goes through here."""
+    click.echo(visible(text), err=err)
+
+
 def _print_problems(problems: Sequence[Problem]) -> None:
     if problems:
-        click.echo(format_problems(problems), err=True)
+        say(format_problems(problems), err=True)
 
 
 def _guarded(command: F) -> F:
@@ -43,13 +49,13 @@ def _guarded(command: F) -> F:
         except UsageError as error:
             raise click.UsageError(error.format()) from None
         except ToolkitError as error:
-            click.echo(error.format(), err=True)
+            say(error.format(), err=True)
             count = len(error.errors)
             if count > 1:
-                click.echo(f"{count} problems found.", err=True)
+                say(f"{count} problems found.", err=True)
             sys.exit(1)
         except KeyboardInterrupt as stop:
-            click.echo(signals.stopped_line(stop), err=True)
+            say(signals.stopped_line(stop), err=True)
             sys.exit(signals.exit_code(stop))
 
     wrapper.__name__ = command.__name__
@@ -90,7 +96,7 @@ def validate(path: str, strict: bool) -> None:
     """
     loaded = api.load_program(path, strict=strict)
     _print_problems(loaded.warnings)
-    click.echo(summary(loaded.program, display_path(loaded.file)))
+    say(summary(loaded.program, display_path(loaded.file)))
 
 
 def summary(program: Any, file: str) -> str:
@@ -127,7 +133,7 @@ def schema(indent: int) -> None:
     Example:
       revmentor schema > schema.json
     """
-    click.echo(api.schema_json(indent))
+    say(api.schema_json(indent))
 
 
 class _FamilyType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
@@ -171,7 +177,7 @@ def build_command(path: str, output: str | None, strict: bool, quiet: bool, only
       revmentor build --only training
     """
     prepared = api.prepare_build(path, strict=strict, only=only)
-    result = api.write_build(prepared, output, progress=None if quiet else click.echo)
+    result = api.write_build(prepared, output, progress=None if quiet else say)
     _print_problems(result.warnings)
 
 
@@ -194,17 +200,17 @@ def serve(path: str, port: int, host: str) -> None:
     """
 
     def report(error: ToolkitError) -> None:
-        click.echo(error.format(), err=True)
+        say(error.format(), err=True)
 
-    api.serve(path, host=host, port=port, echo=click.echo, report=report)
+    api.serve(path, host=host, port=port, echo=say, report=report)
 
 
 @cli.command("match")
-@click.argument("roster", type=click.Path(dir_okay=False))
+@click.argument("roster", type=click.Path())
 @click.option("--program", "program_path", type=click.Path(),
               help="program.yaml, or the folder holding it (default: ./program.yaml if there, else the default"
               " matching settings).")
-@click.option("--history", multiple=True, type=click.Path(dir_okay=False), metavar="PAIRS_CSV",
+@click.option("--history", multiple=True, type=click.Path(), metavar="PAIRS_CSV",
               help="pairs.csv of an earlier round: its pairs are never made again. Repeat for each round.")
 @click.option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")
 @click.option("-o", "--output", type=click.Path(),
@@ -231,30 +237,30 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
     """
     loaded = api.find_program(program_path)
     if loaded is None:
-        click.echo("No program.yaml here: using the default matching settings (see the README).", err=True)
+        say("No program.yaml here: using the default matching settings (see the README).", err=True)
     result = api.prepare_match(roster, loaded, history, sheet=sheet, strict=strict)
     _print_problems(result.warnings)
     written = api.write_match(result, output)
     _print_problems(written.warnings)
     mentees = len(result.roster.mentees)
     mean = f"{result.total_score / len(result.pairs):.2f}" if result.pairs else "none"
-    click.echo(f"Paired {len(result.pairs)} of {mentees} mentee{'s' if mentees != 1 else ''} from"
+    say(f"Paired {len(result.pairs)} of {mentees} mentee{'s' if mentees != 1 else ''} from"
                f" {result.roster.file}; mean score {mean} of a possible {result.max_score:g}.")
     if result.unmatched:
-        click.echo(f"Unmatched ({len(result.unmatched)}):")
+        say(f"Unmatched ({len(result.unmatched)}):")
         for item in result.unmatched[:10]:
             who = item.person
-            click.echo(f"  {who.role} {who.name or who.id} ({who.id}): {item.reason}")
+            say(f"  {who.role} {who.name or who.id} ({who.id}): {item.reason}")
         if len(result.unmatched) > 10:
-            click.echo(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
+            say(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
     names = ", ".join(Path(file).name for file in written.files)
     which = f" (round {result.round})" if result.round > 1 else ""
-    click.echo(f"Wrote {display_path(written.output)}{which}: {names}")
+    say(f"Wrote {display_path(written.output)}{which}: {names}")
 
 
 @cli.command("forms")
 @click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
-@click.option("--pairs", "pairs_file", required=True, type=click.Path(dir_okay=False),
+@click.option("--pairs", "pairs_file", required=True, type=click.Path(),
               help="The pairs file (pairs.csv or .xlsx, as `revmentor match` writes it).")
 @click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
               help="Private folder for the packs (default: private/packs in the program folder; never inside"
@@ -277,7 +283,7 @@ def forms_command(path: str, pairs_file: str, output: str | None, quiet: bool) -
       revmentor forms programs/finance --pairs pairs.xlsx -o private/finance-packs
     """
     prepared = api.prepare_packs(path, pairs_file)
-    result = api.write_packs(prepared, output, progress=None if quiet else click.echo)
+    result = api.write_packs(prepared, output, progress=None if quiet else say)
     _print_problems(result.warnings)
 
 
@@ -325,11 +331,11 @@ def report_command(responses: tuple[str, ...], program_path: str, output: str | 
     _print_problems(written.warnings)
     report = prepared.report
     left_out = report.responses.left_out
-    click.echo(f"Wrote the report to {display_path(written.folder)}: {', '.join(written.files)}")
-    click.echo(f"  responses used: {report.used}; rows left out: {left_out}"
+    say(f"Wrote the report to {display_path(written.folder)}: {', '.join(written.files)}")
+    say(f"  responses used: {report.used}; rows left out: {left_out}"
                + (" (listed above)" if left_out else ""))
     for goal in report.goals:
-        click.echo(f"  {goal.goal.id}: {goal.status_text}")
+        say(f"  {goal.goal.id}: {goal.status_text}")
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
@@ -412,7 +418,7 @@ def init(folder: Path, preset: str | None, organisation: str | None, start: Any,
     """
     ask = not no_input and _interactive()
     if preset is None and ask:
-        click.echo("Presets: " + ", ".join(p.id for p in api.presets()) + " (see `revmentor presets`).")
+        say("Presets: " + ", ".join(p.id for p in api.presets()) + " (see `revmentor presets`).")
         answer = click.prompt(
             "Preset (leave empty for the flagship example)", default="", show_default=False,
             value_proc=lambda text: _PresetType().convert(text, None, None) if text.strip() else "",
@@ -428,10 +434,10 @@ def init(folder: Path, preset: str | None, organisation: str | None, start: Any,
     organisation, start = prepared.organisation, prepared.start
     where = display_path(folder)
     source = f"the {preset} preset" if preset else "the flagship example"
-    click.echo(f"Created a program from {source} in {where}, for {organisation}, starting {api.long_date(start)}:")
+    say(f"Created a program from {source} in {where}, for {organisation}, starting {api.long_date(start)}:")
     for path in written:
-        click.echo(f"  {display_path(path)}")
-    click.echo(
+        say(f"  {display_path(path)}")
+    say(
         f"Next: edit {display_path(folder / 'program.yaml')} (every page and form comes from it), then run\n"
         f"  revmentor validate {where}\n"
         f"  revmentor build {where}"
@@ -454,8 +460,8 @@ def presets_command() -> None:
     listed = api.presets()
     width = max(len(p.id) for p in listed)
     for item in listed:
-        click.echo(f"{item.id.ljust(width)}  {item.line}")
-    click.echo("Without --preset, init copies the flagship example: a logistics company's six-month pilot.")
+        say(f"{item.id.ljust(width)}  {item.line}")
+    say("Without --preset, init copies the flagship example: a logistics company's six-month pilot.")
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def read_table(
     suffix = file.suffix.lower()
     raw = read_input(file, shown, InputKind(
         error=RosterError, limit=MAX_TABLE_BYTES, missing_fix=f"check the path of the {what}",
-        folder_fix=f"name the {what} file (.csv or .xlsx) itself",
+        folder_fix=f"name the {what.removesuffix(' file')} file (.csv or .xlsx) itself",
         size_fix=f"export only the columns the toolkit reads, or split the {what} into files of"
                  f" {MAX_ROWS:,} rows at most"))
     if not raw.strip():
