@@ -11,6 +11,7 @@ import csv
 import io
 import random
 import re
+from collections import Counter
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from toolkit.errors import ResponsesError
 from toolkit.evaluation.figures import compute, round_half_up, suppressed_note
 from toolkit.evaluation.report import render_html
-from toolkit.evaluation.responses import Responses, read_responses, scale_value
+from toolkit.evaluation.responses import Responses, Tally, read_responses, scale_value
 from toolkit.files.tables import csv_bytes, excel_safe
 from toolkit.outputs.response_templates import response_templates
 from toolkit.program.validate import load_program
@@ -504,8 +505,8 @@ def test_a_file_is_tied_to_its_survey_by_column_then_name_then_header(tmp_path: 
     assert [(f.file, f.survey) for f in responses.files] == [
         (str(by_column), "mentor-baseline"), (str(by_name), "mentor-end"), (str(by_header), "mentee-baseline"),
         (str(by_question_text), "pairs-midpoint")]
-    assert responses.by_survey["pairs-midpoint"][0].answers == {"confidence": 4, "value": 5, "learned": "Much"}
-    assert responses.by_survey["pairs-midpoint"][0].role == "mentee"
+    assert responses.groups["pairs-midpoint", "mentee"] == Tally(1, {"confidence": Counter({4: 1}),
+                                                                     "value": Counter({5: 1})}, {"learned": ["Much"]})
 
 
 def problems(program_dir: Path, *paths: Path) -> list[str]:
@@ -624,11 +625,10 @@ def test_every_bad_row_is_reported_left_out_and_counted(tmp_path: Path, program_
     assert (summary.rows, summary.used, responses.left_out) == (10, 2, 8)
     assert dict(summary.left_out) == {"answer off the scale": 1, "duplicate respondent": 2, "no respondent id": 1,
                                       "unknown role": 1, "no role": 1, "no answers": 1, "cells beyond the header": 1}
-    used = responses.by_survey["pairs-midpoint"]
-    assert [(r.respondent, r.role, dict(r.answers)) for r in used] == [
-        ("p1", "mentee", {"confidence": 4, "value": 4, "learned": "fine"}),
-        ("p9", "mentor", {"confidence": 5, "value": 5, "learned": "<b>ok</b>"}),
-    ]
+    assert responses.groups["pairs-midpoint", "mentee"] == Tally(1, {"confidence": Counter({4: 1}),  # p1
+                                                                     "value": Counter({4: 1})}, {"learned": ["fine"]})
+    assert responses.groups["pairs-midpoint", "mentor"] == Tally(1, {"confidence": Counter({5: 1}),  # p9
+                                                                     "value": Counter({5: 1})}, {"learned": ["<b>ok</b>"]})
 
 
 def test_a_respondent_in_two_files_of_one_survey_is_left_out_of_both(tmp_path: Path, program_dir: Path) -> None:
@@ -643,7 +643,7 @@ def test_a_respondent_in_two_files_of_one_survey_is_left_out_of_both(tmp_path: P
         f"{second}: warning: row 2: respondent 'm2' also answered survey 'mentor-end' on {first} row 3; both rows"
         " are left out\n  fix: keep the one row that counts and delete the others",
     ]
-    assert [r.respondent for r in responses.by_survey["mentor-end"]] == ["m1"]
+    assert responses.groups["mentor-end", "mentor"] == Tally(1, {"leaving": Counter({1: 1}), "value": Counter({1: 1})})
 
 
 def test_a_missing_question_column_is_a_warning(tmp_path: Path, program_dir: Path) -> None:
@@ -744,8 +744,8 @@ def test_response_templates_have_the_header_the_reader_expects(tmp_path: Path, p
         (tmp_path / name).write_bytes(data + ",".join(row).encode() + b"\r\n")
     responses = read_responses(program, sorted(tmp_path.glob("*.csv")))
     assert responses.warnings == ()
-    assert {survey: len(rows) for survey, rows in responses.by_survey.items()} == dict.fromkeys(
-        [s.id for s in program.feedback.surveys], 1)
+    assert sorted((survey, tally.respondents) for (survey, _), tally in responses.groups.items()
+                  if tally.respondents) == sorted((s.id, 1) for s in program.feedback.surveys)
 
 
 def test_the_flagship_has_a_template_per_survey() -> None:
