@@ -100,14 +100,17 @@ class Tally:
     texts: dict[str, list[str]] = field(default_factory=dict)
     """Question id -> the non-blank free-text answers, in the order read."""
 
-    def add(self, answers: Iterable[tuple[str, int | str]]) -> None:
-        """Count one respondent's answers."""
-        self.respondents += 1
+    def add(self, answers: Iterable[tuple[str, int | str]], times: int = 1) -> None:
+        """Count one respondent's answers (or those of `times` respondents who gave the same)."""
+        self.respondents += times
         for question, answer in answers:
             if isinstance(answer, int):
-                self.scale.setdefault(question, Counter())[answer] += 1
+                counts = self.scale.get(question)
+                if counts is None:
+                    counts = self.scale[question] = Counter()
+                counts[answer] += times
             elif answer.strip():
-                self.texts.setdefault(question, []).append(answer)
+                self.texts.setdefault(question, []).extend([answer] * times)
 
 
 @dataclass(frozen=True)
@@ -207,8 +210,10 @@ class _Reader:
         """Survey id -> respondent id -> the index of the first row that gave it."""
         self.again: dict[tuple[str, str], list[int]] = {}
         """(survey id, respondent id) given on several rows -> those rows' indexes."""
-        self.memo: dict[str, dict[str, int | None]] = {}
+        self.memo: dict[str, dict[str, int | None]] = {question: {} for question in self.questions}
         """Question id -> cell text -> scale value (or None: off the scale)."""
+        self.role_memo: dict[tuple[str, str], str] = {}
+        """(survey id, cell text) -> the role id it names."""
 
     def read(self, path: Path, shown: str) -> None:
         try:
@@ -231,27 +236,34 @@ class _Reader:
         summary = FileSummary(shown, survey.id)
         self.summaries.append(summary)
         width = len(table.header)
+        quick = _QuickRow(survey.id, width, columns[RESPONDENT], columns.get(ROLE),
+                          [(index, q.id, q.kind == "text", self.memo[q.id]) for index, q in mapping.items()],
+                          self.role_memo)
         for number, cells in table.rows:
             summary.rows += 1
-            self._keep(self._row(table, number, cells, width, columns, mapping, survey))
+            checked = quick.check(cells)
+            if checked is not None:
+                self._keep(number, survey.id, checked[0], checked[1], [])
+                continue
+            row = self._row(table, number, cells, width, columns, mapping, survey)
+            self._keep(number, survey.id, row.respondent, (row.role or "", tuple(row.answers.items())), row.problems)
 
-    def _keep(self, row: _Row) -> None:
-        """Keep a checked row compactly until every file is read."""
+    def _keep(self, number: int, survey: str, respondent: str, kept: tuple[str, tuple[tuple[str, int | str], ...]],
+              problems: list[tuple[str, Problem]]) -> None:
+        """Keep a checked row compactly until every file is read: its answers, or its problems."""
         index = len(self.answers)
-        self.numbers.append(row.number)
+        self.numbers.append(number)
         self.files.append(len(self.summaries) - 1)
-        if row.problems:
-            self.problems[index] = row.problems
+        if problems:
+            self.problems[index] = problems
             self.answers.append(None)
         else:
-            assert row.role is not None
-            kept = (row.role, tuple(row.answers.items()))
             self.answers.append(self.shared.setdefault(kept, kept) if len(self.shared) < _SHARED_MAX else kept)
-        if row.respondent:
-            first = self.first.setdefault(row.survey, {})
-            earlier = first.setdefault(row.respondent, index)
+        if respondent:
+            first = self.first.setdefault(survey, {})
+            earlier = first.setdefault(respondent, index)
             if earlier != index:
-                self.again.setdefault((row.survey, row.respondent), [earlier]).append(index)
+                self.again.setdefault((survey, respondent), [earlier]).append(index)
 
     def _survey(self, table: Table, columns: dict[str, int], path: Path) -> Survey | None:
         """Which survey the file answers: its `survey` column, else its name, else its header."""
@@ -354,6 +366,7 @@ class _Reader:
             return cells[index].strip() if index < len(cells) else ""
 
         row = _Row(shown, number, cell(columns[RESPONDENT]), survey.id, None, {}, [])
+        answers = row.answers
 
         def problem(reason: str, message: str, fix: str, index: int | None = None) -> None:
             where = f"row {number}" if index is None else f"row {number}, column {column_letter(index)} ({table.header[index]})"
@@ -371,15 +384,20 @@ class _Reader:
         row.role = self._role(cell(columns[ROLE]) if ROLE in columns else "", survey, problem,
                               columns.get(ROLE))
         for index, question in mapping.items():
-            text = cell(index)
+            text = cells[index].strip() if index < len(cells) else ""
             if not text:
                 continue
             if question.kind == "text":
-                row.answers[question.id] = text
+                answers[question.id] = text
                 continue
+            memo = self.memo[question.id]
+            if text in memo:
+                value = memo[text]
+                if value is not None:
+                    answers[question.id] = value
+                    continue
             scale = self.scales[question.scale or ""]
-            memo = self.memo.setdefault(question.id, {})
-            value = memo[text] if text in memo else scale_value(text, scale)
+            value = scale_value(text, scale)
             if len(memo) < _MEMO_MAX:
                 memo[text] = value
             if value is None:
@@ -388,13 +406,22 @@ class _Reader:
                         f"write a number from 1 to {len(scale.labels)} or one of the labels: {', '.join(scale.labels)}",
                         index)
             else:
-                row.answers[question.id] = value
-        if not row.answers and not row.problems:
+                answers[question.id] = value
+        if not answers and not row.problems:
             problem("no answers", "the respondent answered no question",
                     "delete the row, or fill in the answers if they were lost")
         return row
 
     def _role(self, text: str, survey: Survey, problem: _ProblemSink, index: int | None) -> str | None:
+        known_role = self.role_memo.get((survey.id, text))
+        if known_role is not None:
+            return known_role
+        role_id = self._find_role(text, survey, problem, index)
+        if role_id is not None and len(self.role_memo) < _MEMO_MAX:
+            self.role_memo[survey.id, text] = role_id
+        return role_id
+
+    def _find_role(self, text: str, survey: Survey, problem: _ProblemSink, index: int | None) -> str | None:
         audience = [self.program.role(role_id) for role_id in survey.audience]
         if not text:
             if len(audience) == 1:
@@ -417,8 +444,8 @@ class _Reader:
         if self.errors:
             raise ResponsesError(self.errors)
         self._duplicates()
-        groups: dict[GroupKey, Tally] = {
-            (survey.id, role): Tally() for survey in self.surveys.values() for role in survey.audience}
+        same: dict[str, Counter[tuple[str, tuple[tuple[str, int | str], ...]]]] = {s: Counter() for s in self.surveys}
+        """Survey id -> (role, answers) -> how many respondents gave just those."""
         for index, kept in enumerate(self.answers):
             summary = self.summaries[self.files[index]]
             problems = self.problems.get(index)
@@ -428,7 +455,12 @@ class _Reader:
                 continue
             assert kept is not None
             summary.used += 1
-            groups[summary.survey, kept[0]].add(kept[1])
+            same[summary.survey][kept] += 1
+        groups: dict[GroupKey, Tally] = {
+            (survey.id, role): Tally() for survey in self.surveys.values() for role in survey.audience}
+        for survey_id, counts in same.items():
+            for (role, answers), times in counts.items():
+                groups[survey_id, role].add(answers, times)
         return Responses(groups, tuple(self.summaries), tuple(self.warnings))
 
     def _duplicates(self) -> None:
@@ -445,6 +477,42 @@ class _Reader:
                 self.problems.setdefault(row, []).insert(0, ("duplicate respondent", Problem(
                     file, message, "keep the one row that counts and delete the others",
                     path=f"row {self.numbers[row]}", warning=True)))
+
+
+@dataclass
+class _QuickRow:
+    """The common row, checked fast: a respondent id, a role and answers already met in this run.
+    Anything else (a problem, a cell not seen before) goes to `_Reader._row` for the full check."""
+
+    survey: str
+    width: int
+    respondent: int
+    role: int | None
+    questions: list[tuple[int, str, bool, dict[str, int | None]]]
+    """(column, question id, is free text, cell text -> scale value met so far)."""
+    roles: dict[tuple[str, str], str]
+
+    def check(self, cells: tuple[str, ...]) -> tuple[str, tuple[str, tuple[tuple[str, int | str], ...]]] | None:
+        """(respondent id, (role id, answers)) when the row is surely fine; None to check it fully."""
+        if len(cells) < self.width or (len(cells) > self.width and any(c.strip() for c in cells[self.width:])):
+            return None
+        respondent = cells[self.respondent].strip()
+        role = self.roles.get((self.survey, cells[self.role].strip() if self.role is not None else ""))
+        if not respondent or role is None:
+            return None
+        answers: list[tuple[str, int | str]] = []
+        for index, question, is_text, memo in self.questions:
+            text = cells[index].strip()
+            if not text:
+                continue
+            if is_text:
+                answers.append((question, text))
+                continue
+            value = memo.get(text)
+            if value is None:
+                return None
+            answers.append((question, value))
+        return (respondent, (role, tuple(answers))) if answers else None
 
 
 class _ProblemSink(Protocol):
