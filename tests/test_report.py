@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import re
 from collections import Counter
@@ -26,6 +27,7 @@ from toolkit.errors import ResponsesError
 from toolkit.evaluation.figures import compute, round_half_up, suppressed_note
 from toolkit.evaluation.report import render_html
 from toolkit.evaluation.responses import Responses, Tally, read_responses, scale_value
+from toolkit.files.output import write_manifest
 from toolkit.files.tables import csv_bytes, excel_safe
 from toolkit.outputs.response_templates import response_templates
 from toolkit.program.validate import load_program
@@ -865,3 +867,118 @@ def test_build_only_response_templates_writes_them_and_leaves_the_site(tmp_path:
     assert sorted(p.name for p in result.output.iterdir()) == [".revmentor-manifest.json", "mentee-end.csv"]
     assert lines == [f"Response templates written to {result.output}/ (1 survey)"]
     assert not (folder / "site").exists()
+
+
+# --- the PDF left out ------------------------------------------------------------------------
+
+
+def test_no_pdf_writes_the_html_alone_and_never_loads_weasyprint(tmp_path: Path, program_dir: Path) -> None:
+    """`--no-pdf` is the fast report: the same HTML, no PDF, and the PDF library not even imported.
+    The folder is replaced as a whole, so a PDF of an earlier run cannot sit beside newer figures."""
+    import subprocess
+    import sys
+
+    known_responses(tmp_path / "responses")
+    out = tmp_path / "out"
+    probe = ("import sys\nfrom toolkit.cli import cli\n"
+             f"try:\n    cli(['report', {str(tmp_path / 'responses')!r}, '--program', {str(program_dir)!r}, '-o',"
+             f" {str(out)!r}, '--no-pdf'], prog_name='revmentor')\nexcept SystemExit as done:\n    print('exit', done.code)\n"
+             "print('weasyprint' in sys.modules)")
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF- of an earlier run")
+    write_manifest(out, "report")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == "Wrote the report to out: report.html", result.stdout + result.stderr
+    assert result.stdout.splitlines()[-2:] == ["exit 0", "False"], result.stdout + result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".revmentor-manifest.json", "report.html"]
+    program = load_program(program_dir).program
+    expected = render_html(compute(program, read_responses(program, sorted((tmp_path / "responses").iterdir()))))
+    assert (out / "report.html").read_text(encoding="utf-8") == expected
+
+
+# --- a group that answered as one ------------------------------------------------------------
+
+
+def test_the_cli_says_which_goal_is_withheld_because_a_group_answered_as_one(run: Run, tmp_path: Path,
+                                                                             program_dir: Path) -> None:
+    paths = known_responses(tmp_path / "responses")
+    agreed = tmp_path / "responses" / "mentor-end.csv"
+    write_csv(agreed, ["respondent", "leaving", "value", "learned"], [[f"m{n}", "Agree", 3 + n % 2, ""] for n in range(6)])
+    result = run("report", *map(str, paths), "--program", str(program_dir), "-o", str(tmp_path / "out"), "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "  retention: no survey figures yet: 1 not shown (all answers the same: not shown)\n" in result.stdout
+    found = figures((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert one(found, "measure/retention/0/end") == "all answers the same: not shown"
+    assert one(found, "distribution/mentor-end/leaving/all") == "all answers the same: not shown"
+    assert one(found, "distribution/mentor-end/value/all/n") == "6"  # one question agreed on, not the other
+    assert one(found, "change/leaving/mentor/after-share") == "all answers the same: not shown"
+    assert one(found, "change/leaving/mentor/share-change") == "-"
+
+
+# --- the same file given twice ---------------------------------------------------------------
+
+READ_ONCE = "\n  fix: name each response file and folder once (a folder stands for the .csv and .xlsx files directly inside it)\n"
+
+
+@pytest.mark.parametrize("given, warning", [
+    (["responses", "responses/mentor-end.csv"], "responses/mentor-end.csv: warning: given twice (also inside"
+     " responses/); it is read once"),
+    (["responses/mentor-end.csv", "responses"], "responses/mentor-end.csv: warning: given twice (also inside"
+     " responses/); it is read once"),
+    (["responses", "responses/mentor-end.csv", "responses/mentor-end.csv"],
+     "responses/mentor-end.csv: warning: given twice (also inside responses/); it is read once" + READ_ONCE
+     + "responses/mentor-end.csv: warning: given twice (also inside responses/); it is read once"),
+    (["responses", "latest.csv"], "latest.csv: warning: the same file as responses/mentor-end.csv; it is read once"),
+    (["responses", "copy/mentor-end.csv"], "copy/mentor-end.csv: warning: the same file as"
+     " responses/mentor-end.csv; it is read once"),
+    (["responses", "responses/"], "responses/: warning: given twice; it is read once"),
+    (["responses", "again"], "again/: warning: the same folder as responses/; it is read once"),
+])
+def test_a_file_given_twice_is_read_once_with_a_warning(run: Run, tmp_path: Path, program_dir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, given: list[str],
+                                                         warning: str) -> None:
+    """Under any name (a folder that holds it, a link, a hard link, the folder again) one file
+    is one file: read twice, everyone in it would seem to have answered twice and be left out."""
+    known_responses(tmp_path / "responses")
+    (tmp_path / "latest.csv").symlink_to(tmp_path / "responses" / "mentor-end.csv")
+    (tmp_path / "copy").mkdir()
+    os.link(tmp_path / "responses" / "mentor-end.csv", tmp_path / "copy" / "mentor-end.csv")
+    (tmp_path / "again").symlink_to(tmp_path / "responses")
+    monkeypatch.chdir(tmp_path)
+
+    result = run("report", *given, "--program", str(program_dir), "-o", "out", "--no-pdf")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == warning + READ_ONCE
+    assert "  responses used: 49; rows left out: 0\n" in result.stdout
+    assert run("report", "responses", "--program", str(program_dir), "-o", "once", "--no-pdf").exit_code == 0
+    twice, once = (figures((tmp_path / name / "report.html").read_text(encoding="utf-8")) for name in ("out", "once"))
+    assert {key: texts for key, texts in twice.items() if not key.startswith("file/")} == {
+        key: texts for key, texts in once.items() if not key.startswith("file/")}
+    assert sorted(map(str, twice.values())) == sorted(map(str, once.values()))  # the files in another order
+
+
+def test_a_file_given_twice_stops_a_strict_report(run: Run, tmp_path: Path, program_dir: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    known_responses(tmp_path / "responses")
+    monkeypatch.chdir(tmp_path)
+    result = run("report", "responses", "responses/mentee-end.xlsx", "--program", str(program_dir), "-o", "out",
+                 "--strict")
+    assert result.exit_code == 1
+    assert result.stderr == ("responses/mentee-end.xlsx: warning: given twice (also inside responses/); it is read"
+                             " once" + READ_ONCE + "1 warning and --strict is set\n  fix: fix the warnings above, or"
+                             " run without --strict\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_files_with_the_same_rows_are_still_two_files(tmp_path: Path, program_dir: Path) -> None:
+    """A copy is another file (an export made twice): its respondents are duplicates, as before."""
+    header = ["respondent", "leaving", "value", "learned"]
+    first = write_csv(tmp_path / "mentor-end.csv", header, [["m1", 1, 1, ""]])
+    (tmp_path / "more").mkdir()
+    second = write_csv(tmp_path / "more" / "mentor-end.csv", header, [["m1", 1, 1, ""]])
+    responses = read(program_dir, first, second)
+    assert [p.message for p in responses.warnings] == [
+        f"respondent 'm1' also answered survey 'mentor-end' on {second} row 2; both rows are left out",
+        f"respondent 'm1' also answered survey 'mentor-end' on {first} row 2; both rows are left out"]

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
 from ..program.model import Goal, Measure, Program, Question, Role, Scale, Survey
-from .responses import FileSummary, GroupKey, Responses, Tally
+from .responses import GroupKey, Responses, Tally
 
 MOMENTS = ("baseline", "midpoint", "end")
 MOMENT_NAMES = {"baseline": "Baseline", "midpoint": "Midpoint", "end": "End"}
@@ -246,6 +246,18 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class FileAccount:
+    """What became of one response file's rows: counts and reasons, as the report lists them."""
+
+    file: str
+    survey: str
+    rows: int
+    used: int
+    left_out: Mapping[str, int]
+    """Reason -> rows left out for it."""
+
+
+@dataclass(frozen=True)
 class Report:
     """Every figure of the evaluation report, ready to lay out."""
 
@@ -258,8 +270,8 @@ class Report:
     changes: tuple[Change, ...]
     distributions: tuple[QuestionDistributions, ...]
     texts: tuple[TextQuestion, ...]
-    files: tuple[FileSummary, ...]
-    """What became of each response file's rows (counts and reasons only)."""
+    files: tuple[FileAccount, ...]
+    """What became of each response file's rows."""
     rules: Mapping[Rule, str]
     used: int
     """Responses used across all surveys."""
@@ -572,7 +584,7 @@ def compute(program: Program, responses: Responses, invited: Mapping[str, int] |
         changes=tuple(_changes(figures)),
         distributions=tuple(_distributions(figures)),
         texts=tuple(_texts(figures)),
-        files=tuple(replace(summary, left_out=Counter(summary.left_out)) for summary in responses.files),
+        files=tuple(FileAccount(f.file, f.survey, f.rows, f.used, dict(f.left_out)) for f in responses.files),
         rules=RULES,
         used=responses.used,
         left_out=responses.left_out,

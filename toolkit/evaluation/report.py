@@ -111,7 +111,7 @@ def write_report(prepared: PreparedReport, output: str | os.PathLike[str] | None
     return WrittenReport(written.output, tuple(written.files), tuple(written.warnings))
 
 
-_READ_ONCE = "name each response file once (a folder stands for the .csv and .xlsx files directly inside it)"
+_READ_ONCE = "name each response file and folder once (a folder stands for the .csv and .xlsx files directly inside it)"
 
 
 def _identity(path: Path) -> tuple[int, int] | str:
