@@ -982,3 +982,29 @@ def test_two_files_with_the_same_rows_are_still_two_files(tmp_path: Path, progra
     assert [p.message for p in responses.warnings] == [
         f"respondent 'm1' also answered survey 'mentor-end' on {second} row 2; both rows are left out",
         f"respondent 'm1' also answered survey 'mentor-end' on {first} row 2; both rows are left out"]
+
+
+def test_rows_met_before_and_rows_checked_afresh_are_counted_alike(tmp_path: Path, program_dir: Path) -> None:
+    """A row like one already read takes a short path; a new or bad one the full check. Both end
+    in the same counts, and a respondent seen on either path is caught on the other."""
+    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "value", "learned"], [
+        ["a", "Agree", 4, ""], ["b", 4, 4, ""], ["c", " 4.0 ", "Agree", ""], ["d", "strongly agree", 4, "Yes"],
+        ["e", 4, 4, ""], ["f", "Agree", 4, "Yes"], ["a", "Agreed", 4, ""]])
+    responses = read(program_dir, path)
+    assert [p.path for p in responses.warnings] == ["row 2", "row 8", "row 8, column B (leaving)"]
+    assert responses.groups["mentor-end", "mentor"] == Tally(5, {"leaving": Counter({4: 4, 5: 1}),
+                                                                 "value": Counter({4: 5})}, {"learned": ["Yes", "Yes"]})
+
+
+def test_responses_are_counted_not_kept(tmp_path: Path, program_dir: Path) -> None:
+    """What comes out of 20,000 rows is a handful of counts per group, not 20,000 answer objects
+    (bench/bench_report.py measures a million rows)."""
+    rows = [[f"r{n}", n % 5 + 1, (n * 7) % 5 + 1, ""] for n in range(20_000)]
+    responses = read(program_dir, write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "value", "learned"],
+                                            rows))
+    tally = responses.groups["mentor-end", "mentor"]
+    assert (tally.respondents, responses.used, tally.texts) == (20_000, 20_000, {})
+    assert tally.scale == {"leaving": Counter(dict.fromkeys(range(1, 6), 4_000)),
+                           "value": Counter(dict.fromkeys(range(1, 6), 4_000))}
+    assert {key: t.respondents for key, t in responses.groups.items() if key != ("mentor-end", "mentor")} == {
+        key: 0 for key in responses.groups if key != ("mentor-end", "mentor")}

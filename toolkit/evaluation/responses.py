@@ -173,10 +173,9 @@ def scale_value(text: str, scale: Scale) -> int | None:
 
 @dataclass
 class _Row:
-    file: str
-    number: int
+    """A row under the full check: what it says, and everything wrong with it."""
+
     respondent: str
-    survey: str
     role: str | None
     answers: dict[str, int | str]
     problems: list[tuple[str, Problem]]
@@ -365,7 +364,7 @@ class _Reader:
         def cell(index: int) -> str:
             return cells[index].strip() if index < len(cells) else ""
 
-        row = _Row(shown, number, cell(columns[RESPONDENT]), survey.id, None, {}, [])
+        row = _Row(cell(columns[RESPONDENT]), None, {}, [])
         answers = row.answers
 
         def problem(reason: str, message: str, fix: str, index: int | None = None) -> None:
