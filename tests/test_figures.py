@@ -56,7 +56,7 @@ def answers(survey: str, role: str, rows: Iterable[dict[str, int | str]]) -> Ite
 
 
 def report(program: Program, **surveys: list[Response]) -> Report:
-    return compute(program, Responses({name: tuple(rows) for name, rows in surveys.items()}, (), ()))
+    return compute(program, Responses.of(surveys))
 
 
 def stats(result: Report) -> dict[str, list[str]]:
@@ -67,11 +67,11 @@ def stats(result: Report) -> dict[str, list[str]]:
 def test_each_rule_gives_its_figure_in_the_words_the_report_prints(program: Program) -> None:
     start = [*answers("start", "mentor", [{"ready": 3, "often": 4}, {"ready": 1, "often": 3}]),
              *answers("start", "mentee", [{"ready": 2, "often": 1, "story": "  "}, {"ready": 3, "often": 2}])]
-    end = [*answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 3, "often": 4}]),
-           *answers("end", "mentee", [{"ready": 3, "often": 3, "story": "I try"}, {"ready": 1, "often": 1}])]
+    end = [*answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 2, "often": 3}]),
+           *answers("end", "mentee", [{"ready": 3, "often": 3, "story": "I try"}, {"ready": 1, "often": 2}])]
     result = report(program, start=start, end=end)
     assert stats(result) == {
-        "Share ready": ["baseline:4:50.0%", "end:4:75.0%"],  # 3 of 3 ("Yes") only: a 3-point scale's top point
+        "Share ready": ["baseline:4:50.0%", "end:4:50.0%"],  # 3 of 3 ("Yes") only: a 3-point scale's top point
         "Mean use": ["baseline:4:2.50", "end:4:3.00"],
         "Stories told": ["end:4:2"],
         "Share with a story": ["end:4:50.0%"],
@@ -95,14 +95,14 @@ def test_each_rule_gives_its_figure_in_the_words_the_report_prints(program: Prog
 
 def test_each_measure_is_drawn_on_its_natural_axis_and_the_goal_says_what_was_met(program: Program) -> None:
     start = list(answers("start", "mentor", [{"ready": 3, "often": 4}, {"ready": 1, "often": 3}]))
-    end = list(answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 3, "often": 1,
+    end = list(answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 2, "often": 1,
                                                                                        "story": "I try"}]))
     (goal,) = report(program, start=start, end=end).goals
     charts = {m.measure.metric: m.chart for m in goal.measures}
     share = charts["Share ready"]
     assert share is not None and (share.low, share.high, share.target_x, share.baseline_x) == ("0%", "100%", 50.0, None)
-    assert [(bar.label, bar.width, bar.text) for bar in share.bars] == [("Baseline", 50.0, "50.0%"), ("End", 100.0,
-                                                                                                       "100.0%")]
+    assert [(bar.label, bar.width, bar.text) for bar in share.bars] == [("Baseline", 50.0, "50.0%"), ("End", 50.0,
+                                                                                                       "50.0%")]
     mean = charts["Mean use"]  # from 1 to 4: a mean of 3.5 sits five sixths of the way
     assert mean is not None and (mean.low, mean.high, mean.target_x) == ("1", "4", 66.67)
     assert [(bar.label, bar.width) for bar in mean.bars] == [("Baseline", 83.33), ("End", 50.0)]
@@ -163,7 +163,7 @@ def test_a_distribution_counts_every_point_of_the_scale(program: Program) -> Non
 
 def test_participation_is_counted_per_survey_and_role_against_those_invited(program: Program) -> None:
     end = [*answers("end", "mentor", [{"ready": 1}] * 3), *answers("end", "mentee", [{"ready": 2}])]
-    rows = compute(program, Responses({"end": tuple(end)}, (), ()), {"mentor": 8}).participation
+    rows = compute(program, Responses.of({"end": end}), {"mentor": 8}).participation
     assert [(row.survey.id, row.role.id, row.responded, row.invited, row.rate) for row in rows] == [
         ("start", "mentor", 0, 8, "0.0%"), ("start", "mentee", 0, None, ""),
         ("end", "mentor", 3, 8, "37.5%"), ("end", "mentee", 1, None, "")]
@@ -182,12 +182,12 @@ def test_one_respondent_is_never_shown_and_an_empty_group_hides_nothing(program:
 
 def test_a_change_from_baseline_to_end_is_given_per_role(program: Program) -> None:
     start = list(answers("start", "mentee", [{"ready": 1}, {"ready": 2}]))
-    end = list(answers("end", "mentee", [{"ready": 3}, {"ready": 3}]))
+    end = list(answers("end", "mentee", [{"ready": 3}, {"ready": 2}]))
     changes = {(c.question.id, c.role.id): c for c in report(program, start=start, end=end).changes}
     change = changes[("ready", "mentee")]
-    assert (change.before_mean.text, change.after_mean.text, change.mean_change) == ("1.50", "3.00", "+1.50")
-    assert (change.before_share.text, change.after_share.text, change.share_change) == ("0.0%", "100.0%",
-                                                                                          "+100.0 points")
+    assert (change.before_mean.text, change.after_mean.text, change.mean_change) == ("1.50", "2.50", "+1.00")
+    assert (change.before_share.text, change.after_share.text, change.share_change) == ("0.0%", "50.0%",
+                                                                                          "+50.0 points")
     assert changes[("ready", "mentor")].mean_change == "-"
 
 
@@ -276,7 +276,7 @@ def test_a_goal_is_met_only_when_every_measure_is(tmp_path: Path) -> None:
             {"metric": "Mean use", "target": target, "method": "S", "question": "often", "when": ["end"]}]}]
         folder = write_program(tmp_path / f"prog-{target}",
                                program_yaml(goals=goals, feedback=FEEDBACK, training=None, checkins=None))
-        end = list(answers("end", "mentor", [{"often": 2}, {"often": 2}]))
+        end = list(answers("end", "mentor", [{"often": 2}, {"often": 3}]))
         (goal,) = report(load_program(folder).program, end=end).goals
         return goal.status, goal.status_text
 
@@ -285,10 +285,85 @@ def test_a_goal_is_met_only_when_every_measure_is(tmp_path: Path) -> None:
 
 
 def test_each_role_has_its_own_change(program: Program) -> None:
-    start = [*answers("start", "mentee", [{"ready": 1}, {"ready": 1}]),
-             *answers("start", "mentor", [{"ready": 3}, {"ready": 3}])]
-    end = [*answers("end", "mentee", [{"ready": 3}, {"ready": 3}]), *answers("end", "mentor", [{"ready": 2}, {"ready": 2}])]
+    start = [*answers("start", "mentee", [{"ready": 1}, {"ready": 2}]),
+             *answers("start", "mentor", [{"ready": 3}, {"ready": 2}])]
+    end = [*answers("end", "mentee", [{"ready": 3}, {"ready": 2}]), *answers("end", "mentor", [{"ready": 2}, {"ready": 1}])]
     changes = {(c.question.id, c.role.id): (c.mean_change, c.share_change)
                for c in report(program, start=start, end=end).changes}
-    assert changes[("ready", "mentee")] == ("+2.00", "+100.0 points")
-    assert changes[("ready", "mentor")] == ("-1.00", "-100.0 points")
+    assert changes[("ready", "mentee")] == ("+1.00", "+50.0 points")
+    assert changes[("ready", "mentor")] == ("-1.00", "-50.0 points")
+
+
+# --- a group that answered as one ----------------------------------------------------------------
+
+UNANIMOUS = "all answers the same: not shown"
+
+
+def test_a_group_that_gave_one_answer_is_withheld_from_every_figure_made_of_it(program: Program) -> None:
+    """Both mentors at the end answered 'Yes' and 'Always': a share of 100%, a mean of 3.00 or
+    their distribution would tell each one's answer, and so would the pooled figures, by
+    subtracting the mentees' shown ones. The mentees' own figures stay."""
+    start = [*answers("start", "mentor", [{"ready": 3, "often": 4}, {"ready": 1, "often": 3}]),
+             *answers("start", "mentee", [{"ready": 2, "often": 1}, {"ready": 3, "often": 2}])]
+    end = [*answers("end", "mentor", [{"ready": 3, "often": 4}, {"ready": 3, "often": 4}]),
+           *answers("end", "mentee", [{"ready": 2, "often": 1}, {"ready": 3, "often": 2}])]
+    result = report(program, start=start, end=end)
+    assert stats(result) == {
+        "Share ready": ["baseline:4:50.0%", f"end:4:{UNANIMOUS}"],
+        "Mean use": ["baseline:4:2.50", f"end:4:{UNANIMOUS}"],
+        "Stories told": ["end:4:0"],
+        "Share with a story": ["end:4:0.0%"],
+        "Share using it": ["baseline:4:50.0%", f"end:4:{UNANIMOUS}"],
+        "Promotions": [],
+    }
+    (goal,) = result.goals
+    assert [(m.status, m.status_text) for m in goal.measures][:2] == [("suppressed", UNANIMOUS)] * 2
+    assert goal.status_text == f"not met: 0 of 2 survey measures met; 3 not shown ({UNANIMOUS}); 1 measured outside" \
+                               " the surveys"
+    rows = {(q.survey.id, q.question.id): [(r.key, r.suppressed, r.note, len(r.segments)) for r in q.rows]
+            for q in result.distributions}
+    assert rows[("end", "ready")] == [("all", True, UNANIMOUS, 0), ("mentor", True, UNANIMOUS, 0),
+                                      ("mentee", False, "", 3)]
+    assert rows[("start", "ready")] == [("all", False, "", 3), ("mentor", False, "", 3), ("mentee", False, "", 3)]
+    changes = {(c.question.id, c.role.id): c for c in result.changes}
+    mentors = changes[("ready", "mentor")]
+    assert (mentors.before_mean.text, mentors.after_mean.text, mentors.mean_change) == ("2.00", UNANIMOUS, "-")
+    assert (mentors.after_share.suppressed, mentors.after_share.value, mentors.share_change) == (True, None, "-")
+    assert (changes[("ready", "mentee")].after_mean.text, changes[("ready", "mentee")].mean_change) == ("2.50", "+0.00")
+    page = render_html(result)
+    assert f'<span data-figure="distribution/end/ready/mentor" class="hidden">{UNANIMOUS}</span>' in page
+    assert "every respondent of one of its groups gave the same answer" in page
+
+
+def test_no_one_agreeing_is_withheld_like_everyone_agreeing(program: Program) -> None:
+    end = list(answers("end", "mentor", [{"ready": 1, "often": 2}, {"ready": 1, "often": 2}]))
+    assert stats(report(program, end=end))["Share ready"] == ["baseline:0:no responses", f"end:2:{UNANIMOUS}"]
+
+
+def test_different_answers_that_count_alike_are_still_shown(program: Program) -> None:
+    """'Often' and 'Always' are both a favourable answer, so the share is 100%, yet the
+    distribution, also shown, says no more than that; only one answer given by all is withheld."""
+    end = list(answers("end", "mentor", [{"often": 3}, {"often": 4}]))
+    result = report(program, end=end)
+    assert stats(result)["Share using it"] == ["baseline:0:no responses", "end:2:100.0%"]
+    assert stats(result)["Mean use"] == ["baseline:0:no responses", "end:2:3.50"]
+
+
+def test_a_small_group_says_it_is_small_before_it_says_it_agreed(program: Program) -> None:
+    end = [*answers("end", "mentor", [{"ready": 3}]), *answers("end", "mentee", [{"ready": 3}, {"ready": 3}])]
+    assert stats(report(program, end=end))["Share ready"] == ["baseline:0:no responses",
+                                                              "end:3:fewer than 2 responses: not shown"]
+
+
+def test_only_the_question_a_group_agreed_on_is_withheld(program: Program) -> None:
+    end = list(answers("end", "mentor", [{"ready": 3, "often": 1}, {"ready": 3, "often": 4}]))
+    result = stats(report(program, end=end))
+    assert (result["Share ready"][-1], result["Mean use"][-1]) == (f"end:2:{UNANIMOUS}", "end:2:2.50")
+
+
+def test_the_same_free_text_from_everyone_is_listed_as_text_is(program: Program) -> None:
+    """Free text has no value to tell: it is shown under the size rule alone."""
+    end = list(answers("end", "mentor", [{"story": "Nothing", "ready": 1}, {"story": "Nothing", "ready": 2}]))
+    (question,) = report(program, end=end).texts
+    assert [(group.survey.id, group.suppressed, group.answers) for group in question.groups] == [
+        ("start", False, ()), ("end", False, ("Nothing", "Nothing"))]

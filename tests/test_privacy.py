@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import REPO
+from toolkit import prepare_report, write_report
+from toolkit.files.tables import read_table
+
+from conftest import REPO, write_program
 from leaks import leaks
+from test_report import PROGRAM, known_responses
 
 # Distinctive names and addresses, so a match anywhere in the site is certainly a leak.
 ROSTER = """\
@@ -58,3 +62,55 @@ def test_no_roster_name_or_email_reaches_the_site(program_copy: Path, run: Calla
         cells = line.split(",")
         secrets += [cells[1], cells[2], *cells[1].split()[-1:]]
     assert leaks(site, secrets) == {}
+
+
+# --- the evaluation report: a program's own template sees figures only ---------------------------
+
+DUMP_EVERYTHING = """\
+{#- Prints everything this template can reach: every variable, every attribute, key and item, deep. -#}
+{%- macro dump(value, depth) -%}
+{%- if depth > 0 -%}
+[{{ value }}]
+{%- if value is mapping -%}
+{%- for key, item in value.items() %} {{ key }}={{ dump(item, depth - 1) }}{% endfor -%}
+{%- elif value is iterable and value is not string -%}
+{%- for item in value %} {{ dump(item, depth - 1) }}{% endfor -%}
+{%- elif value.__dict__ is defined -%}
+{{ dump(value.__dict__, depth - 1) }}
+{%- endif -%}
+{%- endif -%}
+{%- endmacro -%}
+<html><body><pre>
+{%- for name, value in self._TemplateReference__context.get_all().items() %}
+{{ name }}: {{ dump(value, 12) }}
+{%- endfor %}
+</pre></body></html>
+"""
+
+
+def test_a_report_template_of_the_program_cannot_print_a_raw_answer(tmp_path: Path) -> None:
+    """A program's templates/report/report.html.j2 replaces ours. Whatever it walks (the context,
+    every attribute, every item), it finds the figures and nothing they were made of: no
+    respondent id, no free text of a group too small to show, no answer a warning quotes, no
+    counts of a group that answered as one."""
+    folder = write_program(tmp_path / "prog", PROGRAM, {"templates/report/report.html.j2": DUMP_EVERYTHING})
+    paths = known_responses(folder / "responses")
+    mentor_end = folder / "responses" / "mentor-end.csv"  # six mentors who gave one answer, and a bad row
+    mentor_end.write_text("respondent,leaving,value,learned\n" + "".join(f"AGREED-{n},4,5,\n" for n in range(6))
+                          + "SECRET-ROW-ID,SEVEN-ISH,5,\n", encoding="utf-8")
+    secrets = ["SECRET-ROW-ID", "SEVEN-ISH", "MIDPOINT-MENTOR-ONLY", "Tally(", "Counter(", "Response(",
+               "respondent=", *[f"AGREED-{n}" for n in range(6)]]
+    for path in paths:
+        table = read_table(path, what="responses")
+        column = [name.casefold() for name in table.header].index("respondent")
+        secrets += [cells[column] for _, cells in table.rows]
+
+    prepared = prepare_report(folder, [folder / "responses"])
+    assert any("SEVEN-ISH" in problem.message for problem in prepared.warnings)
+    written = write_report(prepared, tmp_path / "out", pdf=False)
+
+    page = (written.folder / "report.html").read_text(encoding="utf-8")
+    assert "min_group_size=[5]" in page and "Mentees confident or very confident" in page, "the dump reached nothing"
+    assert "[fewer than 5 responses: not shown]" in page and "[all answers the same: not shown]" in page
+    assert len(secrets) > 40
+    assert leaks(written.folder, secrets) == {}

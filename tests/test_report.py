@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import re
+from collections import Counter
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +26,8 @@ from hypothesis import strategies as st
 from toolkit.errors import ResponsesError
 from toolkit.evaluation.figures import compute, round_half_up, suppressed_note
 from toolkit.evaluation.report import render_html
-from toolkit.evaluation.responses import Responses, read_responses, scale_value
+from toolkit.evaluation.responses import Responses, Tally, read_responses, scale_value
+from toolkit.files.output import write_manifest
 from toolkit.files.tables import csv_bytes, excel_safe
 from toolkit.outputs.response_templates import response_templates
 from toolkit.program.validate import load_program
@@ -504,8 +507,8 @@ def test_a_file_is_tied_to_its_survey_by_column_then_name_then_header(tmp_path: 
     assert [(f.file, f.survey) for f in responses.files] == [
         (str(by_column), "mentor-baseline"), (str(by_name), "mentor-end"), (str(by_header), "mentee-baseline"),
         (str(by_question_text), "pairs-midpoint")]
-    assert responses.by_survey["pairs-midpoint"][0].answers == {"confidence": 4, "value": 5, "learned": "Much"}
-    assert responses.by_survey["pairs-midpoint"][0].role == "mentee"
+    assert responses.groups["pairs-midpoint", "mentee"] == Tally(1, {"confidence": Counter({4: 1}),
+                                                                     "value": Counter({5: 1})}, {"learned": ["Much"]})
 
 
 def problems(program_dir: Path, *paths: Path) -> list[str]:
@@ -624,11 +627,10 @@ def test_every_bad_row_is_reported_left_out_and_counted(tmp_path: Path, program_
     assert (summary.rows, summary.used, responses.left_out) == (10, 2, 8)
     assert dict(summary.left_out) == {"answer off the scale": 1, "duplicate respondent": 2, "no respondent id": 1,
                                       "unknown role": 1, "no role": 1, "no answers": 1, "cells beyond the header": 1}
-    used = responses.by_survey["pairs-midpoint"]
-    assert [(r.respondent, r.role, dict(r.answers)) for r in used] == [
-        ("p1", "mentee", {"confidence": 4, "value": 4, "learned": "fine"}),
-        ("p9", "mentor", {"confidence": 5, "value": 5, "learned": "<b>ok</b>"}),
-    ]
+    assert responses.groups["pairs-midpoint", "mentee"] == Tally(1, {"confidence": Counter({4: 1}),  # p1
+                                                                     "value": Counter({4: 1})}, {"learned": ["fine"]})
+    assert responses.groups["pairs-midpoint", "mentor"] == Tally(1, {"confidence": Counter({5: 1}),  # p9
+                                                                     "value": Counter({5: 1})}, {"learned": ["<b>ok</b>"]})
 
 
 def test_a_respondent_in_two_files_of_one_survey_is_left_out_of_both(tmp_path: Path, program_dir: Path) -> None:
@@ -643,7 +645,7 @@ def test_a_respondent_in_two_files_of_one_survey_is_left_out_of_both(tmp_path: P
         f"{second}: warning: row 2: respondent 'm2' also answered survey 'mentor-end' on {first} row 3; both rows"
         " are left out\n  fix: keep the one row that counts and delete the others",
     ]
-    assert [r.respondent for r in responses.by_survey["mentor-end"]] == ["m1"]
+    assert responses.groups["mentor-end", "mentor"] == Tally(1, {"leaving": Counter({1: 1}), "value": Counter({1: 1})})
 
 
 def test_a_missing_question_column_is_a_warning(tmp_path: Path, program_dir: Path) -> None:
@@ -744,8 +746,8 @@ def test_response_templates_have_the_header_the_reader_expects(tmp_path: Path, p
         (tmp_path / name).write_bytes(data + ",".join(row).encode() + b"\r\n")
     responses = read_responses(program, sorted(tmp_path.glob("*.csv")))
     assert responses.warnings == ()
-    assert {survey: len(rows) for survey, rows in responses.by_survey.items()} == dict.fromkeys(
-        [s.id for s in program.feedback.surveys], 1)
+    assert sorted((survey, tally.respondents) for (survey, _), tally in responses.groups.items()
+                  if tally.respondents) == sorted((s.id, 1) for s in program.feedback.surveys)
 
 
 def test_the_flagship_has_a_template_per_survey() -> None:
@@ -865,3 +867,144 @@ def test_build_only_response_templates_writes_them_and_leaves_the_site(tmp_path:
     assert sorted(p.name for p in result.output.iterdir()) == [".revmentor-manifest.json", "mentee-end.csv"]
     assert lines == [f"Response templates written to {result.output}/ (1 survey)"]
     assert not (folder / "site").exists()
+
+
+# --- the PDF left out ------------------------------------------------------------------------
+
+
+def test_no_pdf_writes_the_html_alone_and_never_loads_weasyprint(tmp_path: Path, program_dir: Path) -> None:
+    """`--no-pdf` is the fast report: the same HTML, no PDF, and the PDF library not even imported.
+    The folder is replaced as a whole, so a PDF of an earlier run cannot sit beside newer figures."""
+    import subprocess
+    import sys
+
+    known_responses(tmp_path / "responses")
+    out = tmp_path / "out"
+    probe = ("import sys\nfrom toolkit.cli import cli\n"
+             f"try:\n    cli(['report', {str(tmp_path / 'responses')!r}, '--program', {str(program_dir)!r}, '-o',"
+             f" {str(out)!r}, '--no-pdf'], prog_name='revmentor')\nexcept SystemExit as done:\n    print('exit', done.code)\n"
+             "print('weasyprint' in sys.modules)")
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF- of an earlier run")
+    write_manifest(out, "report")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == "Wrote the report to out: report.html", result.stdout + result.stderr
+    assert result.stdout.splitlines()[-2:] == ["exit 0", "False"], result.stdout + result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".revmentor-manifest.json", "report.html"]
+    program = load_program(program_dir).program
+    expected = render_html(compute(program, read_responses(program, sorted((tmp_path / "responses").iterdir()))))
+    assert (out / "report.html").read_text(encoding="utf-8") == expected
+
+
+# --- a group that answered as one ------------------------------------------------------------
+
+
+def test_the_cli_says_which_goal_is_withheld_because_a_group_answered_as_one(run: Run, tmp_path: Path,
+                                                                             program_dir: Path) -> None:
+    paths = known_responses(tmp_path / "responses")
+    agreed = tmp_path / "responses" / "mentor-end.csv"
+    write_csv(agreed, ["respondent", "leaving", "value", "learned"], [[f"m{n}", "Agree", 3 + n % 2, ""] for n in range(6)])
+    result = run("report", *map(str, paths), "--program", str(program_dir), "-o", str(tmp_path / "out"), "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "  retention: no survey figures yet: 1 not shown (all answers the same: not shown)\n" in result.stdout
+    found = figures((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert one(found, "measure/retention/0/end") == "all answers the same: not shown"
+    assert one(found, "distribution/mentor-end/leaving/all") == "all answers the same: not shown"
+    assert one(found, "distribution/mentor-end/value/all/n") == "6"  # one question agreed on, not the other
+    assert one(found, "change/leaving/mentor/after-share") == "all answers the same: not shown"
+    assert one(found, "change/leaving/mentor/share-change") == "-"
+
+
+# --- the same file given twice ---------------------------------------------------------------
+
+READ_ONCE = "\n  fix: name each response file and folder once (a folder stands for the .csv and .xlsx files directly inside it)\n"
+
+
+@pytest.mark.parametrize("given, warning", [
+    (["responses", "responses/mentor-end.csv"], "responses/mentor-end.csv: warning: given twice (also inside"
+     " responses/); it is read once"),
+    (["responses/mentor-end.csv", "responses"], "responses/mentor-end.csv: warning: given twice (also inside"
+     " responses/); it is read once"),
+    (["responses", "responses/mentor-end.csv", "responses/mentor-end.csv"],
+     "responses/mentor-end.csv: warning: given twice (also inside responses/); it is read once" + READ_ONCE
+     + "responses/mentor-end.csv: warning: given twice (also inside responses/); it is read once"),
+    (["responses", "latest.csv"], "latest.csv: warning: the same file as responses/mentor-end.csv; it is read once"),
+    (["responses", "copy/mentor-end.csv"], "copy/mentor-end.csv: warning: the same file as"
+     " responses/mentor-end.csv; it is read once"),
+    (["responses", "responses/"], "responses/: warning: given twice; it is read once"),
+    (["responses", "again"], "again/: warning: the same folder as responses/; it is read once"),
+])
+def test_a_file_given_twice_is_read_once_with_a_warning(run: Run, tmp_path: Path, program_dir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, given: list[str],
+                                                         warning: str) -> None:
+    """Under any name (a folder that holds it, a link, a hard link, the folder again) one file
+    is one file: read twice, everyone in it would seem to have answered twice and be left out."""
+    known_responses(tmp_path / "responses")
+    (tmp_path / "latest.csv").symlink_to(tmp_path / "responses" / "mentor-end.csv")
+    (tmp_path / "copy").mkdir()
+    os.link(tmp_path / "responses" / "mentor-end.csv", tmp_path / "copy" / "mentor-end.csv")
+    (tmp_path / "again").symlink_to(tmp_path / "responses")
+    monkeypatch.chdir(tmp_path)
+
+    result = run("report", *given, "--program", str(program_dir), "-o", "out", "--no-pdf")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == warning + READ_ONCE
+    assert "  responses used: 49; rows left out: 0\n" in result.stdout
+    assert run("report", "responses", "--program", str(program_dir), "-o", "once", "--no-pdf").exit_code == 0
+    twice, once = (figures((tmp_path / name / "report.html").read_text(encoding="utf-8")) for name in ("out", "once"))
+    assert {key: texts for key, texts in twice.items() if not key.startswith("file/")} == {
+        key: texts for key, texts in once.items() if not key.startswith("file/")}
+    assert sorted(map(str, twice.values())) == sorted(map(str, once.values()))  # the files in another order
+
+
+def test_a_file_given_twice_stops_a_strict_report(run: Run, tmp_path: Path, program_dir: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    known_responses(tmp_path / "responses")
+    monkeypatch.chdir(tmp_path)
+    result = run("report", "responses", "responses/mentee-end.xlsx", "--program", str(program_dir), "-o", "out",
+                 "--strict")
+    assert result.exit_code == 1
+    assert result.stderr == ("responses/mentee-end.xlsx: warning: given twice (also inside responses/); it is read"
+                             " once" + READ_ONCE + "1 warning and --strict is set\n  fix: fix the warnings above, or"
+                             " run without --strict\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_files_with_the_same_rows_are_still_two_files(tmp_path: Path, program_dir: Path) -> None:
+    """A copy is another file (an export made twice): its respondents are duplicates, as before."""
+    header = ["respondent", "leaving", "value", "learned"]
+    first = write_csv(tmp_path / "mentor-end.csv", header, [["m1", 1, 1, ""]])
+    (tmp_path / "more").mkdir()
+    second = write_csv(tmp_path / "more" / "mentor-end.csv", header, [["m1", 1, 1, ""]])
+    responses = read(program_dir, first, second)
+    assert [p.message for p in responses.warnings] == [
+        f"respondent 'm1' also answered survey 'mentor-end' on {second} row 2; both rows are left out",
+        f"respondent 'm1' also answered survey 'mentor-end' on {first} row 2; both rows are left out"]
+
+
+def test_rows_met_before_and_rows_checked_afresh_are_counted_alike(tmp_path: Path, program_dir: Path) -> None:
+    """A row like one already read takes a short path; a new or bad one the full check. Both end
+    in the same counts, and a respondent seen on either path is caught on the other."""
+    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "value", "learned"], [
+        ["a", "Agree", 4, ""], ["b", 4, 4, ""], ["c", " 4.0 ", "Agree", ""], ["d", "strongly agree", 4, "Yes"],
+        ["e", 4, 4, ""], ["f", "Agree", 4, "Yes"], ["a", "Agreed", 4, ""]])
+    responses = read(program_dir, path)
+    assert [p.path for p in responses.warnings] == ["row 2", "row 8", "row 8, column B (leaving)"]
+    assert responses.groups["mentor-end", "mentor"] == Tally(5, {"leaving": Counter({4: 4, 5: 1}),
+                                                                 "value": Counter({4: 5})}, {"learned": ["Yes", "Yes"]})
+
+
+def test_responses_are_counted_not_kept(tmp_path: Path, program_dir: Path) -> None:
+    """What comes out of 20,000 rows is a handful of counts per group, not 20,000 answer objects
+    (bench/bench_report.py measures a million rows)."""
+    rows = [[f"r{n}", n % 5 + 1, (n * 7) % 5 + 1, ""] for n in range(20_000)]
+    responses = read(program_dir, write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "value", "learned"],
+                                            rows))
+    tally = responses.groups["mentor-end", "mentor"]
+    assert (tally.respondents, responses.used, tally.texts) == (20_000, 20_000, {})
+    assert tally.scale == {"leaving": Counter(dict.fromkeys(range(1, 6), 4_000)),
+                           "value": Counter(dict.fromkeys(range(1, 6), 4_000))}
+    assert {key: t.respondents for key, t in responses.groups.items() if key != ("mentor-end", "mentor")} == {
+        key: 0 for key in responses.groups if key != ("mentor-end", "mentor")}

@@ -307,10 +307,11 @@ def _invited(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
               " program folder; never inside the site).")
 @click.option("--invited", multiple=True, callback=_invited, metavar="ROLE=COUNT",
               help="How many of a role were invited, for response rates; repeat per role.")
+@click.option("--no-pdf", is_flag=True, help="Write report.html only: fast, and no PDF library is loaded.")
 @click.option("--strict", is_flag=True, help="Stop, writing nothing, if any response row had to be left out.")
 @_guarded
 def report_command(responses: tuple[str, ...], program_path: str, output: str | None, invited: dict[str, int],
-                   strict: bool) -> None:
+                   no_pdf: bool, strict: bool) -> None:
     """Write the evaluation report from survey responses: HTML and PDF.
 
     RESPONSES are CSV or XLSX files exported from your survey tool (or folders of them), one
@@ -327,10 +328,10 @@ def report_command(responses: tuple[str, ...], program_path: str, output: str | 
     """
     prepared = api.prepare_report(program_path, responses, invited, strict=strict)
     _print_problems(prepared.warnings)
-    written = api.write_report(prepared, output)
+    written = api.write_report(prepared, output, pdf=not no_pdf)
     _print_problems(written.warnings)
     report = prepared.report
-    left_out = report.responses.left_out
+    left_out = report.left_out
     say(f"Wrote the report to {display_path(written.folder)}: {', '.join(written.files)}")
     say(f"  responses used: {report.used}; rows left out: {left_out}"
                + (" (listed above)" if left_out else ""))

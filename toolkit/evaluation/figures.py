@@ -16,19 +16,28 @@ Privacy: a figure is shown only when every group it is made of (the respondents 
 in one survey) has at least `feedback.min_group_size` answers; otherwise it reads "fewer than N
 responses: not shown". Requiring it of every group, not just of the total, means a hidden
 group's answers can never be worked out by subtracting one shown figure from another.
-Free-text answers follow the same rule, are listed in alphabetical order rather than the
-order they were given, and never carry a respondent id or role.
+A group whose answers to a scale question are all the same value is withheld the same way
+("all answers the same: not shown"): its share (100% or 0%), mean or distribution would tell
+each member's answer, however large the group. Free-text answers follow the size rule, are
+listed in alphabetical order rather than the order they were given, and never carry a
+respondent id or role.
+
+The figures are computed from counts (`responses.Tally`), and `Report` holds figures only:
+no response, respondent or count of a withheld group. It is all the report template is
+given, so a program's own template (templates/report/report.html.j2) cannot print more than
+the packaged one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
 from ..program.model import Goal, Measure, Program, Question, Role, Scale, Survey
-from .responses import Response, Responses
+from .responses import GroupKey, Responses, Tally
 
 MOMENTS = ("baseline", "midpoint", "end")
 MOMENT_NAMES = {"baseline": "Baseline", "midpoint": "Midpoint", "end": "End"}
@@ -47,6 +56,10 @@ RULES: dict[Rule, str] = {
 def suppressed_note(size: int) -> str:
     """The note shown in place of a figure over too few respondents."""
     return f"fewer than {size} responses: not shown"
+
+
+UNANIMOUS_NOTE = "all answers the same: not shown"
+"""The note shown in place of a figure over a group that gave one answer, which would tell each one's answer."""
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -78,10 +91,6 @@ def top_values(scale: Scale) -> tuple[int, ...]:
 
 
 # --- figures -------------------------------------------------------------------------------
-
-GroupKey = tuple[str, str]
-"""(survey id, role id): the smallest group any figure is made of."""
-
 
 @dataclass(frozen=True)
 class Stat:
@@ -185,6 +194,8 @@ class Distribution:
     suppressed: bool
     segments: tuple[Segment, ...]
     mean: str
+    note: str = ""
+    """Why it is not shown, when suppressed."""
 
 
 @dataclass(frozen=True)
@@ -235,25 +246,41 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class FileAccount:
+    """What became of one response file's rows: counts and reasons, as the report lists them."""
+
+    file: str
+    survey: str
+    rows: int
+    used: int
+    left_out: Mapping[str, int]
+    """Reason -> rows left out for it."""
+
+
+@dataclass(frozen=True)
 class Report:
     """Every figure of the evaluation report, ready to lay out."""
 
     program: Program
     min_group_size: int
     suppressed_note: str
+    unanimous_note: str
     goals: tuple[GoalResult, ...]
     participation: tuple[Participation, ...]
     changes: tuple[Change, ...]
     distributions: tuple[QuestionDistributions, ...]
     texts: tuple[TextQuestion, ...]
-    responses: Responses
+    files: tuple[FileAccount, ...]
+    """What became of each response file's rows."""
     rules: Mapping[Rule, str]
     used: int
     """Responses used across all surveys."""
+    left_out: int
+    """Rows left out across all files."""
 
 
 class _Figures:
-    """Computes figures over (survey, role) groups, suppressing any figure that has a small group."""
+    """Computes figures over (survey, role) groups, suppressing any figure that has a small or unanimous group."""
 
     def __init__(self, program: Program, responses: Responses) -> None:
         self.program = program
@@ -264,48 +291,59 @@ class _Figures:
         self.questions = {question.id: question for question in program.feedback.questions}
         self.scales = {scale.id: scale for scale in program.feedback.scales}
 
-    def groups(self, surveys: Sequence[Survey], role: str | None = None) -> dict[GroupKey, list[Response]]:
-        """The responses of each (survey, role) group, optionally of one role only."""
-        groups: dict[GroupKey, list[Response]] = {}
-        for survey in surveys:
-            for response in self.responses.by_survey.get(survey.id, ()):
-                if role is None or response.role == role:
-                    groups.setdefault((survey.id, response.role), []).append(response)
-        return groups
+    def groups(self, surveys: Sequence[Survey], role: str | None = None) -> dict[GroupKey, Tally]:
+        """The tallies of each (survey, role) group that has responses, optionally of one role only."""
+        wanted = {survey.id for survey in surveys}
+        return {key: tally for key, tally in self.responses.groups.items()
+                if key[0] in wanted and (role is None or key[1] == role) and tally.respondents}
 
-    def answers(self, groups: Mapping[GroupKey, list[Response]], question: str) -> dict[GroupKey, list[int | str]]:
-        return {key: [r.answers[question] for r in rows if question in r.answers] for key, rows in groups.items()}
+    @staticmethod
+    def counts(groups: Mapping[GroupKey, Tally], question: str) -> dict[GroupKey, Counter[int]]:
+        """Each group's answers to a scale question: value -> respondents."""
+        return {key: tally.scale.get(question, Counter()) for key, tally in groups.items()}
 
-    def hidden(self, sizes: Sequence[int]) -> bool:
+    def hidden(self, sizes: Iterable[int]) -> bool:
         """True when any group that has answers is smaller than the minimum group size."""
         return any(0 < size < self.size for size in sizes)
 
-    def stat(self, groups: Mapping[GroupKey, Sequence[int | str]], rule: Rule, scale: Scale | None,
-             unit: str | None = None, bases: Mapping[GroupKey, int] | None = None) -> Stat:
-        """A figure over groups; `bases` are the group sizes to check when they are not the answers (counts)."""
-        sizes = list((bases or {k: len(v) for k, v in groups.items()}).values())
+    def withheld(self, counts: Iterable[Counter[int]]) -> str:
+        """Why a figure over these groups' scale answers is not shown ("" when it is)."""
+        counts = list(counts)
+        if self.hidden(c.total() for c in counts):
+            return self.note
+        if any(sum(1 for n in c.values() if n) == 1 for c in counts):
+            return UNANIMOUS_NOTE
+        return ""
+
+    def stat(self, counts: Mapping[GroupKey, Counter[int]], rule: Rule, scale: Scale, unit: str | None = None) -> Stat:
+        """A share or mean over groups' answers to a scale question."""
+        total: Counter[int] = sum(counts.values(), Counter())
+        n = total.total()
+        if n == 0:
+            return Stat(0, None, text="no responses")
+        withheld = self.withheld(counts.values())
+        if withheld:
+            return Stat(n, None, suppressed=True, text=withheld)
+        if rule == "share":
+            top = top_values(scale)
+            value = round_half_up(Fraction(100 * sum(total[v] for v in top), n), 1)
+            return Stat(n, value, text=with_unit(f"{value:.1f}", "%"))
+        value = round_half_up(Fraction(sum(v * c for v, c in total.items()), n), 2)
+        return Stat(n, value, text=with_unit(f"{value:.2f}", unit))
+
+    def count(self, groups: Mapping[GroupKey, Tally], question: str, unit: str | None) -> Stat:
+        """Respondents who wrote an answer to a text question (with unit %, their share of the respondents)."""
+        sizes = [tally.respondents for tally in groups.values()]
         n = sum(sizes)
         if n == 0:
             return Stat(0, None, text="no responses")
         if self.hidden(sizes):
             return Stat(n, None, suppressed=True, text=self.note)
-        values = [v for rows in groups.values() for v in rows]
-        if rule == "count":
-            count = sum(1 for v in values if isinstance(v, str) and v.strip())
-            if (unit or "").strip() == "%":
-                share = round_half_up(Fraction(100 * count, n), 1)
-                return Stat(n, share, text=with_unit(f"{share:.1f}", "%"))
-            return Stat(n, float(count), text=with_unit(str(count), unit))
-        numbers = [v for v in values if isinstance(v, int)]
-        if not numbers:
-            return Stat(0, None, text="no responses")
-        assert scale is not None
-        if rule == "share":
-            top = top_values(scale)
-            value = round_half_up(Fraction(100 * sum(1 for v in numbers if v in top), len(numbers)), 1)
-            return Stat(len(numbers), value, text=with_unit(f"{value:.1f}", "%"))
-        value = round_half_up(Fraction(sum(numbers), len(numbers)), 2)
-        return Stat(len(numbers), value, text=with_unit(f"{value:.2f}", unit))
+        count = sum(len(tally.texts.get(question, ())) for tally in groups.values())
+        if (unit or "").strip() == "%":
+            share = round_half_up(Fraction(100 * count, n), 1)
+            return Stat(n, share, text=with_unit(f"{share:.1f}", "%"))
+        return Stat(n, float(count), text=with_unit(str(count), unit))
 
 
 def _rule(measure: Measure, question: Question | None) -> Rule:
@@ -346,11 +384,10 @@ def _measure(figures: _Figures, goal: Goal, index: int, measure: Measure) -> Mea
                 values.append(MomentValue(moment, (), Stat(0, None, text="not asked at this moment")))
                 continue
             groups = figures.groups(surveys)
-            if rule == "count":
-                answers = figures.answers(groups, question.id)
-                stat = figures.stat(answers, rule, scale, measure.unit, bases={k: len(v) for k, v in groups.items()})
+            if rule == "count" or scale is None:
+                stat = figures.count(groups, question.id, measure.unit)
             else:
-                stat = figures.stat(figures.answers(groups, question.id), rule, scale, measure.unit)
+                stat = figures.stat(figures.counts(groups, question.id), rule, scale, measure.unit)
             values.append(MomentValue(moment, tuple(s.id for s in surveys), stat))
     status, status_text = _status(figures, measure, rule, values, lower)
     rule_text = _rule_text(rule, question, scale, measure.unit)
@@ -369,7 +406,7 @@ def _status(figures: _Figures, measure: Measure, rule: Rule, values: Sequence[Mo
         return "pending", "not measured yet"
     latest = answered[-1]
     if latest.stat.suppressed or latest.stat.value is None:
-        return "suppressed", figures.note
+        return "suppressed", latest.stat.text
     at = MOMENT_NAMES[latest.moment].lower()
     met = latest.stat.value <= measure.target if lower else latest.stat.value >= measure.target
     return ("met", f"met at {at}") if met else ("not-met", f"not met at {at}")
@@ -404,8 +441,10 @@ def _goal(figures: _Figures, goal: Goal) -> GoalResult:
     decided = [m for m in measures if m.status in ("met", "not-met")]
     met = sum(1 for m in decided if m.status == "met")
     details = [f"{met} of {len(decided)} survey measure{'s' if len(decided) != 1 else ''} met"] if decided else []
-    for status, words in (("suppressed", f"not shown ({figures.note})"), ("pending", "not measured yet"),
-                          ("outside", "measured outside the surveys")):
+    for reason in dict.fromkeys(m.status_text for m in measures if m.status == "suppressed"):
+        count = sum(1 for m in measures if m.status == "suppressed" and m.status_text == reason)
+        details.append(f"{count} not shown ({reason})")
+    for status, words in (("pending", "not measured yet"), ("outside", "measured outside the surveys")):
         count = sum(1 for m in measures if m.status == status)
         if count:
             details.append(f"{count} {words}")
@@ -422,9 +461,9 @@ def _goal(figures: _Figures, goal: Goal) -> GoalResult:
 def _participation(figures: _Figures, invited: Mapping[str, int]) -> list[Participation]:
     rows = []
     for survey in figures.surveys.values():
-        responses = figures.responses.by_survey.get(survey.id, ())
         for role_id in survey.audience:
-            responded = sum(1 for r in responses if r.role == role_id)
+            tally = figures.responses.groups.get((survey.id, role_id))
+            responded = tally.respondents if tally else 0
             asked = invited.get(role_id)
             rate = f"{round_half_up(Fraction(100 * responded, asked), 1):.1f}%" if asked else ""
             rows.append(Participation(survey, figures.program.role(role_id), responded, asked, rate))
@@ -444,8 +483,8 @@ def _changes(figures: _Figures) -> list[Change]:
             after = [s for s in after_surveys if role.id in s.audience]
             if not before or not after:
                 continue
-            b = figures.answers(figures.groups(before, role.id), question.id)
-            a = figures.answers(figures.groups(after, role.id), question.id)
+            b = figures.counts(figures.groups(before, role.id), question.id)
+            a = figures.counts(figures.groups(after, role.id), question.id)
             bm, am = figures.stat(b, "mean", scale), figures.stat(a, "mean", scale)
             bs, as_ = figures.stat(b, "share", scale), figures.stat(a, "share", scale)
             changes.append(Change(question, role, bm, am, _delta(bm, am, "{:+.2f}"), bs, as_,
@@ -473,22 +512,24 @@ def palette(size: int) -> list[str]:
     return colours
 
 
-def _distribution(figures: _Figures, scale: Scale, groups: Mapping[GroupKey, list[int | str]], name: str,
+def _distribution(figures: _Figures, scale: Scale, counts: Mapping[GroupKey, Counter[int]], name: str,
                   key: str) -> Distribution:
-    sizes = [len(v) for v in groups.values()]
-    n = sum(sizes)
-    if n == 0 or figures.hidden(sizes):
-        return Distribution(name, key, n, n > 0, (), "")
-    values = [v for rows in groups.values() for v in rows if isinstance(v, int)]
+    total: Counter[int] = sum(counts.values(), Counter())
+    n = total.total()
+    if n == 0:
+        return Distribution(name, key, 0, False, (), "")
+    withheld = figures.withheld(counts.values())
+    if withheld:
+        return Distribution(name, key, n, True, (), "", withheld)
     segments, x = [], 0.0
     for value, (label, colour) in enumerate(zip(scale.labels, palette(len(scale.labels)), strict=True), start=1):
-        count = values.count(value)
+        count = total[value]
         share = Fraction(100 * count, n)
         width = float(share)
         segments.append(Segment(value, label, count, f"{round_half_up(share, 1):.1f}%", round(x, 3),
                                 round(width, 3), colour))
         x += width
-    mean = round_half_up(Fraction(sum(values), n), 2)
+    mean = round_half_up(Fraction(sum(v * c for v, c in total.items()), n), 2)
     return Distribution(name, key, n, False, tuple(segments), f"{mean:.2f}")
 
 
@@ -500,12 +541,12 @@ def _distributions(figures: _Figures) -> list[QuestionDistributions]:
             if question.kind != "scale":
                 continue
             scale = figures.scales[question.scale or ""]
-            rows = [_distribution(figures, scale, figures.answers(figures.groups([survey]), question_id),
+            rows = [_distribution(figures, scale, figures.counts(figures.groups([survey]), question_id),
                                   "All respondents", "all")]
             if len(survey.audience) > 1:
                 for role_id in survey.audience:
-                    answers = figures.answers(figures.groups([survey], role_id), question_id)
-                    rows.append(_distribution(figures, scale, answers, figures.program.role(role_id).name, role_id))
+                    counts = figures.counts(figures.groups([survey], role_id), question_id)
+                    rows.append(_distribution(figures, scale, counts, figures.program.role(role_id).name, role_id))
             result.append(QuestionDistributions(survey, question, scale, tuple(rows)))
     return result
 
@@ -519,10 +560,9 @@ def _texts(figures: _Figures) -> list[TextQuestion]:
         for survey in figures.surveys.values():
             if question.id not in survey.questions:
                 continue
-            respondents = figures.groups([survey])
-            sizes = [len(rows) for rows in respondents.values()]
-            answers = [str(r.answers[question.id]) for rows in respondents.values() for r in rows
-                       if question.id in r.answers]
+            tallies = figures.groups([survey]).values()
+            sizes = [tally.respondents for tally in tallies]
+            answers = [answer for tally in tallies for answer in tally.texts.get(question.id, ())]
             if figures.hidden(sizes):
                 groups.append(TextGroup(survey, (), True))
             else:
@@ -538,12 +578,14 @@ def compute(program: Program, responses: Responses, invited: Mapping[str, int] |
         program=program,
         min_group_size=figures.size,
         suppressed_note=figures.note,
+        unanimous_note=UNANIMOUS_NOTE,
         goals=tuple(_goal(figures, goal) for goal in program.goals),
         participation=tuple(_participation(figures, invited or {})),
         changes=tuple(_changes(figures)),
         distributions=tuple(_distributions(figures)),
         texts=tuple(_texts(figures)),
-        responses=responses,
+        files=tuple(FileAccount(f.file, f.survey, f.rows, f.used, dict(f.left_out)) for f in responses.files),
         rules=RULES,
-        used=sum(len(rows) for rows in responses.by_survey.values()),
+        used=responses.used,
+        left_out=responses.left_out,
     )

@@ -3,7 +3,12 @@
 `prepare_report` reads and checks the response files and computes every figure (figures.py,
 where the rules and the privacy threshold are); `render_html` lays them out through the
 `report/report.html.j2` template (inline CSS and SVG, no external request); `render_pdf`
-prints that same HTML; `write_report` puts both in a private folder.
+prints that same HTML; `write_report` puts both (or, with `pdf=False`, the HTML alone, and
+WeasyPrint is never imported) in a private folder.
+
+A response file named twice, directly, through a folder holding it, or through a link, is
+read once with a warning: read twice, every respondent in it would look like one who
+answered twice, and all of them would be left out.
 """
 
 from __future__ import annotations
@@ -78,9 +83,10 @@ def prepare_report(
     """
     loaded = load_program(program_path)
     _check_invited(loaded.program, invited or {})
-    responses = read_responses(loaded.program, _expand(response_paths))
+    files, twice = _expand(response_paths)
+    responses = read_responses(loaded.program, files)
     report = compute(loaded.program, responses, invited)
-    warnings = loaded.warnings + responses.warnings
+    warnings = loaded.warnings + twice + responses.warnings
     StrictWarnings.check(warnings, strict)
     return PreparedReport(report, loaded.folder, warnings)
 
@@ -105,20 +111,65 @@ def write_report(prepared: PreparedReport, output: str | os.PathLike[str] | None
     return WrittenReport(written.output, tuple(written.files), tuple(written.warnings))
 
 
-def _expand(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Response files as given, a folder standing for the CSV and XLSX files directly inside it."""
-    files: list[Path] = []
+_READ_ONCE = "name each response file and folder once (a folder stands for the .csv and .xlsx files directly inside it)"
+
+
+def _identity(path: Path) -> tuple[int, int] | str:
+    """What makes two names one file (or folder): device and inode, through links; the name when it cannot be read."""
+    try:
+        status = path.stat()
+    except OSError:
+        return str(path)
+    return status.st_dev, status.st_ino
+
+
+def _folder_name(path: Path) -> str:
+    shown = display_path(path)
+    return shown if shown.endswith(("/", os.sep)) else shown + "/"
+
+
+def _expand(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], tuple[Problem, ...]]:
+    """Response files as given, a folder standing for the CSV and XLSX files directly inside it;
+    a file (or folder) given twice, under any name, is kept once, with a warning."""
+    files: dict[tuple[int, int] | str, tuple[Path, Path | None]] = {}
+    """File identity -> (the file, the folder it was found in, if any), in the order given."""
+    folders: dict[tuple[int, int] | str, Path] = {}
+    warnings: list[Problem] = []
+
+    def add(file: Path, folder: Path | None) -> None:
+        identity = _identity(file)
+        if identity not in files:
+            files[identity] = (file, folder)
+            return
+        earlier, earlier_folder = files[identity]
+        shown = display_path(file)
+        if display_path(earlier) == shown:
+            inside = folder or earlier_folder
+            message = f"given twice{f' (also inside {_folder_name(inside)})' if inside else ''}; it is read once"
+        else:
+            message = f"the same file as {display_path(earlier)}; it is read once"
+        warnings.append(Problem(shown, message, _READ_ONCE, warning=True))
+
     for given in map(Path, paths):
         if not given.is_dir():
-            files.append(given)
+            add(given, None)
             continue
+        identity = _identity(given)
+        if identity in folders:
+            earlier = folders[identity]
+            same = ("given twice" if display_path(earlier) == display_path(given)
+                    else f"the same folder as {_folder_name(earlier)}")
+            warnings.append(Problem(_folder_name(given), f"{same}; it is read once", _READ_ONCE, warning=True))
+            continue
+        folders[identity] = given
         inside = sorted(p for p in given.iterdir() if p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith(
             (".", "~$")))
         if not inside:
             raise ResponsesError(Problem(display_path(given), "this folder holds no .csv or .xlsx response file",
                                          "export the survey responses into it, or name the files themselves"))
-        files.extend(inside)
-    return files
+        for file in inside:
+            add(file, given)
+    return [file for file, _ in files.values()], tuple(warnings)
 
 
 def _check_invited(program: Program, invited: Mapping[str, int]) -> None:

@@ -19,12 +19,19 @@ respondent on two rows) leave the row out: it is reported by row and counted, ne
 Files are read by `tables.read_table`, as rosters and pairs files are, so every spreadsheet
 the toolkit reads gets the same messages; a ragged row is kept for `_row` to leave out and
 count, like any other bad row.
+
+What comes out is counted, not kept: each group (the respondents of one role in one survey)
+is a `Tally` of how many gave each scale value and the free text written, because that is all
+a figure needs, and a report over a million rows must not hold a million answer objects. Until
+the last file is read a row is kept only as a shared tuple of its answers (a respondent who
+turns up again later must take both rows out), plus its respondent id for that check.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,12 +44,19 @@ from ..files.paths import display_path
 from ..files.tables import Table, column_letter, read_table
 from ..program.model import Program, Question, Role, Scale, Survey
 
+GroupKey = tuple[str, str]
+"""(survey id, role id): the smallest group any figure is made of."""
+
 RESPONDENT = "respondent"
 ROLE = "role"
 SURVEY = "survey"
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 """The files a folder of responses is read for."""
 _QUOTED_MAX = 40
+_MEMO_MAX = 1000
+"""Distinct cell texts remembered per question (answers repeat: "4", "Agree"), so junk cannot grow it."""
+_SHARED_MAX = 100_000
+"""Distinct rows of answers shared between rows that gave the same ones."""
 
 
 def template_header(survey: Survey) -> list[str]:
@@ -76,19 +90,56 @@ class FileSummary:
     """Reason -> number of rows left out for it."""
 
 
+@dataclass
+class Tally:
+    """One group's answers, counted: how many gave each scale value, and the free text written."""
+
+    respondents: int = 0
+    scale: dict[str, Counter[int]] = field(default_factory=dict)
+    """Question id -> scale value -> respondents who gave it."""
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    """Question id -> the non-blank free-text answers, in the order read."""
+
+    def add(self, answers: Iterable[tuple[str, int | str]], times: int = 1) -> None:
+        """Count one respondent's answers (or those of `times` respondents who gave the same)."""
+        self.respondents += times
+        for question, answer in answers:
+            if isinstance(answer, int):
+                counts = self.scale.get(question)
+                if counts is None:
+                    counts = self.scale[question] = Counter()
+                counts[answer] += times
+            elif answer.strip():
+                self.texts.setdefault(question, []).extend([answer] * times)
+
+
 @dataclass(frozen=True)
 class Responses:
-    """Every usable response, by survey id, and the account of what was left out."""
+    """Every usable response, counted by (survey, role) group, and the account of what was left out."""
 
-    by_survey: Mapping[str, tuple[Response, ...]]
+    groups: Mapping[GroupKey, Tally]
     files: tuple[FileSummary, ...]
     warnings: tuple[Problem, ...]
     """Rows left out and missing columns: reported, never fatal unless --strict."""
+
+    @classmethod
+    def of(cls, by_survey: Mapping[str, Iterable[Response]]) -> Responses:
+        """Responses given as rows (survey id -> checked responses), counted; for callers that have no files."""
+        groups: dict[GroupKey, Tally] = {}
+        for survey_id, rows in by_survey.items():
+            for response in rows:
+                groups.setdefault((survey_id, response.role), Tally()).add(response.answers.items())
+        return cls(groups, (), ())
 
     @property
     def left_out(self) -> int:
         """Rows left out across all files."""
         return sum(sum(summary.left_out.values()) for summary in self.files)
+
+    @property
+    def used(self) -> int:
+        """Responses used across all surveys."""
+        return sum(tally.respondents for tally in self.groups.values())
 
 
 def _norm(text: str) -> str:
@@ -122,15 +173,13 @@ def scale_value(text: str, scale: Scale) -> int | None:
 
 @dataclass
 class _Row:
-    file: str
-    number: int
+    """A row under the full check: what it says, and everything wrong with it."""
+
     respondent: str
-    survey: str
     role: str | None
     answers: dict[str, int | str]
     problems: list[tuple[str, Problem]]
     """(reason, problem) for each thing wrong with the row."""
-    summary: FileSummary
 
 
 class _Reader:
@@ -143,9 +192,27 @@ class _Reader:
         self.questions = {question.id: question for question in feedback.questions}
         self.scales = {scale.id: scale for scale in feedback.scales}
         self.errors: list[Problem] = []
-        self.rows: list[_Row] = []
         self.summaries: list[FileSummary] = []
         self.warnings: list[Problem] = []
+        # Every row read, by its index in reading order: where it is, and its answers (None when
+        # the row has problems, which are kept instead). Compact, as there may be a million rows.
+        self.numbers = array("q")
+        self.files = array("l")
+        """Index into `summaries`."""
+        self.answers: list[tuple[str, tuple[tuple[str, int | str], ...]] | None] = []
+        """(role id, answers): equal ones are one shared tuple."""
+        self.shared: dict[tuple[str, tuple[tuple[str, int | str], ...]], tuple[str, tuple[tuple[str, int | str],
+                                                                                          ...]]] = {}
+        self.problems: dict[int, list[tuple[str, Problem]]] = {}
+        """Row index -> (reason, problem) for each thing wrong with the row."""
+        self.first: dict[str, dict[str, int]] = {}
+        """Survey id -> respondent id -> the index of the first row that gave it."""
+        self.again: dict[tuple[str, str], list[int]] = {}
+        """(survey id, respondent id) given on several rows -> those rows' indexes."""
+        self.memo: dict[str, dict[str, int | None]] = {question: {} for question in self.questions}
+        """Question id -> cell text -> scale value (or None: off the scale)."""
+        self.role_memo: dict[tuple[str, str], str] = {}
+        """(survey id, cell text) -> the role id it names."""
 
     def read(self, path: Path, shown: str) -> None:
         try:
@@ -168,9 +235,34 @@ class _Reader:
         summary = FileSummary(shown, survey.id)
         self.summaries.append(summary)
         width = len(table.header)
+        quick = _QuickRow(survey.id, width, columns[RESPONDENT], columns.get(ROLE),
+                          [(index, q.id, q.kind == "text", self.memo[q.id]) for index, q in mapping.items()],
+                          self.role_memo)
         for number, cells in table.rows:
             summary.rows += 1
-            self.rows.append(self._row(table, number, cells, width, columns, mapping, survey, summary))
+            checked = quick.check(cells)
+            if checked is not None:
+                self._keep(number, survey.id, checked[0], checked[1], [])
+                continue
+            row = self._row(table, number, cells, width, columns, mapping, survey)
+            self._keep(number, survey.id, row.respondent, (row.role or "", tuple(row.answers.items())), row.problems)
+
+    def _keep(self, number: int, survey: str, respondent: str, kept: tuple[str, tuple[tuple[str, int | str], ...]],
+              problems: list[tuple[str, Problem]]) -> None:
+        """Keep a checked row compactly until every file is read: its answers, or its problems."""
+        index = len(self.answers)
+        self.numbers.append(number)
+        self.files.append(len(self.summaries) - 1)
+        if problems:
+            self.problems[index] = problems
+            self.answers.append(None)
+        else:
+            self.answers.append(self.shared.setdefault(kept, kept) if len(self.shared) < _SHARED_MAX else kept)
+        if respondent:
+            first = self.first.setdefault(survey, {})
+            earlier = first.setdefault(respondent, index)
+            if earlier != index:
+                self.again.setdefault((survey, respondent), [earlier]).append(index)
 
     def _survey(self, table: Table, columns: dict[str, int], path: Path) -> Survey | None:
         """Which survey the file answers: its `survey` column, else its name, else its header."""
@@ -266,13 +358,14 @@ class _Reader:
         return mapping
 
     def _row(self, table: Table, number: int, cells: tuple[str, ...], width: int, columns: dict[str, int],
-             mapping: dict[int, Question], survey: Survey, summary: FileSummary) -> _Row:
+             mapping: dict[int, Question], survey: Survey) -> _Row:
         shown = table.file
 
         def cell(index: int) -> str:
             return cells[index].strip() if index < len(cells) else ""
 
-        row = _Row(shown, number, cell(columns[RESPONDENT]), survey.id, None, {}, [], summary)
+        row = _Row(cell(columns[RESPONDENT]), None, {}, [])
+        answers = row.answers
 
         def problem(reason: str, message: str, fix: str, index: int | None = None) -> None:
             where = f"row {number}" if index is None else f"row {number}, column {column_letter(index)} ({table.header[index]})"
@@ -290,27 +383,44 @@ class _Reader:
         row.role = self._role(cell(columns[ROLE]) if ROLE in columns else "", survey, problem,
                               columns.get(ROLE))
         for index, question in mapping.items():
-            text = cell(index)
+            text = cells[index].strip() if index < len(cells) else ""
             if not text:
                 continue
             if question.kind == "text":
-                row.answers[question.id] = text
+                answers[question.id] = text
                 continue
+            memo = self.memo[question.id]
+            if text in memo:
+                value = memo[text]
+                if value is not None:
+                    answers[question.id] = value
+                    continue
             scale = self.scales[question.scale or ""]
             value = scale_value(text, scale)
+            if len(memo) < _MEMO_MAX:
+                memo[text] = value
             if value is None:
                 problem("answer off the scale",
                         f"{_quoted(text)} is not on the scale '{scale.id}' of question '{question.id}'",
                         f"write a number from 1 to {len(scale.labels)} or one of the labels: {', '.join(scale.labels)}",
                         index)
             else:
-                row.answers[question.id] = value
-        if not row.answers and not row.problems:
+                answers[question.id] = value
+        if not answers and not row.problems:
             problem("no answers", "the respondent answered no question",
                     "delete the row, or fill in the answers if they were lost")
         return row
 
     def _role(self, text: str, survey: Survey, problem: _ProblemSink, index: int | None) -> str | None:
+        known_role = self.role_memo.get((survey.id, text))
+        if known_role is not None:
+            return known_role
+        role_id = self._find_role(text, survey, problem, index)
+        if role_id is not None and len(self.role_memo) < _MEMO_MAX:
+            self.role_memo[survey.id, text] = role_id
+        return role_id
+
+    def _find_role(self, text: str, survey: Survey, problem: _ProblemSink, index: int | None) -> str | None:
         audience = [self.program.role(role_id) for role_id in survey.audience]
         if not text:
             if len(audience) == 1:
@@ -333,35 +443,75 @@ class _Reader:
         if self.errors:
             raise ResponsesError(self.errors)
         self._duplicates()
-        by_survey: dict[str, list[Response]] = {survey_id: [] for survey_id in self.surveys}
-        for row in self.rows:
-            if row.problems:
-                self.warnings.extend(problem for _, problem in row.problems)
-                row.summary.left_out[row.problems[0][0]] += 1
+        same: dict[str, Counter[tuple[str, tuple[tuple[str, int | str], ...]]]] = {s: Counter() for s in self.surveys}
+        """Survey id -> (role, answers) -> how many respondents gave just those."""
+        for index, kept in enumerate(self.answers):
+            summary = self.summaries[self.files[index]]
+            problems = self.problems.get(index)
+            if problems:
+                self.warnings.extend(problem for _, problem in problems)
+                summary.left_out[problems[0][0]] += 1
                 continue
-            row.summary.used += 1
-            assert row.role is not None
-            by_survey[row.survey].append(Response(row.respondent, row.role, dict(row.answers)))
-        return Responses({k: tuple(v) for k, v in by_survey.items()}, tuple(self.summaries), tuple(self.warnings))
+            assert kept is not None
+            summary.used += 1
+            same[summary.survey][kept] += 1
+        groups: dict[GroupKey, Tally] = {
+            (survey.id, role): Tally() for survey in self.surveys.values() for role in survey.audience}
+        for survey_id, counts in same.items():
+            for (role, answers), times in counts.items():
+                groups[survey_id, role].add(answers, times)
+        return Responses(groups, tuple(self.summaries), tuple(self.warnings))
 
     def _duplicates(self) -> None:
         """A respondent on several rows of a survey: every one of those rows is left out."""
-        seen: dict[tuple[str, str], list[_Row]] = {}
-        for row in self.rows:
-            if row.respondent:
-                seen.setdefault((row.survey, row.respondent), []).append(row)
-        for (survey_id, respondent), rows in seen.items():
-            if len(rows) < 2:
-                continue
+        for (survey_id, respondent), rows in self.again.items():
+            count = "both rows are" if len(rows) == 2 else f"all {len(rows)} rows are"
             for row in rows:
-                others = ", ".join(f"row {o.number}" if o.file == row.file else f"{o.file} row {o.number}"
-                                   for o in rows if o is not row)
-                count = "both rows are" if len(rows) == 2 else f"all {len(rows)} rows are"
+                file = self.summaries[self.files[row]].file
+                others = ", ".join(f"row {self.numbers[o]}" if self.summaries[self.files[o]].file == file
+                                   else f"{self.summaries[self.files[o]].file} row {self.numbers[o]}"
+                                   for o in rows if o != row)
                 message = (f"respondent {_quoted(respondent)} also answered survey '{survey_id}' on {others};"
                            f" {count} left out")
-                row.problems.insert(0, ("duplicate respondent", Problem(
-                    row.file, message, "keep the one row that counts and delete the others",
-                    path=f"row {row.number}", warning=True)))
+                self.problems.setdefault(row, []).insert(0, ("duplicate respondent", Problem(
+                    file, message, "keep the one row that counts and delete the others",
+                    path=f"row {self.numbers[row]}", warning=True)))
+
+
+@dataclass
+class _QuickRow:
+    """The common row, checked fast: a respondent id, a role and answers already met in this run.
+    Anything else (a problem, a cell not seen before) goes to `_Reader._row` for the full check."""
+
+    survey: str
+    width: int
+    respondent: int
+    role: int | None
+    questions: list[tuple[int, str, bool, dict[str, int | None]]]
+    """(column, question id, is free text, cell text -> scale value met so far)."""
+    roles: dict[tuple[str, str], str]
+
+    def check(self, cells: tuple[str, ...]) -> tuple[str, tuple[str, tuple[tuple[str, int | str], ...]]] | None:
+        """(respondent id, (role id, answers)) when the row is surely fine; None to check it fully."""
+        if len(cells) < self.width or (len(cells) > self.width and any(c.strip() for c in cells[self.width:])):
+            return None
+        respondent = cells[self.respondent].strip()
+        role = self.roles.get((self.survey, cells[self.role].strip() if self.role is not None else ""))
+        if not respondent or role is None:
+            return None
+        answers: list[tuple[str, int | str]] = []
+        for index, question, is_text, memo in self.questions:
+            text = cells[index].strip()
+            if not text:
+                continue
+            if is_text:
+                answers.append((question, text))
+                continue
+            value = memo.get(text)
+            if value is None:
+                return None
+            answers.append((question, value))
+        return (respondent, (role, tuple(answers))) if answers else None
 
 
 class _ProblemSink(Protocol):
