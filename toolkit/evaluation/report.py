@@ -57,6 +57,13 @@ class PreparedReport:
     folder: Path
     warnings: tuple[Problem, ...]
     """The program's warnings, then every response row left out and every missing column."""
+    sources: tuple[Path, ...] = ()
+    """The response files and folders as given, absolute: the report is never written over or into one."""
+
+    @property
+    def inputs(self) -> tuple[tuple[Path, str], ...]:
+        """The files and folders read, each with what it is, for the output writer."""
+        return tuple((path, "the responses folder" if path.is_dir() else "the response file") for path in self.sources)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ def prepare_report(
     report = compute(loaded.program, responses, invited)
     warnings = loaded.warnings + twice + responses.warnings
     StrictWarnings.check(warnings, strict)
-    return PreparedReport(report, loaded.folder, warnings)
+    return PreparedReport(report, loaded.folder, warnings, tuple(Path(os.path.abspath(p)) for p in response_paths))
 
 
 def write_report(prepared: PreparedReport, output: str | os.PathLike[str] | None = None, *,
@@ -96,15 +103,15 @@ def write_report(prepared: PreparedReport, output: str | os.PathLike[str] | None
     """Write report.html (and report.pdf) into a private output folder, replaced as a whole
     (default: private/report in the program folder).
 
-    The folder may not be the program folder, lie in content/ or in the handbook site; on any
-    failure the previous report is left as it was.
+    The folder may not be the program folder, lie in content/ or in the handbook site, nor hold
+    or lie inside the responses read; on any failure the previous report is left as it was.
     """
     output = output if output is not None else default_output(prepared.folder, COMMAND)
     html = render_html(prepared.report, prepared.folder)
     document = render_pdf(html, prepared.folder, prepared.report.program.program.paper_size) if pdf else None
     forbidden = [(default_output(prepared.folder, "site"), "the handbook site, which is public")]
-    with staged_output(output, command=COMMAND, program_folder=prepared.folder, forbidden=forbidden) as (staging,
-                                                                                                         written):
+    with staged_output(output, command=COMMAND, program_folder=prepared.folder, forbidden=forbidden,
+                       inputs=prepared.inputs) as (staging, written):
         (staging / REPORT_HTML).write_text(html, encoding="utf-8")
         if document is not None:
             (staging / REPORT_PDF).write_bytes(document)

@@ -182,8 +182,9 @@ def _check_inputs(output: Path, shown: str, inputs: Sequence[tuple[Path, str]]) 
                     " whole: it would be lost", "write this run's output to another folder with -o, and keep"
                     " the inputs where they are")
         if source.is_dir() and real.is_relative_to(source):
-            _refuse(shown, f"the output folder lies inside {description} {_show(path)}, so the next run would"
-                    " read its files as input", f"choose a folder outside {_show(path)} with -o")
+            folder = _show(path).rstrip("/") + "/"
+            _refuse(shown, f"the output folder lies inside {description} {folder}, so the next run would"
+                    " read its files as input", f"choose a folder outside {folder} with -o")
 
 
 def _refuse(shown: str, message: str, fix: str) -> None:
