@@ -13,6 +13,7 @@ the offline plugin's web-worker shim from the site itself instead of a CDN.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
@@ -33,7 +34,7 @@ from ..files.paths import data_dir, display_path
 from ..program.validate import LoadedProgram
 from ..render.templating import find_file
 from .pages import Handbook, included_files
-from .theme_cache import ThemeTemplates
+from .theme_cache import HOOKS, ThemeTemplates
 
 CONFIG_FILE = "mkdocs.yml"
 ASSETS = "assets/revmentor"
@@ -157,7 +158,8 @@ def _source(folder: Path, name: str) -> tuple[str, Path]:
 
 def make_nav(book: Handbook, pages: Sequence[str]) -> list[Any]:
     """The nav: generated pages in reading order, sections for roles/ and training/, then the
-    hand-written pages (in their section when they sit in its folder) before Downloads."""
+    hand-written pages (in their section when they sit in its folder) before Downloads.
+    Titles written here are HTML to MkDocs, so they are escaped."""
     generated = [page.path for page in book.pages]
     nav: list[Any] = []
     sections: dict[str, list[Any]] = {}
@@ -166,7 +168,7 @@ def make_nav(book: Handbook, pages: Sequence[str]) -> list[Any]:
         if top in book.sections:
             if top not in sections:
                 sections[top] = []
-                nav.append({book.sections[top]: sections[top]})
+                nav.append({html.escape(book.sections[top]): sections[top]})
             sections[top].append(path)
         else:
             nav.append({"Home": path} if path == "index.md" else path)
@@ -178,7 +180,8 @@ def make_nav(book: Handbook, pages: Sequence[str]) -> list[Any]:
             continue
         if parts[0] not in sections:
             sections[parts[0]] = []
-            nav.append({parts[0].replace("-", " ").replace("_", " ").capitalize(): sections[parts[0]]})
+            title = parts[0].replace("-", " ").replace("_", " ").capitalize()
+            nav.append({html.escape(title): sections[parts[0]]})
         sections[parts[0]].append(path)
     return nav + tail
 
@@ -317,7 +320,7 @@ def effective_config(
     config.setdefault("nav", tree.nav)
     hooks = config["hooks"] if isinstance(config.get("hooks"), list) else []
     config["hooks"] = [str((source.parent / hook).resolve()) if isinstance(hook, str) else hook
-                       for hook in hooks] + [str(Path(__file__).with_name("hooks.py"))]
+                       for hook in hooks] + [HOOKS]
 
     theme = config.get("theme") or {"name": "material"}
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
