@@ -7,20 +7,23 @@ included; the model is walked so that a text field added later is covered withou
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 import yaml
+from click.testing import Result
 from pydantic import BaseModel
 
 import toolkit
 from toolkit.program.loader import load_yaml
 from toolkit.program.model import Program, Text
 
-from conftest import REPO
+from conftest import REPO, write_program
 
+Run = Callable[..., Result]
 PAYLOAD = "Tech <Next> &copy; \"Bridge' </title><img src=x onerror=alert(1)>"
 NOT_SHOWN = {
     ("ProgramInfo", "time_zone"): "an IANA zone name, checked against the zone database",
@@ -131,3 +134,78 @@ def test_markup_in_every_text_field_is_shown_as_typed_on_every_page(hostile_site
         assert PAYLOAD in "".join(parsed.text), where
         logos = [attrs for tag, attrs in parsed.tags if "md-logo" in (attrs.get("class") or "")]
         assert logos and all(attrs["aria-label"] == PAYLOAD and attrs["title"] == PAYLOAD for attrs in logos), where
+
+
+# --- what a build publishes ----------------------------------------------------------------
+
+def test_only_pages_and_their_files_are_published_from_content_and_the_theme_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_program(tmp_path / "prog", files={
+        "mkdocs.yml": """\
+            site_name: x
+            theme:
+              name: material
+              custom_dir: overrides
+            extra_javascript:
+              - javascripts/mermaid.min.js
+            markdown_extensions:
+              - pymdownx.snippets
+              - pymdownx.superfences:
+                  custom_fences:
+                    - name: mermaid
+                      class: mermaid
+                      format: !!python/name:pymdownx.superfences.fence_code_format
+            """,
+        "content/about.md": "# About\n\n--8<-- \"_includes/who.md\"\n\n```mermaid\ngraph LR\n  A --> B\n```\n",
+        "content/_includes/who.md": "The coordinators run it.\n",
+        "content/javascripts/mermaid.min.js": "window.mermaid = {};\n",
+        "content/picture.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+        "content/roster.csv": "id,name\nm1,Ana\n",
+        "content/about.md~": "# Old\n",
+        "content/notes.yaml": "a: 1\n",
+        "overrides/main.html": '{% extends "base.html" %}\n',
+        "overrides/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+        "overrides/roster.xlsx": "not really a workbook\n",
+    })
+    monkeypatch.chdir(tmp_path)
+
+    result = toolkit.build(folder, tmp_path / "out")
+
+    site = tmp_path / "out"
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert {"about.html", "picture.svg", "logo.svg", "javascripts/mermaid.min.js"} <= published
+    assert not {"roster.csv", "about.md~", "notes.yaml", "roster.xlsx", "_includes/who.md"} & published
+    assert "The coordinators run it." in (site / "about.html").read_text(encoding="utf-8")
+    assert [(w.file, w.message) for w in result.warnings] == [
+        ("prog/content/about.md~", "left out of the site: an editor's backup is never published"),
+        ("prog/content/notes.yaml", "left out of the site: a data file (YAML) is never published"),
+        ("prog/content/roster.csv", "left out of the site: a data file (CSV) is never published"),
+        ("prog/overrides/roster.xlsx", "left out of the site: a data file (XLSX) is never published"),
+    ]
+
+
+def test_a_huge_mkdocs_yml_is_refused_before_it_is_parsed(tmp_path: Path, run: Run,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_program(tmp_path / "prog")
+    (folder / "mkdocs.yml").write_text("site_name: x\nextra:\n" + "  k: v\n" * 400_000, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    result = run("build", "prog", "-o", "out")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/mkdocs.yml: is 2,800,020 bytes; the limit is 2,097,152\n"
+        "  fix: a mkdocs.yml is a few kilobytes of settings: pages go in content/\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_repository_on_another_host_than_github_or_gitlab_is_only_a_link(tmp_path: Path) -> None:
+    """Material fetches stars and forks from GitHub's and GitLab's APIs only."""
+    from toolkit.program.validate import load_program
+    from toolkit.site.mkdocs import prepare
+    from toolkit.site.pages import handbook
+
+    folder = write_program(tmp_path / "prog", files={"mkdocs.yml": "repo_url: https://git.acme.example/bridge\n"})
+    loaded = load_program(folder)
+    _, _, _, warnings = prepare(loaded, handbook(loaded.program, folder), tmp_path / "work", tmp_path / "out")
+    assert warnings == []

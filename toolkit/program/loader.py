@@ -94,8 +94,10 @@ def format_path(path: KeyPath) -> str:
     return text
 
 
-def read_text(path: Path, display: str) -> str:
-    """The file's text, or a one-line error for a missing, binary, huge or non-UTF-8 file."""
+def read_text(path: Path, display: str,
+              too_big: str = "a program file is a few dozen kilobytes: move long prose into content/ pages") -> str:
+    """The file's text, or a one-line error for a missing, binary, huge or non-UTF-8 file
+    (`too_big`: the fix for a file over the size limit, for other YAML files read this way)."""
 
     def fail(message: str, fix: str) -> ProgramError:
         return ProgramError(Problem(file=display, message=message, fix=fix))
@@ -107,7 +109,7 @@ def read_text(path: Path, display: str) -> str:
         if size > MAX_BYTES:
             raise fail(
                 f"is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                "a program file is a few dozen kilobytes: move long prose into content/ pages",
+                too_big,
             )
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -158,7 +160,7 @@ def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
 
 def _compose(text: str, display: str, loader: type[yaml.SafeLoader]) -> Node | None:
     """Check the nesting depth on the event stream, then compose the node tree."""
-    _check_shape(text, display, loader)
+    check_shape(text, display, loader)
     return yaml.compose(text, Loader=loader)
 
 
@@ -206,8 +208,10 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
     return Problem(display, message, _SYNTAX_FIX, line, column)
 
 
-def _check_shape(text: str, display: str, loader: type[yaml.SafeLoader]) -> None:
-    """Refuse deep nesting before composing: both composers recurse once per level."""
+def check_shape(text: str, display: str, loader: type[yaml.SafeLoader],
+                too_deep: str = "a program file needs a few levels at most: flatten this structure") -> None:
+    """Refuse deep nesting before composing: both composers recurse once per level (`too_deep`:
+    the fix, for other YAML files read this way)."""
     depth = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -219,13 +223,19 @@ def _check_shape(text: str, display: str, loader: type[yaml.SafeLoader]) -> None
                     Problem(
                         display,
                         f"nesting is deeper than {MAX_DEPTH} levels",
-                        "a program file needs a few levels at most: flatten this structure",
+                        too_deep,
                         line,
                         column,
                     )
                 )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+def check_expansion(root: Node, display: str) -> None:
+    """Refuse a composed document whose aliases expand past MAX_NODES values (an alias bomb), for
+    YAML files that are constructed otherwise: the same count, and message, as load_yaml's."""
+    _Builder(display, _plain_scalar).build(root, ())
 
 
 def _plain_scalar(node: ScalarNode) -> Any:
