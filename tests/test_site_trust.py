@@ -167,6 +167,8 @@ def test_only_pages_and_their_files_are_published_from_content_and_the_theme_fol
         "overrides/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
         "overrides/roster.xlsx": "not really a workbook\n",
     })
+    (tmp_path / "id_rsa").write_text("PRIVATE KEY\n", encoding="utf-8")
+    (folder / "content" / "id_rsa").symlink_to(tmp_path / "id_rsa")
     monkeypatch.chdir(tmp_path)
 
     result = toolkit.build(folder, tmp_path / "out")
@@ -174,10 +176,12 @@ def test_only_pages_and_their_files_are_published_from_content_and_the_theme_fol
     site = tmp_path / "out"
     published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert {"about.html", "picture.svg", "logo.svg", "javascripts/mermaid.min.js"} <= published
-    assert not {"roster.csv", "about.md~", "notes.yaml", "roster.xlsx", "_includes/who.md"} & published
+    assert not {"roster.csv", "about.md~", "notes.yaml", "roster.xlsx", "_includes/who.md", "id_rsa"} & published
     assert "The coordinators run it." in (site / "about.html").read_text(encoding="utf-8")
     assert [(w.file, w.message) for w in result.warnings] == [
         ("prog/content/about.md~", "left out of the site: an editor's backup is never published"),
+        ("prog/content/id_rsa", f"left out of the site: it is a link to {tmp_path / 'id_rsa'}, outside the program"
+                                " folder"),
         ("prog/content/notes.yaml", "left out of the site: a data file (YAML) is never published"),
         ("prog/content/roster.csv", "left out of the site: a data file (CSV) is never published"),
         ("prog/overrides/roster.xlsx", "left out of the site: a data file (XLSX) is never published"),

@@ -33,9 +33,9 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..errors import BuildError, Problem, ProgramError
 from ..files.output import is_os_file
-from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, data_dir, display_path
+from ..files.paths import data_dir, display_path
 from ..program.loader import check_expansion, check_shape, read_text
-from ..program.validate import LoadedProgram
+from ..program.validate import LoadedProgram, kept_back
 from ..render.templating import find_file
 from .hooks import unpublished
 from .pages import Handbook, included_files
@@ -155,10 +155,12 @@ def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] 
             path = here / name
             if path in skip:
                 dirs.remove(name)
-            elif name.startswith(".") or path.is_symlink():
+            elif path.is_symlink():
                 dirs.remove(name)
-                if not is_os_file(name):
-                    names.append(name)  # reported below, as a file would be
+                names.append(name)  # reported below, as a link to a file would be
+            elif name.startswith("."):
+                dirs.remove(name)
+                leave_out(path, "a hidden folder is never published", f"move it out of {where}")
         dirs.sort()
         for name in sorted(names):
             path = here / name
@@ -183,7 +185,7 @@ def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] 
                                       "copy the file into the theme folder instead"))
             elif not real.is_relative_to(folder):
                 leave_out(path, f"it is a link to {real}, outside the program folder",
-                          f"copy the file into {where} instead")
+                          f"copy what you mean to publish into {where} instead")
             elif real.is_dir():
                 leave_out(path, "it is a link to a folder", f"copy the folder into {where} instead")
             elif not real.is_file():
@@ -316,10 +318,9 @@ class Reach:
     def of(cls, loaded: LoadedProgram, output: Path | None = None) -> Reach:
         """The rule for a loaded program (and the output folder of this build, if known)."""
         folder = loaded.folder.resolve()
-        guarded = [(loaded.file.resolve(), display_name(folder, loaded.file.resolve())),
-                   (folder / "private", "private/"), (folder / CACHE_FOLDER, f"{CACHE_FOLDER}/")]
-        outputs = [folder / place for place in DEFAULT_OUTPUTS.values()] + ([output.resolve()] if output else [])
-        guarded += [(place, f"the output folder {display_name(folder, place)}/") for place in outputs]
+        guarded = [(loaded.file.resolve(), display_name(folder, loaded.file.resolve())), *kept_back(folder)]
+        if output is not None and output.resolve() != folder:
+            guarded.append((output.resolve(), f"the output folder {display_name(folder, output.resolve())}/"))
         return cls(folder, tuple(dict.fromkeys(guarded)))
 
     def refusal(self, path: Path) -> str | None:
