@@ -187,7 +187,8 @@ def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] 
                 leave_out(path, f"it is a link to {real}, outside the program folder",
                           f"copy what you mean to publish into {where} instead")
             elif real.is_dir():
-                leave_out(path, "it is a link to a folder", f"copy the folder into {where} instead")
+                leave_out(path, "it is a link to a folder, and links to folders are not followed",
+                          f"put the folder itself in {where}")
             elif not real.is_file():
                 leave_out(path, "it is not a regular file (a pipe, socket or device)", "remove it")
             else:
