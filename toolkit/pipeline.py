@@ -159,7 +159,8 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
         return BuildResult(written.output, 0, len(written.files), 0.0, (*warnings, *written.warnings), written.swap)
     with staged as (staging, written):
         say("Building site with MkDocs…")
-        site = build_site(loaded, book, staging, strict=prepared.strict, extra_files=files, templates=templates)
+        site = build_site(loaded, book, staging, strict=prepared.strict, extra_files=files, templates=templates,
+                          output=target)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages,"
         f" {time.monotonic() - started:.1f} s)")
     return BuildResult(written.output, site.pages, len(written.files), 0.0,

@@ -9,6 +9,7 @@ asks for one. Input is bounded: size, nesting depth and alias expansion are all 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,13 +105,14 @@ _PROGRAM_FILE = InputKind(
 )
 
 
-def read_text(path: Path, display: str) -> str:
-    """The file's text, or a one-line error for a missing, special, binary, huge or non-UTF-8 file."""
+def read_text(path: Path, display: str, too_big: str = _PROGRAM_FILE.size_fix) -> str:
+    """The file's text, or a one-line error for a missing, special, binary, huge or non-UTF-8 file
+    (`too_big`: the fix for a file over the size limit, for other YAML files read this way)."""
 
     def fail(message: str, fix: str) -> ProgramError:
         return ProgramError(Problem(file=display, message=message, fix=fix))
 
-    raw = read_input(path, display, _PROGRAM_FILE)
+    raw = read_input(path, display, dataclasses.replace(_PROGRAM_FILE, size_fix=too_big))
     wide = sniff_wide_encoding(raw)
     if wide:
         raise fail(f"is saved as {wide}, not UTF-8", "save it as UTF-8 in your editor (in Notepad: Save As,"
@@ -157,7 +159,7 @@ def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
 
 def _compose(text: str, display: str, loader: type[yaml.SafeLoader]) -> Node | None:
     """Check the nesting depth on the event stream, then compose the node tree."""
-    _check_shape(text, display, loader)
+    check_shape(text, display, loader)
     return yaml.compose(text, Loader=loader)
 
 
@@ -205,10 +207,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
     return Problem(display, message, _SYNTAX_FIX, line, column)
 
 
-def _check_shape(text: str, display: str, loader: type[yaml.SafeLoader]) -> None:
+def check_shape(text: str, display: str, loader: type[yaml.SafeLoader],
+                too_deep: str = "a program file needs a few levels at most: flatten this structure") -> None:
     """Refuse deep nesting and too many values before composing: both composers recurse once per
     level, and a node tree of a million keys takes a second per 100,000 to build. Counted here,
-    on what is written, so that the builder's own count can only be exceeded by aliases."""
+    on what is written, so that the builder's own count can only be exceeded by aliases
+    (`too_deep`: the fix, for other YAML files read this way)."""
     depth = 0
     nodes = 0
 
@@ -226,10 +230,15 @@ def _check_shape(text: str, display: str, loader: type[yaml.SafeLoader]) -> None
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise refuse(event, f"nesting is deeper than {MAX_DEPTH} levels",
-                             "a program file needs a few levels at most: flatten this structure")
+                raise refuse(event, f"nesting is deeper than {MAX_DEPTH} levels", too_deep)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+def check_expansion(root: Node, display: str) -> None:
+    """Refuse a composed document whose aliases expand past MAX_NODES values (an alias bomb), for
+    YAML files that are constructed otherwise: the same count, and message, as load_yaml's."""
+    _Builder(display, _plain_scalar).build(root, ())
 
 
 def _plain_scalar(node: ScalarNode) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ProgramError, StrictWarnings, excerpt
-from ..files.paths import PROGRAM_FILE, display_path
+from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, display_path
 from .loader import Document, KeyPath, format_path, load_yaml
 from .model import Program
 
@@ -36,6 +36,15 @@ class LoadedProgram:
     """Absolute path of the program folder: content/, templates/ and mkdocs.yml live here."""
     warnings: tuple[Problem, ...]
     document: Document
+
+
+def kept_back(folder: Path) -> list[tuple[Path, str]]:
+    """The places of a program folder nothing published may come from, with their names: its
+    private data, the default output folders and the render cache."""
+    places = [("private", "private/"), (CACHE_FOLDER, f"{CACHE_FOLDER}/")]
+    places += [(place, f"the output folder {place}/") for place in DEFAULT_OUTPUTS.values()
+               if not place.startswith("private/")]
+    return [(folder / place, name) for place, name in places]
 
 
 def program_file(path: str | os.PathLike[str] = ".") -> Path:
@@ -500,11 +509,18 @@ class _CrossChecker:
             )
             return
         target = (self.folder / value).resolve()
+        kept = next((name for place, name in kept_back(self.folder) if target.is_relative_to(place)), None)
         if not target.is_relative_to(self.folder):
             self.error(
                 path,
                 f"'{value}' lies outside the program folder",
                 "move the file into the program folder and give its relative path",
+            )
+        elif kept:
+            self.error(
+                path,
+                f"'{value}' is inside {kept}, and what a page includes is published",
+                "move the file into content/ (content/_includes/ keeps it off the nav)",
             )
         elif not target.is_file():
             self.error(

@@ -13,6 +13,8 @@ the offline plugin's web-worker shim from the site itself instead of a CDN.
 
 from __future__ import annotations
 
+import errno
+import html
 import logging
 import os
 import re
@@ -24,16 +26,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from ..errors import BuildError, Problem
+from ..errors import BuildError, Problem, ProgramError
+from ..files.output import is_os_file
 from ..files.paths import data_dir, display_path
-from ..program.validate import LoadedProgram
+from ..program.loader import check_expansion, check_shape, read_text
+from ..program.validate import LoadedProgram, kept_back
 from ..render.templating import find_file
+from .hooks import unpublished
 from .pages import Handbook, included_files
-from .theme_cache import ThemeTemplates
+from .theme_cache import HOOKS, ThemeTemplates
 
 CONFIG_FILE = "mkdocs.yml"
 ASSETS = "assets/revmentor"
@@ -89,27 +95,19 @@ def assemble_docs(
     docs: Path,
     extra_files: Mapping[str, bytes] | None = None,
 ) -> DocsTree:
-    """Copy content/ and write the generated pages into `docs`; content/ wins at a shared path."""
+    """Copy content/ and write the generated pages into `docs`; content/ wins at a shared path.
+    Only what is meant to be published is copied (`published_files`)."""
     folder = loaded.folder
     content = folder / "content"
-    warnings: list[Problem] = []
     skip = {(folder / name).resolve() for name in included_files(loaded.program)}
     copied: dict[str, Path] = {}
-    if content.is_dir():
-        for source in _content_files(content):
-            rel = source.relative_to(content).as_posix()
-            if rel.split("/")[0] == "_includes" or source.resolve() in skip:
-                continue
-            real = source.resolve()
-            if not real.is_relative_to(folder):
-                warnings.append(Problem(display_path(source), f"left out of the site: it is a link to {real},"
-                                        " outside the program folder", "copy the file into content/ instead",
-                                        warning=True))
-                continue
-            target = docs / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(real, target)
-            copied[rel] = source
+    files, warnings = published_files(folder, content, skip={content / "_includes"} | skip)
+    for source, real in files:
+        rel = source.relative_to(content).as_posix()
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(real, target)
+        copied[rel] = source
     sources: dict[str, list[tuple[str, Path]]] = {}
     for rel, source in copied.items():
         if rel.endswith(".md"):
@@ -135,13 +133,85 @@ def assemble_docs(
     return DocsTree(docs, make_nav(book, pages), pages, sources, warnings)
 
 
-def _content_files(content: Path) -> Iterator[Path]:
-    """Files under content/, hidden ones left out (MkDocs would leave them out too)."""
-    for root, dirs, files in os.walk(content, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] = frozenset(),
+                    theme: bool = False) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    """The files under `base` (content/, or a theme folder with `theme`) the site may publish, each
+    with its real path, and warnings for what it leaves out: data files, backups and hidden files
+    (`unpublished`), links to outside the program folder, anything not a plain file. A broken link
+    or a link loop is an error, named at the link: it is a mistake, not a choice."""
+    files: list[tuple[Path, Path]] = []
+    warnings: list[Problem] = []
+    errors: list[Problem] = []
+    where = "the theme folder" if theme else "content/"
+
+    def leave_out(path: Path, why: str, fix: str) -> None:
+        warnings.append(Problem(display_path(path), f"left out of the site: {why}", fix, warning=True))
+
+    if not base.is_dir():
+        return files, warnings
+    for root, dirs, names in os.walk(base, followlinks=False):
+        here = Path(root)
+        for name in sorted(dirs):
+            path = here / name
+            if path in skip:
+                dirs.remove(name)
+            elif path.is_symlink():
+                dirs.remove(name)
+                names.append(name)  # reported below, as a link to a file would be
+            elif name.startswith("."):
+                dirs.remove(name)
+                leave_out(path, "a hidden folder is never published", f"move it out of {where}")
+        dirs.sort()
+        for name in sorted(names):
+            path = here / name
+            if path in skip or is_os_file(name):
+                continue
+            if path.is_symlink():
+                problem = _link_problem(path)
+                if problem:
+                    errors.append(problem)
+                    continue
+            real = path.resolve()
+            if real in skip:
+                continue
+            why = None if theme and name == "mkdocs_theme.yml" else unpublished(name)
+            if why:
+                leave_out(path, f"{why} is never published",
+                          f"move it out of {where} (into private/ if it holds people's data); pages, images and"
+                          " documents are published")
+            elif not real.is_relative_to(folder) and theme:
+                errors.append(Problem(display_path(path), f"is a link to {real}, outside the program folder; a theme"
+                                      " folder's files are published or read as templates",
+                                      "copy the file into the theme folder instead"))
+            elif not real.is_relative_to(folder):
+                leave_out(path, f"it is a link to {real}, outside the program folder",
+                          f"copy what you mean to publish into {where} instead")
+            elif real.is_dir():
+                leave_out(path, "it is a link to a folder, and links to folders are not followed",
+                          f"put the folder itself in {where}")
+            elif not real.is_file():
+                leave_out(path, "it is not a regular file (a pipe, socket or device)", "remove it")
+            else:
+                files.append((path, real))
+    if errors:
+        raise BuildError(errors)
+    return files, warnings
+
+
+def _link_problem(path: Path) -> Problem | None:
+    """A link that leads nowhere (its target is missing) or round in a loop, as an error at the link."""
+    try:
+        path.resolve(strict=True)
+    except (RuntimeError, OSError) as error:
+        if isinstance(error, RuntimeError) or error.errno == errno.ELOOP:
+            return Problem(display_path(path), "is a link that leads back to itself (a loop of links)",
+                           "remove the link, or point it at a file")
+        if isinstance(error, FileNotFoundError):
+            return Problem(display_path(path), f"is a link to '{os.readlink(path)}', which does not exist",
+                           "remove the link, or point it at an existing file")
+        return Problem(display_path(path), f"is a link that cannot be followed: {error.strerror}",
+                       "remove the link, or point it at an existing file")
+    return None
 
 
 def _source(folder: Path, name: str) -> tuple[str, Path]:
@@ -157,7 +227,8 @@ def _source(folder: Path, name: str) -> tuple[str, Path]:
 
 def make_nav(book: Handbook, pages: Sequence[str]) -> list[Any]:
     """The nav: generated pages in reading order, sections for roles/ and training/, then the
-    hand-written pages (in their section when they sit in its folder) before Downloads."""
+    hand-written pages (in their section when they sit in its folder) before Downloads.
+    Titles written here are HTML to MkDocs, so they are escaped."""
     generated = [page.path for page in book.pages]
     nav: list[Any] = []
     sections: dict[str, list[Any]] = {}
@@ -166,7 +237,7 @@ def make_nav(book: Handbook, pages: Sequence[str]) -> list[Any]:
         if top in book.sections:
             if top not in sections:
                 sections[top] = []
-                nav.append({book.sections[top]: sections[top]})
+                nav.append({html.escape(book.sections[top]): sections[top]})
             sections[top].append(path)
         else:
             nav.append({"Home": path} if path == "index.md" else path)
@@ -178,7 +249,8 @@ def make_nav(book: Handbook, pages: Sequence[str]) -> list[Any]:
             continue
         if parts[0] not in sections:
             sections[parts[0]] = []
-            nav.append({parts[0].replace("-", " ").replace("_", " ").capitalize(): sections[parts[0]]})
+            title = parts[0].replace("-", " ").replace("_", " ").capitalize()
+            nav.append({html.escape(title): sections[parts[0]]})
         sections[parts[0]].append(path)
     return nav + tail
 
@@ -234,17 +306,63 @@ def config_file(folder: Path) -> Path:
     return own if own.is_file() else data_dir() / CONFIG_FILE
 
 
-def read_config(path: Path, depth: int = 0) -> dict[str, Any]:
-    """A mkdocs.yml as data, its INHERIT chain merged in, every problem located."""
+@dataclass(frozen=True)
+class Reach:
+    """Where a path named in mkdocs.yml may lead: inside the program folder, and never to its data
+    (program.yaml, private/) or its outputs. custom_dir is published, a snippet's base path is
+    included in pages, INHERIT is read and hooks are run: none of them may fetch those."""
+
+    folder: Path
+    guarded: tuple[tuple[Path, str], ...]
+
+    @classmethod
+    def of(cls, loaded: LoadedProgram, output: Path | None = None) -> Reach:
+        """The rule for a loaded program (and the output folder of this build, if known)."""
+        folder = loaded.folder.resolve()
+        guarded = [(loaded.file.resolve(), display_name(folder, loaded.file.resolve())), *kept_back(folder)]
+        if output is not None and output.resolve() != folder:
+            guarded.append((output.resolve(), f"the output folder {display_name(folder, output.resolve())}/"))
+        return cls(folder, tuple(dict.fromkeys(guarded)))
+
+    def refusal(self, path: Path) -> str | None:
+        """Why `path` may not be used, or None."""
+        real = path.resolve()
+        if not real.is_relative_to(self.folder):
+            return "is outside the program folder"
+        for place, name in self.guarded:
+            if real == place or real.is_relative_to(place):
+                return f"is {name}" if real == place else f"is inside {name}"
+            if place.is_relative_to(real):
+                return f"holds {name}"
+        return None
+
+
+def display_name(folder: Path, path: Path) -> str:
+    """A path inside the program folder as a user names it there."""
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+
+
+def read_config(path: Path, reach: Reach | None = None, depth: int = 0,
+                files: list[Path] | None = None) -> dict[str, Any]:
+    """A mkdocs.yml as data, its INHERIT chain merged in, every problem located. It is read as
+    program.yaml is, bounded in size, nesting and alias expansion; with `reach`, INHERIT may name
+    only a file the rule allows. `files` collects every file read, the top one first."""
     shown = display_path(path)
+    if files is not None:
+        files.append(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BuildError(Problem(shown, "is not UTF-8 text", "save the file as UTF-8")) from None
-    except OSError as error:
-        raise BuildError(Problem(shown, f"cannot be read: {error.strerror}", "check the path")) from None
-    try:
-        data = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+        text = read_text(path, shown, "a mkdocs.yml is a few kilobytes of settings: pages go in content/")
+        check_shape(text, shown, _ConfigLoader, "a mkdocs.yml needs a few levels at most: flatten this setting")
+        loader = _ConfigLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                check_expansion(node, shown)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()  # type: ignore[no-untyped-call]
+    except ProgramError as error:
+        raise BuildError(error.problems) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -261,14 +379,20 @@ def read_config(path: Path, depth: int = 0) -> dict[str, Any]:
                                  "write `key: value` lines at the left margin"))
     parent = data.pop("INHERIT", None)
     if parent is not None:
+        line, column = _locate(path, ("INHERIT",))
         if depth > 10 or not isinstance(parent, str):
             raise BuildError(Problem(shown, "INHERIT must name one other mkdocs.yml, without a loop",
-                                     "give the relative path of the parent config"))
+                                     "give the relative path of the parent config", line, column))
         parent_path = (path.parent / parent).resolve()
+        refusal = reach.refusal(parent_path) if reach else None
+        if refusal:
+            raise BuildError(Problem(shown, f"'{parent}' {refusal}; only a mkdocs.yml of the program may be"
+                                     " inherited", "copy the settings you need into this mkdocs.yml",
+                                     line, column, "INHERIT"))
         if not parent_path.is_file():
             raise BuildError(Problem(shown, f"INHERIT names '{parent}', which does not exist",
-                                     f"correct the path (relative to {display_path(path.parent)})"))
-        data = _merge(read_config(parent_path, depth + 1), data)
+                                     f"correct the path (relative to {display_path(path.parent)})", line, column))
+        data = _merge(read_config(parent_path, reach, depth + 1, files), data)
     return dict(data)
 
 
@@ -296,13 +420,20 @@ def _names(entries: list[Any]) -> set[str]:
 
 
 def effective_config(
-    loaded: LoadedProgram, tree: DocsTree, site_dir: Path, *, strict: bool
+    loaded: LoadedProgram, tree: DocsTree, site_dir: Path, *, strict: bool, output: Path | None = None
 ) -> tuple[dict[str, Any], Path, list[Problem]]:
-    """The MkDocs config actually used, the mkdocs.yml it came from, and warnings about it."""
+    """The MkDocs config actually used, the mkdocs.yml it came from, and warnings about it.
+
+    Paths in it (hooks, theme.custom_dir, snippets' base_path, INHERIT) may reach only where
+    `Reach` allows; a feature that makes the reader's browser call another host is a warning.
+    """
     source = config_file(loaded.folder)
-    config = read_config(source)
+    reach = Reach.of(loaded, output)
+    files: list[Path] = []
+    config = read_config(source, reach, files=files)
     shown = display_path(source)
     warnings: list[Problem] = []
+    errors: list[Problem] = []
     info = loaded.program.program
     for key, own, why in (("docs_dir", "content", "hand-written pages are read from content/"),
                           ("site_dir", "site", "the output folder is chosen with -o (default: site/)")):
@@ -316,8 +447,13 @@ def effective_config(
     config["strict"] = strict
     config.setdefault("nav", tree.nav)
     hooks = config["hooks"] if isinstance(config.get("hooks"), list) else []
-    config["hooks"] = [str((source.parent / hook).resolve()) if isinstance(hook, str) else hook
-                       for hook in hooks] + [str(Path(__file__).with_name("hooks.py"))]
+    for index, hook in enumerate(hooks):
+        refusal = reach.refusal(source.parent / hook) if isinstance(hook, str) else "is not a path"
+        if refusal:
+            errors.append(_at(files, f"hooks[{index}]", (str(hook), "hooks"),
+                              f"'{hook}' {refusal}; a hook is Python that runs on every build and serve",
+                              "keep the hook in the program folder, beside mkdocs.yml, or remove it from hooks"))
+    config["hooks"] = [str((source.parent / hook).resolve()) for hook in hooks if isinstance(hook, str)] + [HOOKS]
 
     theme = config.get("theme") or {"name": "material"}
     theme = {"name": theme} if isinstance(theme, str) else dict(theme)
@@ -327,8 +463,16 @@ def effective_config(
                                 "remove theme.font (the site uses the reader's system fonts)",
                                 _key_line(source, r"\s+font\s*:"), warning=True))
     theme["font"] = False
-    if isinstance(theme.get("custom_dir"), str):
-        theme["custom_dir"] = str((source.parent / theme["custom_dir"]).resolve())
+    if "custom_dir" in theme:
+        custom = theme["custom_dir"]
+        refusal = reach.refusal(source.parent / custom) if isinstance(custom, str) else "is not a path"
+        if refusal:
+            errors.append(_at(files, "theme.custom_dir", ("custom_dir",),
+                              f"'{custom}' {refusal}; a theme folder's files are copied into the site",
+                              "keep the theme's overrides in a folder of their own, such as overrides/"))
+        else:
+            theme["custom_dir"] = str((source.parent / custom).resolve())
+            warnings += published_files(reach.folder, Path(theme["custom_dir"]), theme=True)[1]
     if "language" not in theme and theme.get("name") == "material":
         theme["language"] = _material_language(info.language)
     config["theme"] = theme
@@ -340,6 +484,7 @@ def effective_config(
     config["plugins"] = plugins
 
     extensions = _named(config.get("markdown_extensions", []))
+    errors += _snippets(extensions, source, reach, files, tree)
     present = _names(extensions)
     extensions += [{name: dict(options)} if options else name
                    for name, options in REQUIRED_EXTENSIONS.items() if name not in present]
@@ -360,7 +505,103 @@ def effective_config(
     links.setdefault("unrecognized_links", "warn")
     validation["links"] = links
     config["validation"] = validation
-    return config, source, warnings
+    if errors:
+        raise BuildError(errors)
+    return config, source, warnings + _outside_settings(config, files)
+
+
+def _at(files: Sequence[Path], key: str, needles: Sequence[str], message: str, fix: str,
+        warning: bool = False) -> Problem:
+    """A problem at a setting of mkdocs.yml: in the file of the INHERIT chain that writes it."""
+    for path in files:
+        line, column = _locate(path, needles)
+        if line is not None:
+            return Problem(display_path(path), message, fix, line, column, key, warning)
+    return Problem(display_path(files[0]), message, fix, path=key, warning=warning)
+
+
+def _locate(path: Path, needles: Sequence[str]) -> tuple[int | None, int | None]:
+    """The line and column where a mkdocs.yml writes a setting (the first of `needles` found)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    for needle in needles:
+        for number, line in enumerate(lines, start=1):
+            found = re.search(rf"(?<![\w.-]){re.escape(needle)}(?![\w.-])", line.split(" #")[0])
+            if found:
+                return number, found.start() + 1
+    return None, None
+
+
+SNIPPETS = "pymdownx.snippets"
+
+
+def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence[Path], tree: DocsTree) -> list[Problem]:
+    """pymdownx.snippets includes files into pages: from content/ unless base_path says otherwise,
+    never from outside the program folder, its data or outputs, and never from another host."""
+    problems = []
+    key = f"markdown_extensions.{SNIPPETS}"
+    for index, entry in enumerate(extensions):
+        if entry != SNIPPETS and not (isinstance(entry, dict) and SNIPPETS in entry):
+            continue
+        options = dict(entry.get(SNIPPETS) or {}) if isinstance(entry, dict) else {}
+        bases = options.get("base_path", [str(reach.folder / "content")])
+        written: list[Any] = []
+        for base in bases if isinstance(bases, list) else [bases]:
+            if isinstance(base, _Tagged) and base.tag == "!relative" and base.value in ("", "$docs_dir"):
+                written.append(base)  # the page's own folder, or the docs tree: pages only
+                continue
+            path = source.parent if isinstance(base, _Tagged) and base.value == "$config_dir" else None
+            if path is None and not isinstance(base, str):
+                refusal: str | None = "is not a path"
+            else:
+                path = path or (source.parent / base)
+                refusal = reach.refusal(path)
+            if refusal:
+                shown = base.value if isinstance(base, _Tagged) else base
+                problems.append(_at(files, f"{key}.base_path", ("base_path",),
+                                    f"'{shown}' {refusal}; a snippet is published in the page that includes it",
+                                    "name a folder that holds only what pages may include, such as content/"
+                                    " (the default when base_path is left out)"))
+            else:
+                written.append(str(path.resolve()) if path else base)
+        if options.get("restrict_base_path") is False:
+            problems.append(_at(files, f"{key}.restrict_base_path", ("restrict_base_path",),
+                                "false would let a snippet include any file on the computer",
+                                "remove restrict_base_path"))
+        if options.get("url_download"):
+            problems.append(_at(files, f"{key}.url_download", ("url_download",),
+                                "would fetch snippets from other hosts at build time, into the pages",
+                                "download the file into content/ and include it from there; remove url_download"))
+        options["base_path"] = written
+        extensions[index] = {SNIPPETS: options}
+    return problems
+
+
+_OFFLINE = "the handbook must work offline and make no request outside the site"
+
+
+def _outside_settings(config: dict[str, Any], files: Sequence[Path]) -> list[Problem]:
+    """Settings that make every page call another host from the reader's browser, which the page
+    scan (`outside_requests`) cannot see: Material fetches them from its script."""
+    problems = []
+    repo = config.get("repo_url")
+    host = (urlparse(repo).hostname or "") if isinstance(repo, str) else ""
+    if re.search(r"github\.com$|gitlab", host):
+        problems.append(_at(files, "repo_url", ("repo_url",),
+                            f"every page would ask {host} for the repository's stars and forks; {_OFFLINE}",
+                            "remove repo_url (and repo_name) from mkdocs.yml; link the repository from a page"
+                            " or from extra.social instead", warning=True))
+    extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+    analytics = extra.get("analytics") if isinstance(extra, dict) else None
+    if isinstance(analytics, dict) and analytics.get("provider"):
+        provider = str(analytics["provider"])
+        script = "Google Analytics from www.googletagmanager.com" if provider == "google" else f"the {provider} script"
+        problems.append(_at(files, "extra.analytics", ("analytics",),
+                            f"every page would load {script} and report each visit; {_OFFLINE}",
+                            "remove extra.analytics (and extra.consent, which only asks about it)", warning=True))
+    return problems
 
 
 def _key_line(path: Path, pattern: str) -> int | None:
@@ -428,10 +669,12 @@ def prepare(
     *,
     strict: bool = False,
     extra_files: Mapping[str, bytes] | None = None,
+    output: Path | None = None,
 ) -> tuple[Path, Path, DocsTree, list[Problem]]:
-    """Write the docs tree and the effective mkdocs.yml into workdir; returns (config, source, tree, warnings)."""
+    """Write the docs tree and the effective mkdocs.yml into workdir; returns (config, source, tree, warnings).
+    `output`: where the built site will be put, which mkdocs.yml may not reach."""
     tree = assemble_docs(loaded, book, workdir / "docs", extra_files)
-    config, source, warnings = effective_config(loaded, tree, site_dir, strict=strict)
+    config, source, warnings = effective_config(loaded, tree, site_dir, strict=strict, output=output)
     path = workdir / CONFIG_FILE
     write_config(config, path)
     return path, source, tree, tree.warnings + warnings
@@ -445,16 +688,18 @@ def build_site(
     strict: bool = False,
     extra_files: Mapping[str, bytes] | None = None,
     templates: Path | None = None,
+    output: Path | None = None,
 ) -> SiteResult:
     """Build the handbook site into site_dir (which MkDocs empties first) with MkDocs, in-process.
 
     With `strict`, any warning (a broken link, an ignored setting) is an error. With
-    `templates`, the theme's compiled templates are kept in that folder between builds.
+    `templates`, the theme's compiled templates are kept in that folder between builds. `output`
+    is where the site goes once built (site_dir being its staging folder).
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with tempfile.TemporaryDirectory(prefix="revmentor-docs-") as work:
         config_path, source, tree, warnings = prepare(
-            loaded, book, Path(work), site_dir, strict=strict, extra_files=extra_files)
+            loaded, book, Path(work), site_dir, strict=strict, extra_files=extra_files, output=output)
         if strict and warnings:
             raise BuildError(_as_errors(warnings))
         problems = run_mkdocs(config_path, source, tree, strict=strict, templates=templates)
@@ -483,19 +728,39 @@ def outside_requests(site_dir: Path) -> list[Problem]:
     pages: the handbook must work offline and tell no one who reads it. Our own pages never do;
     a user's mkdocs.yml (extra_javascript) or content (a remote image, an embedded video) can."""
     pages: dict[str, list[str]] = {}
+    diagrams: list[str] = []
     for page in sorted(site_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8", errors="replace")
         for url in sorted({next(group for group in match.groups() if group) for match in _LOADING.finditer(text)}):
             pages.setdefault(url, []).append(page.relative_to(site_dir).as_posix())
+        if _MERMAID.search(text) and not _LOCAL_MERMAID.search(text):
+            diagrams.append(page.relative_to(site_dir).as_posix())
     problems = []
-    for url, where in sorted(pages.items()):
-        more = f" and {len(where) - 1} more page{'s' if len(where) > 2 else ''}" if len(where) > 1 else ""
+    if diagrams:
         problems.append(Problem(
-            where[0], f"the page{more} would load '{url}' from another host; the handbook must work offline and"
+            diagrams[0], f"the page{_more(diagrams)} would load Mermaid, to draw its diagram, from unpkg.com;"
+            " the handbook must work offline and make no request outside the site",
+            "download mermaid.min.js into content/ (e.g. content/javascripts/mermaid.min.js) and list it in"
+            " extra_javascript in mkdocs.yml: Material then draws with it", warning=True))
+    for url, where in sorted(pages.items()):
+        problems.append(Problem(
+            where[0], f"the page{_more(where)} would load '{url}' from another host; the handbook must work offline and"
             " make no request outside the site",
             "download the file into content/ and refer to it by a relative path, or remove it (from the page,"
             " or from extra_css/extra_javascript in mkdocs.yml)", warning=True))
     return problems
+
+
+_MERMAID = re.compile(r"""<(?:pre|div)\b[^>]*\bclass\s*=\s*["']?[^"'>]*\bmermaid\b""", re.IGNORECASE)
+_LOCAL_MERMAID = re.compile(r"""<script\b[^>]*\ssrc\s*=\s*["']?(?!(?:https?:)?//)[^"'\s>]*mermaid[^"'\s>]*\.js""",
+                            re.IGNORECASE)
+"""A diagram Material draws with Mermaid, which its script loads from unpkg.com unless the page
+loads a copy of its own (Material uses a `mermaid` already there)."""
+
+
+def _more(pages: Sequence[str]) -> str:
+    """' and 2 more pages' after the first of several pages."""
+    return f" and {len(pages) - 1} more page{'s' if len(pages) > 2 else ''}" if len(pages) > 1 else ""
 
 
 def _as_errors(problems: list[Problem]) -> list[Problem]:

@@ -29,6 +29,8 @@ TRUSTED_MODULES = ("mkdocs", "material")
 """Besides Jinja's own, where the filters and tests of a theme environment whose compiled
 templates may be kept come from: MkDocs' and Material's, which give the same result for the
 same input."""
+HOOKS = str(Path(__file__).with_name("hooks.py"))
+"""The handbook's own hooks (MkDocs names a hook's module by its path): its `striptags` is as pure."""
 
 
 def theme_fingerprint(env: Environment) -> str | None:
@@ -42,7 +44,8 @@ def theme_fingerprint(env: Environment) -> str | None:
     for kind, table, defaults in (("filter", env.filters, DEFAULT_FILTERS), ("test", env.tests, DEFAULT_TESTS)):
         for name, function in sorted(table.items()):
             module = getattr(function, "__module__", None) or ""
-            if defaults.get(name) is not function and module.partition(".")[0] not in TRUSTED_MODULES:
+            if defaults.get(name) is not function and module.partition(".")[0] not in TRUSTED_MODULES \
+                    and module != HOOKS:
                 return None
             functions.append((kind, name, module, getattr(function, "__qualname__", ""),
                               str(getattr(function, "jinja_pass_arg", ""))))

@@ -1,0 +1,215 @@
+"""A program folder is not a trust boundary: what a build publishes, refuses and escapes.
+
+Markup typed into program.yaml is shown as typed on every page, the header, nav and title
+included; the model is walked so that a text field added later is covered without a change here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+import yaml
+from click.testing import Result
+from pydantic import BaseModel
+
+import toolkit
+from toolkit.program.loader import load_yaml
+from toolkit.program.model import Program, Text
+
+from conftest import REPO, write_program
+
+Run = Callable[..., Result]
+PAYLOAD = "Tech <Next> &copy; \"Bridge' </title><img src=x onerror=alert(1)>"
+NOT_SHOWN = {
+    ("ProgramInfo", "time_zone"): "an IANA zone name, checked against the zone database",
+    ("ProgramInfo", "slide_template"): "names a .pptx file",
+    ("Role", "content"): "names a Markdown file",
+    ("Module", "content"): "names a Markdown file",
+}
+"""Text fields that name something rather than say something: they keep the flagship's value."""
+
+
+def _is_text(annotation: Any, metadata: list[Any]) -> bool:
+    if annotation is str and metadata == list(get_args(Text)[1:]):
+        return True
+    return annotation == Text or any(_is_text(arg, []) for arg in get_args(annotation) if arg is not Ellipsis)
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) if arg is not Ellipsis for model in _models(arg)]
+
+
+def text_fields(model: type[BaseModel], seen: set[str] | None = None) -> set[tuple[str, str]]:
+    """Every (model, field) holding free text, reachable from `model`."""
+    seen = seen if seen is not None else set()
+    seen.add(model.__name__)
+    found = set()
+    for name, field in model.model_fields.items():
+        if _is_text(field.annotation, field.metadata):
+            found.add((model.__name__, name))
+        for sub in _models(field.annotation):
+            if sub.__name__ not in seen:
+                found |= text_fields(sub, seen)
+    return found
+
+
+def fill(model: type[BaseModel], data: Any, filled: set[tuple[str, str]]) -> None:
+    """Put PAYLOAD into every text field of `data` (a mapping or a list of them) that `model` describes."""
+    for item in data if isinstance(data, list) else [data]:
+        for name, field in model.model_fields.items():
+            if (model.__name__, name) in NOT_SHOWN:
+                continue
+            if _is_text(field.annotation, field.metadata):
+                value = item.get(name)
+                item[name] = [PAYLOAD] * max(2, len(value)) if isinstance(value, list) else PAYLOAD
+                filled.add((model.__name__, name))
+            for sub in _models(field.annotation):
+                if isinstance(item.get(name), (dict, list)):
+                    fill(sub, item[name], filled)
+
+
+class _Page(HTMLParser):
+    """The elements, attributes and text of a page, and its <title>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self._scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._in_title:
+            self.title += data
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(REPO / "content", folder / "content")
+    data = load_yaml(REPO / "program.yaml").data
+    filled: set[tuple[str, str]] = set()
+    fill(Program, data, filled)
+    missing = text_fields(Program) - filled - set(NOT_SHOWN)
+    assert not missing, f"the flagship has no value for these text fields; add one to this test: {sorted(missing)}"
+    (folder / "program.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    toolkit.build(folder, folder / "site")
+    return folder / "site"
+
+
+def test_the_walk_finds_the_text_fields_of_the_model() -> None:
+    fields = text_fields(Program)
+    assert {("ProgramInfo", "name"), ("Goal", "title"), ("Terminology", "mentor"), ("Faq", "answer"),
+            ("Scale", "labels"), ("Module", "objectives")} <= fields
+    assert ("Goal", "id") not in fields and ("ProgramInfo", "language") not in fields
+
+
+def test_markup_in_every_text_field_is_shown_as_typed_on_every_page(hostile_site: Path) -> None:
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        parsed = _Page()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        where = page.relative_to(hostile_site)
+        assert not [tag for tag, _ in parsed.tags if tag == "next"], where
+        assert not [(tag, attrs) for tag, attrs in parsed.tags if tag == "img" and attrs.get("src") == "x"], where
+        assert not [(tag, name) for tag, attrs in parsed.tags for name in attrs if name.startswith("on")], where
+        assert PAYLOAD in parsed.title, where
+        assert PAYLOAD in "".join(parsed.text), where
+        logos = [attrs for tag, attrs in parsed.tags if "md-logo" in (attrs.get("class") or "")]
+        assert logos and all(attrs["aria-label"] == PAYLOAD and attrs["title"] == PAYLOAD for attrs in logos), where
+
+
+# --- what a build publishes ----------------------------------------------------------------
+
+def test_only_pages_and_their_files_are_published_from_content_and_the_theme_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_program(tmp_path / "prog", files={
+        "mkdocs.yml": """\
+            site_name: x
+            theme:
+              name: material
+              custom_dir: overrides
+            extra_javascript:
+              - javascripts/mermaid.min.js
+            markdown_extensions:
+              - pymdownx.snippets
+              - pymdownx.superfences:
+                  custom_fences:
+                    - name: mermaid
+                      class: mermaid
+                      format: !!python/name:pymdownx.superfences.fence_code_format
+            """,
+        "content/about.md": "# About\n\n--8<-- \"_includes/who.md\"\n\n```mermaid\ngraph LR\n  A --> B\n```\n",
+        "content/_includes/who.md": "The coordinators run it.\n",
+        "content/javascripts/mermaid.min.js": "window.mermaid = {};\n",
+        "content/picture.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+        "content/roster.csv": "id,name\nm1,Ana\n",
+        "content/about.md~": "# Old\n",
+        "content/notes.yaml": "a: 1\n",
+        "overrides/main.html": '{% extends "base.html" %}\n',
+        "overrides/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+        "overrides/roster.xlsx": "not really a workbook\n",
+    })
+    (tmp_path / "id_rsa").write_text("PRIVATE KEY\n", encoding="utf-8")
+    (folder / "content" / "id_rsa").symlink_to(tmp_path / "id_rsa")
+    monkeypatch.chdir(tmp_path)
+
+    result = toolkit.build(folder, tmp_path / "out")
+
+    site = tmp_path / "out"
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert {"about.html", "picture.svg", "logo.svg", "javascripts/mermaid.min.js"} <= published
+    assert not {"roster.csv", "about.md~", "notes.yaml", "roster.xlsx", "_includes/who.md", "id_rsa"} & published
+    assert "The coordinators run it." in (site / "about.html").read_text(encoding="utf-8")
+    assert [(w.file, w.message) for w in result.warnings] == [
+        ("prog/content/about.md~", "left out of the site: an editor's backup is never published"),
+        ("prog/content/id_rsa", f"left out of the site: it is a link to {tmp_path / 'id_rsa'}, outside the program"
+                                " folder"),
+        ("prog/content/notes.yaml", "left out of the site: a data file (YAML) is never published"),
+        ("prog/content/roster.csv", "left out of the site: a data file (CSV) is never published"),
+        ("prog/overrides/roster.xlsx", "left out of the site: a data file (XLSX) is never published"),
+    ]
+
+
+def test_a_huge_mkdocs_yml_is_refused_before_it_is_parsed(tmp_path: Path, run: Run,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_program(tmp_path / "prog")
+    (folder / "mkdocs.yml").write_text("site_name: x\nextra:\n" + "  k: v\n" * 400_000, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    result = run("build", "prog", "-o", "out")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "prog/mkdocs.yml: is 2,800,020 bytes; the limit is 2,097,152\n"
+        "  fix: a mkdocs.yml is a few kilobytes of settings: pages go in content/\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_repository_on_another_host_than_github_or_gitlab_is_only_a_link(tmp_path: Path) -> None:
+    """Material fetches stars and forks from GitHub's and GitLab's APIs only."""
+    from toolkit.program.validate import load_program
+    from toolkit.site.mkdocs import prepare
+    from toolkit.site.pages import handbook
+
+    folder = write_program(tmp_path / "prog", files={"mkdocs.yml": "repo_url: https://git.acme.example/bridge\n"})
+    loaded = load_program(folder)
+    _, _, _, warnings = prepare(loaded, handbook(loaded.program, folder), tmp_path / "work", tmp_path / "out")
+    assert warnings == []
