@@ -8,7 +8,11 @@ Two optional files widen a case:
 - `exit` holds the exit code when it is not 1: a case may succeed (0) with a warning, and then
   every file that was there before must still be there, byte for byte, whatever it wrote;
 - `make` makes what git cannot hold, one line each: `symlink NAME TARGET`, `fifo NAME`,
-  `mkdir NAME`, `chmod MODE NAME` (octal), all inside the program folder.
+  `mkdir NAME`, `chmod MODE NAME` (octal), all inside the program folder;
+- `stdout` holds what the command prints on stdout, exactly (a report's figures, say);
+- `absent` lists paths, one a line, that must not exist afterwards (what must not be published);
+- `contains` lists `PATH<TAB>TEXT` lines: the file at PATH must hold TEXT (how a value was escaped),
+  or, after a leading `!`, must not hold it (the value unescaped).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from hardening import record
 CASES_DIR = Path(__file__).parent / "corpus" / "cases"
 CASES = sorted(path.name for path in CASES_DIR.iterdir() if path.is_dir())
 UPDATE = os.environ.get("REVMENTOR_UPDATE_GOLDEN") == "1"
+EXTRAS = ("args", "expected", "exit", "make", "stdout", "absent", "contains")
+"""The files of a case that say what to do and expect; the rest is the program folder."""
 
 
 @pytest.fixture
@@ -51,7 +57,7 @@ def files_under(folder: Path) -> dict[str, bytes]:
 def test_bad_file_gets_its_exact_message_and_nothing_is_written(case: str, inside: Path, run: Callable[..., Result]) -> None:
     source = CASES_DIR / case
     folder = inside / "program"
-    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("args", "expected", "exit", "make"))
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns(*EXTRAS))
     if not (folder / "program.yaml").exists():
         (folder / "program.yaml").write_text(MINIMAL, encoding="utf-8")
     os.chdir(folder)
@@ -70,6 +76,16 @@ def test_bad_file_gets_its_exact_message_and_nothing_is_written(case: str, insid
     if UPDATE:
         expected.write_text(result.stderr, encoding="utf-8")
     assert result.stderr == expected.read_text(encoding="utf-8")
+    if (source / "stdout").exists():
+        if UPDATE:
+            (source / "stdout").write_text(result.stdout, encoding="utf-8")
+        assert result.stdout == (source / "stdout").read_text(encoding="utf-8")
+    for name in lines_of(source / "absent"):
+        assert not os.path.lexists(folder / name), f"{name} must not be written"
+    for line in lines_of(source / "contains"):
+        name, text = line.split("\t", 1)
+        held = text in (folder / name.removeprefix("!")).read_text(encoding="utf-8")
+        assert held != name.startswith("!"), f"{name} {'must not' if held else 'should'} hold {text!r}"
     after = files_under(inside)
     if exit_code == 0:
         assert {name: after.get(name) for name in before} == before, "an input was changed or removed"
@@ -77,6 +93,10 @@ def test_bad_file_gets_its_exact_message_and_nothing_is_written(case: str, insid
         assert after == before, "a failed command must write nothing"
         assert not (folder / "out").exists()
     record("bad inputs tried")
+
+
+def lines_of(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def make(folder: Path, lines: str) -> None:
