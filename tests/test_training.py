@@ -323,9 +323,10 @@ PNG = bytes.fromhex(
 
 
 def build_error(folder: Path) -> str:
+    """Every problem of the failed render, in full (the CLI prints the first 20: test_errors.py)."""
     with pytest.raises(BuildError) as caught:
         render_training(load_program(folder))
-    return caught.value.format()
+    return "\n".join(problem.format() for problem in caught.value.problems)
 
 
 def in_guide_and_handout(*problems: tuple[str, str] | tuple[str, str, str]) -> str:
