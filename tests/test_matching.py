@@ -826,3 +826,51 @@ def test_an_output_that_would_replace_an_input_of_the_same_run_is_refused(
         "  fix: write this run's output to another folder with -o, and keep the inputs where they are\n")
     assert {path: path.read_bytes() for path in (program / "private/match").iterdir()} == before
     assert roster.exists()
+
+
+def test_a_round_is_numbered_by_the_round_folders_of_its_history_too(
+        run: Run, tmp_path: Path, make_program: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given only round 3's pairs, this is round 4: writing "round 2" would replace the real one."""
+    program = make_program().parent
+    monkeypatch.chdir(program)
+    roster_file(program, ROUNDS)
+    assert run("match", "roster.csv").exit_code == 0
+    assert run("match", "roster.csv", "--history", "private/match/pairs.csv").exit_code == 0
+    third = run("match", "roster.csv", "--history", "private/match/pairs.csv", "--history",
+                "private/match-round-2/pairs.csv")
+    assert third.exit_code == 0, third.output
+    kept = {name: (program / "private" / name / "pairs.csv").read_bytes()
+            for name in ("match", "match-round-2", "match-round-3")}
+    fourth = run("match", "roster.csv", "--history", "private/match-round-3/pairs.csv")
+    assert fourth.exit_code == 0, fourth.output
+    assert fourth.stdout.endswith("Wrote private/match-round-4 (round 4): match-report.html, pairs.csv, pairs.xlsx\n")
+    assert {name: (program / "private" / name / "pairs.csv").read_bytes() for name in kept} == kept
+
+
+def test_redoing_a_round_a_later_one_was_built_on_takes_an_explicit_folder(
+        run: Run, tmp_path: Path, make_program: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    program = make_program().parent
+    monkeypatch.chdir(program)
+    roster_file(program, ROUNDS)
+    assert run("match", "roster.csv").exit_code == 0
+    assert run("match", "roster.csv", "--history", "private/match/pairs.csv").exit_code == 0
+    round_1 = (program / "private/match/pairs.csv").read_bytes()
+    again = run("match", "roster.csv")
+    assert again.exit_code == 1
+    assert again.stderr == (
+        "private/match: holds round 1, and round 2 (private/match-round-2) has been made since: replacing round 1"
+        " would lose the pairs the later rounds were kept from repeating\n"
+        "  fix: for a new round, give every earlier round's pairs.csv with --history; to redo round 1 anyway, say"
+        " so with -o private/match\n")
+    assert (program / "private/match/pairs.csv").read_bytes() == round_1
+    assert run("match", "roster.csv", "-o", "private/match").exit_code == 0
+    assert run("match", "roster.csv", "--history", "private/match/pairs.csv").exit_code == 0, "redo the last round"
+
+
+def test_round_numbers_come_from_the_default_folder_names_only() -> None:
+    from toolkit.files.paths import round_number, round_output
+
+    assert [round_number(Path(name)) for name in ("match", "match-round-2", "match-round-12")] == [1, 2, 12]
+    assert [round_number(Path(n)) for n in ("round-2", "match-round-", "match-round-02", "match-round-x", "x")] == [None] * 5
+    assert round_output(Path("/p"), 1) == Path("/p/private/match")
+    assert round_output(Path("/p"), 3) == Path("/p/private/match-round-3")

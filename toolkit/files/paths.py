@@ -32,6 +32,22 @@ def default_output(program_folder: Path, command: str) -> Path:
     return program_folder / DEFAULT_OUTPUTS[command]
 
 
+def round_output(program_folder: Path, number: int) -> Path:
+    """Where `match` writes round `number` by default: private/match, then private/match-round-N."""
+    first = default_output(program_folder, "match")
+    return first if number == 1 else first.with_name(f"{first.name}-round-{number}")
+
+
+def round_number(folder: Path) -> int | None:
+    """The round a default match folder holds, by its name (1 for match, N for match-round-N);
+    None for a folder of another name."""
+    first = Path(DEFAULT_OUTPUTS["match"]).name
+    if folder.name == first:
+        return 1
+    number = folder.name.removeprefix(f"{first}-round-")
+    return int(number) if number != folder.name and number.isdigit() and number[0] != "0" else None
+
+
 def data_dir() -> Path:
     """The folder holding the packaged templates/, content/, program.yaml and mkdocs.yml."""
     return _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problem, RosterError, StrictWarnings
-from ..files.paths import PROGRAM_FILE, display_path
+from ..files.paths import PROGRAM_FILE, display_path, round_number
 from ..program.model import Matching, Program, Terminology
 from ..program.validate import LoadedProgram, load_program
 from .pairs import read_history
@@ -113,8 +113,11 @@ class MatchResult:
 
     @property
     def round(self) -> int:
-        """Which round this is: one more than the earlier rounds' pairs files given."""
-        return 1 + len({os.path.realpath(path) for path in self.history_paths})
+        """Which round this is: one more than the earlier rounds given with --history, counted as
+        files or, where a file lies in a default round folder (private/match-round-3), by its number."""
+        files = {os.path.realpath(path) for path in self.history_paths}
+        named = [round_number(Path(path).parent) or 0 for path in files]
+        return 1 + max([len(files), *named])
 
     @property
     def total_score(self) -> float:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
-from ..files.output import staged_output
-from ..files.paths import default_output
+from ..errors import OutputFolderError, Problem
+from ..files.output import MANIFEST, staged_output
+from ..files.paths import default_output, display_path, round_number, round_output
 from ..files.tables import Sheet, csv_bytes, xlsx_bytes
 from ..render.templating import environment, render
 from .matching import RULE_TEXT, MatchResult
@@ -140,9 +140,21 @@ class WrittenMatch:
 
 def default_match_output(result: MatchResult) -> Path:
     """private/match for a first round, private/match-round-N for round N, so that a later round
-    never replaces the files of an earlier one (which it may be reading as history)."""
-    folder = default_output(result.folder or Path(), COMMAND)
-    return folder if result.round == 1 else folder.with_name(f"{folder.name}-round-{result.round}")
+    never replaces the files of an earlier one (which it may be reading as history).
+
+    Redoing a round once a later one exists is refused: that round was built on its pairs.
+    """
+    first, target = (round_output(result.folder or Path(), number) for number in (1, result.round))
+    later = sorted(number for folder in first.parent.glob(f"{first.name}-round-*")
+                   if (number := round_number(folder)) and number > result.round and (folder / MANIFEST).is_file())
+    if later and (target / MANIFEST).is_file():
+        shown, since = display_path(target), display_path(first.with_name(f"{first.name}-round-{later[-1]}"))
+        raise OutputFolderError(Problem(
+            shown, f"holds round {result.round}, and round {later[-1]} ({since}) has been made since: replacing round"
+            f" {result.round} would lose the pairs the later rounds were kept from repeating",
+            f"for a new round, give every earlier round's pairs.csv with --history; to redo round {result.round}"
+            f" anyway, say so with -o {shown}"))
+    return target
 
 
 def write_match(result: MatchResult, output: str | os.PathLike[str] | None = None) -> WrittenMatch:
