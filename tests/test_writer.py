@@ -102,6 +102,9 @@ def test_an_output_inside_another_output_or_the_cache_or_a_forbidden_folder_is_r
         " whole on its next run", "choose a folder outside it with -o")
     assert refusal(tmp_path / ".revmentor-cache" / "x" / "out", command="site")[1:] == (
         "the output folder lies inside revmentor's render cache", "choose another folder with -o")
+    assert refusal(tmp_path / ".revmentor-cache", command="match") == (
+        ".revmentor-cache", "the output folder is revmentor's render cache, which builds fill and prune",
+        "choose another folder with -o")
     public = tmp_path / "public"
     assert refusal(public / "packs", command="packs", forbidden=[(public, "the handbook site, which is public")]) == (
         "public/packs", "the output folder lies inside the handbook site, which is public (public)",
@@ -532,3 +535,22 @@ def test_a_stop_signal_a_library_swallowed_still_stops_the_swap(tmp_path: Path) 
         signals.reset()
     assert listing(tmp_path / "site") == {"a.txt": "one"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.root
+def test_what_is_made_inside_a_shared_setgid_folder_takes_its_group(tmp_path: Path, root: None) -> None:
+    """A 2775 folder a team shares: every file and folder inside gets the team's group, and every
+    folder the setgid bit, as if made there; so the team can update any of it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    os.chown(site, -1, 5678)
+    site.chmod(0o2775)
+    for _ in range(2):
+        with staged_output(site, command="site") as (staging, _written):
+            (staging / "sub" / "deeper").mkdir(parents=True)
+            (staging / "sub" / "deeper" / "a.txt").write_text("a", encoding="utf-8")
+            (staging / "b.txt").write_text("b", encoding="utf-8")
+    inside = [site, *site.rglob("*")]
+    assert {path.stat().st_gid for path in inside} == {5678}
+    assert all(path.stat().st_mode & 0o2000 for path in inside if path.is_dir())
+    assert mode(site) == 0o2775

@@ -123,6 +123,9 @@ def check_output(
                     " is replaced as a whole on its next run", "choose a folder outside it with -o")
         if parent.name == CACHE_FOLDER:
             _refuse(shown, "the output folder lies inside revmentor's render cache", "choose another folder with -o")
+    if output.name == CACHE_FOLDER:
+        _refuse(shown, "the output folder is revmentor's render cache, which builds fill and prune",
+                "choose another folder with -o")
     if program_folder is not None and output.is_relative_to(program_folder.resolve() / "templates"):
         _refuse(shown, "the output folder lies inside templates/, the folder of your template overrides",
                 "choose a folder outside templates/ with -o")
@@ -342,6 +345,21 @@ def _umask() -> int:
     return mask
 
 
+def _inherit_group(staging: Path, output: Path) -> None:
+    """Before anything is written: the previous output's group, and its setgid bit, so that what is
+    made inside takes the group, as it would made in the folder itself (a 2775 folder shared with
+    a team stays writable by the team all the way down)."""
+    try:
+        info = os.stat(output)
+    except FileNotFoundError:
+        return
+    if info.st_gid != os.stat(staging).st_gid:
+        with contextlib.suppress(PermissionError):
+            os.chown(staging, -1, info.st_gid)
+    if info.st_mode & stat.S_ISGID:
+        os.chmod(staging, 0o700 | stat.S_ISGID)
+
+
 def _take_place_of(staging: Path, output: Path) -> None:
     """Give the new output folder the previous one's owner, group and mode, or a new folder's mode."""
     try:
@@ -537,6 +555,8 @@ def staged_output(
             refill = refilled_in_place(target)
             staging = Path(tempfile.mkdtemp(prefix=_INSIDE_NEW if refill else f".{target.name}{_STAGING}",
                                             dir=target if refill else target.parent))
+            if not refill:
+                _inherit_group(staging, target)
             _write_small(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")
             yield staging, written
             written.files = write_manifest(staging, command)
