@@ -12,7 +12,8 @@ Two optional files widen a case:
 - `stdout` holds what the command prints on stdout, exactly (a report's figures, say);
 - `absent` lists paths, one a line, that must not exist afterwards (what must not be published);
 - `contains` lists `PATH<TAB>TEXT` lines: the file at PATH must hold TEXT (how a value was escaped),
-  or, after a leading `!`, must not hold it (the value unescaped).
+  or, after a leading `!`, must not hold it (the value unescaped);
+- `modes` lists `MODE PATH` lines (octal): the mode PATH must have afterwards.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from hardening import record
 CASES_DIR = Path(__file__).parent / "corpus" / "cases"
 CASES = sorted(path.name for path in CASES_DIR.iterdir() if path.is_dir())
 UPDATE = os.environ.get("REVMENTOR_UPDATE_GOLDEN") == "1"
-EXTRAS = ("args", "expected", "exit", "make", "stdout", "absent", "contains")
+EXTRAS = ("args", "expected", "exit", "make", "stdout", "absent", "contains", "modes")
 """The files of a case that say what to do and expect; the rest is the program folder."""
 
 
@@ -86,6 +87,9 @@ def test_bad_file_gets_its_exact_message_and_nothing_is_written(case: str, insid
         name, text = line.split("\t", 1)
         held = text in (folder / name.removeprefix("!")).read_text(encoding="utf-8")
         assert held != name.startswith("!"), f"{name} {'must not' if held else 'should'} hold {text!r}"
+    for line in lines_of(source / "modes"):
+        wanted, name = line.split(" ", 1)
+        assert oct((folder / name).stat().st_mode & 0o7777) == oct(int(wanted, 8)), f"the mode of {name}"
     after = files_under(inside)
     if exit_code == 0:
         assert {name: after.get(name) for name in before} == before, "an input was changed or removed"
