@@ -75,7 +75,8 @@ def child(mode: str, folder: str, pdf: bool) -> None:
 
         prepared = api.prepare_report(REPO, [folder])
         computed = time.perf_counter() - start
-        written = api.write_report(prepared, Path(folder) / "out", pdf=pdf)
+        with tempfile.TemporaryDirectory() as out:  # never inside the responses folder: the report refuses that
+            written = api.write_report(prepared, Path(out) / "report", pdf=pdf)
         result = {"rows": prepared.report.used + prepared.report.left_out, "compute_s": round(computed, 2),
                   "files": list(written.files)}
     result["seconds"] = round(time.perf_counter() - start, 2)
@@ -84,9 +85,11 @@ def child(mode: str, folder: str, pdf: bool) -> None:
 
 
 def measure(mode: str, folder: Path, pdf: bool) -> dict[str, object]:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(folder), *(["--pdf"] if pdf else [])],
-                         check=True, capture_output=True, text=True, cwd=REPO).stdout
-    return dict(json.loads(out.strip().splitlines()[-1]))
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(folder), *(["--pdf"] if pdf else [])],
+                          capture_output=True, text=True, cwd=REPO, check=False)
+    if done.returncode != 0:
+        sys.exit(f"the {mode} run failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def main(argv: list[str]) -> None:
