@@ -155,10 +155,31 @@ def test_binary_file(tmp_path: Path) -> None:
 def test_latin1_file(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_bytes("name: Café\n".encode("latin-1"))
-    assert (
-        file_error(path)
-        == "p.yaml: is not UTF-8 text (byte 0xe9 at offset 9)\n  fix: save the file as UTF-8 in your editor"
-    )
+    assert file_error(path) == (
+        "p.yaml:1:10: is not UTF-8 text: byte 0xe9 cannot be read (the file was probably saved as Windows-1252 or"
+        " Latin-1)\n  fix: save the file as UTF-8 in your editor")
+
+
+def test_a_byte_that_is_not_utf8_is_located_by_line_and_character_not_by_byte(tmp_path: Path) -> None:
+    """Lines end in CRLF, a BOM comes first and 'ü' is two bytes: the column is the character an editor shows."""
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: b\r\nname: Br\xc3\xbccke Caf\xe9\r\n")
+    assert file_error(path).startswith("p.yaml:2:17: is not UTF-8 text: byte 0xe9 cannot be read")
+
+
+@pytest.mark.parametrize("text, where, character", [
+    ("a: b\r\nname: Br\u00fccke\x1b[31m\n", "2:13", "the control character U+001B ESCAPE"),
+    ("a: |\n  text\n  more\x85\u2028x\x08\n", "5:2", "the control character U+0008 BACKSPACE"),
+    ("# note\x7f\na: b\n", "1:7", "the control character U+007F DELETE"),
+    ("a: \"\ufffe\"\n", "1:5", "the character U+FFFE"),
+])
+def test_a_character_yaml_forbids_is_located_and_named(text: str, where: str, character: str) -> None:
+    """PyYAML says only 'position 468' (a character index): the line and column are counted as
+    its marks count them (CRLF one break, NEL and LINE SEPARATOR breaks too), on either parser."""
+    with pytest.raises(ProgramError) as caught:
+        parse_yaml(text, "p.yaml")
+    assert caught.value.format() == (f"p.yaml:{where}: holds {character}, which YAML does not allow\n"
+                                     "  fix: delete it: it was probably pasted with the text around it")
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:

@@ -633,6 +633,57 @@ def test_every_bad_row_is_reported_left_out_and_counted(tmp_path: Path, program_
                                                                      "value": Counter({5: 1})}, {"learned": ["<b>ok</b>"]})
 
 
+def test_a_cell_with_a_control_character_leaves_its_row_out_once_like_any_bad_cell(
+        tmp_path: Path, program_dir: Path) -> None:
+    """As an answer off the scale does: reported by row and column, counted, never mixed into a figure,
+    and the cell not judged again (an ESC in a scale answer is not also 'off the scale'). A respondent
+    seen twice is still caught on a row that has one, and a cell past the header is located too."""
+    path = write_csv(tmp_path / "pairs-midpoint.csv", ["respondent", "role", "confidence", "value", "learned"], [
+        ["p1", "mentee", 4, "Agree", "fine"],
+        ["p2", "mentee", "4\x1b[8m", 4, ""],
+        ["p2", "men\x07tee", 3, 3, "great\x0bthanks"],
+        ["p4", "mentor", 5, 5, "", "x\x7f"],
+    ])
+    responses = read(program_dir, path)
+    assert [problem.format() for problem in responses.warnings] == [
+        f"{path}: warning: row 3: respondent 'p2' also answered survey 'pairs-midpoint' on row 4; both rows are"
+        " left out\n  fix: keep the one row that counts and delete the others",
+        f"{path}: warning: row 3, column C (confidence): '4\\x1b[8m' holds the control character U+001B ESCAPE;"
+        " the row is left out\n  fix: retype the value in the spreadsheet: it was probably pasted with an invisible"
+        " character",
+        f"{path}: warning: row 4: respondent 'p2' also answered survey 'pairs-midpoint' on row 3; both rows are"
+        " left out\n  fix: keep the one row that counts and delete the others",
+        f"{path}: warning: row 4, column B (role): 'men\\x07tee' holds the control character U+0007 BELL; the row is"
+        " left out\n  fix: retype the value in the spreadsheet: it was probably pasted with an invisible character",
+        f"{path}: warning: row 4, column E (learned): 'great\\x0bthanks' holds the control character U+000B VERTICAL"
+        " TAB; the row is left out\n  fix: retype the value in the spreadsheet: it was probably pasted with an"
+        " invisible character",
+        f"{path}: warning: row 5, column F: 'x\\x7f' holds the control character U+007F DELETE; the row is left out\n"
+        "  fix: retype the value in the spreadsheet: it was probably pasted with an invisible character",
+        f"{path}: warning: row 5: the row has 6 cells but the header only 5; the row is left out\n  fix: quote"
+        " cells that contain the separator, or give the extra cells a header",
+    ]
+    (summary,) = responses.files
+    assert (summary.rows, summary.used) == (4, 1)
+    assert dict(summary.left_out) == {"duplicate respondent": 2, "control character": 1}
+    assert responses.groups["pairs-midpoint", "mentee"] == Tally(1, {"confidence": Counter({4: 1}),  # p1
+                                                                     "value": Counter({4: 1})}, {"learned": ["fine"]})
+
+
+def test_a_control_character_in_the_header_stops_the_run_with_the_files_other_problems(
+        tmp_path: Path, program_dir: Path) -> None:
+    path = write_csv(tmp_path / "pairs-midpoint.csv", ["respondent", "role", "confi\x1bdence"], [["p1", "mentee", 4]])
+    with pytest.raises(ResponsesError) as caught:
+        read(program_dir, path)
+    assert [problem.format() for problem in caught.value.problems] == [
+        f"{path}: row 1, column C: 'confi\\x1bdence' holds the control character U+001B ESCAPE\n  fix: retype the"
+        " value in the spreadsheet: it was probably pasted with an invisible character",
+        f"{path}: row 1, column C: 'confi\\x1bdence' is not a question id\n  fix: did you mean 'confidence'? head"
+        " the column with one of the questions of survey 'pairs-midpoint': confidence, value, learned; or delete"
+        " the column (the report needs no names, e-mails or times)",
+    ]
+
+
 def test_a_respondent_in_two_files_of_one_survey_is_left_out_of_both(tmp_path: Path, program_dir: Path) -> None:
     header = ["respondent", "leaving", "value", "learned"]
     first = write_csv(tmp_path / "mentor-end.csv", header, [["m1", 1, 1, ""], ["m2", 2, 2, ""]])

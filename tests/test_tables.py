@@ -51,6 +51,13 @@ def error_of(name: str, data: bytes | None, **options: object) -> list[str]:
     return [problem.format() for problem in caught.value.problems]
 
 
+def problems_of(name: str, data: bytes, **options: object) -> list[str]:
+    """The bad rows and cells a table comes back with, as a roster or pairs file reports them."""
+    Path(name).write_bytes(data)
+    table = read_table(name, **options)  # type: ignore[arg-type]
+    return [table.problem(found).format() for found in table.problems]
+
+
 def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
     book = Workbook()
     assert book.active is not None
@@ -98,13 +105,15 @@ def test_a_quote_excel_needed_is_removed_again_and_any_other_kept() -> None:
 
 
 def test_a_stray_separator_is_located_with_the_quoting_that_fixes_it() -> None:
-    assert error_of("roster.csv", b"id,name\nA1,Lee, Ann\n") == [
+    """The row comes back as a problem of the table, not raised: the caller lists it with its own."""
+    assert problems_of("roster.csv", b"id,name\nA1,Lee, Ann\nB2,Bob\n") == [
         "roster.csv:2: row 2: 3 values but the header row has 2 columns\n  fix: enclose values that contain a comma"
         ' (the separator) in double quotes, e.g. "Lee, Ann", or remove the stray comma']
-    assert error_of("roster.csv", b"id;topics\nA1;AI tools;Excel\n")[0].endswith(
+    assert table_of("roster.csv", b"id,name\nA1,Lee, Ann\nB2,Bob\n")[1] == ((3, ("B2", "Bob")),)
+    assert problems_of("roster.csv", b"id;topics\nA1;AI tools;Excel\n")[0].endswith(
         'values that contain a semicolon (the separator) in double quotes, e.g. "AI tools; Excel", or remove the stray'
         " semicolon")
-    assert error_of("roster.csv", b"id\tname\nA1\tAnn\tx\n")[0].endswith(
+    assert problems_of("roster.csv", b"id\tname\nA1\tAnn\tx\n")[0].endswith(
         'values that contain a tab (the separator) in double quotes, e.g. "a value", or remove the stray tab')
 
 
@@ -117,6 +126,17 @@ def test_every_row_ending_alike_is_no_stray_separator_and_ragged_rows_may_be_kep
 def test_a_column_twice_is_refused_naming_both() -> None:
     assert error_of("roster.csv", b"id,name,ID\nA1,Ann,x\n") == [
         "roster.csv:1: row 1: the column 'ID' appears twice (columns 1 and 3)\n  fix: rename or remove one of them"]
+
+
+def test_a_column_twice_stops_the_read_with_every_bad_row_already_found_in_row_order() -> None:
+    """Which of two columns is meant cannot be known, so nothing more can be checked: what the
+    reader found is all said at once."""
+    assert error_of("roster.csv", b"id,name,ID\nA1,Ann\x1b,x\nB2,Bob,y,z\n") == [
+        "roster.csv:1: row 1: the column 'ID' appears twice (columns 1 and 3)\n  fix: rename or remove one of them",
+        "roster.csv:2: row 2: column B (name): 'Ann\\x1b' holds the control character U+001B ESCAPE\n  fix: retype"
+        " the value in the spreadsheet: it was probably pasted with an invisible character",
+        "roster.csv:3: row 3: 4 values but the header row has 3 columns\n  fix: enclose values that contain a comma"
+        ' (the separator) in double quotes, e.g. "Lee, Ann", or remove the stray comma']
 
 
 @pytest.mark.parametrize("data, message", [
@@ -375,14 +395,16 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_unpacked
         "roster.xlsx: unpacks to ")
 
 
-def test_control_characters_in_cells_and_header_are_refused_by_row_and_column() -> None:
-    assert error_of("roster.csv", b"id,na\x1b[2Jme\n1,Ann\x0bLee\n2,\"Bob\nDay\tJr\"\n") == [
+def test_control_characters_in_cells_and_header_are_problems_by_row_and_column() -> None:
+    """Returned with the table, the rows kept as read: a roster still checks row 2's id and e-mail."""
+    assert problems_of("roster.csv", b"id,na\x1b[2Jme\n1,Ann\x0bLee\n2,\"Bob\nDay\tJr\"\n") == [
         "roster.csv:1: row 1: column B: 'na\\x1b[2Jme' holds the control character U+001B ESCAPE\n"
         "  fix: retype the value in the spreadsheet: it was probably pasted with an invisible character",
         "roster.csv:2: row 2: column B (na\\x1b[2Jme): 'Ann\\x0bLee' holds the control character U+000B VERTICAL"
         " TAB\n  fix: retype the value in the spreadsheet: it was probably pasted with an invisible character"]
     assert table_of("roster.csv", b"id,name\n1,\"Bob\nDay\tJr\"\n")[1] == ((2, ("1", "Bob\nDay\tJr")),)
-    assert error_of("responses.csv", b"comment\n" + b"x" * 100 + b"\x07" + b"y" * 100 + b"\n")[0].startswith(
+    assert table_of("roster.csv", b"id,name\n1,Ann\x0bLee\n")[1] == ((2, ("1", "Ann\x0bLee")),)
+    assert problems_of("responses.csv", b"comment\n" + b"x" * 100 + b"\x07" + b"y" * 100 + b"\n")[0].startswith(
         "responses.csv:2: row 2: column A (comment): '..." + "x" * 25 + "\\x07" + "y" * 31 + "...' holds the control"
         " character U+0007 BELL\n")
     record("bad inputs tried")

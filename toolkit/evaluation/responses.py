@@ -13,8 +13,9 @@ tab separated) or XLSX (first sheet), one row per respondent under a header row:
   tools export it). Scale answers are numbers 1..n or the scale's labels; blank is no answer.
 
 File-level problems (unreadable file, no respondent column, a column that is not a question
-of the survey) stop the run. Row-level problems (an answer off the scale, an unknown role, a
-respondent on two rows) leave the row out: it is reported by row and counted, never mixed in.
+of the survey, a control character in the header) stop the run. Row-level problems (an answer
+off the scale, an unknown role, a respondent on two rows, a cell holding a control character)
+leave the row out: it is reported by row and counted, never mixed in.
 
 Files are read by `tables.read_table`, as rosters and pairs files are, so every spreadsheet
 the toolkit reads gets the same messages; a ragged row is kept for `_row` to leave out and
@@ -41,7 +42,7 @@ from typing import Protocol
 
 from ..errors import Problem, ResponsesError, RosterError
 from ..files.paths import display_path
-from ..files.tables import Table, column_letter, read_table
+from ..files.tables import RowProblem, Table, column_letter, read_table
 from ..program.model import Program, Question, Role, Scale, Survey
 
 GroupKey = tuple[str, str]
@@ -220,6 +221,14 @@ class _Reader:
         except RosterError as error:
             self.errors.extend(error.problems)
             return
+        bad_cells: dict[int, list[RowProblem]] = {}
+        for found in table.problems:  # control characters: in the header the file's, in a row the row's
+            if found.row == table.header_row:
+                where = f"row {found.row}" + (f", column {column_letter(found.column)}" if found.column is not None
+                                              else "")
+                self.errors.append(Problem(shown, found.message, found.fix, path=where))
+            else:
+                bad_cells.setdefault(found.row, []).append(found)
         columns = {_norm(name): index for index, name in reversed(list(enumerate(table.header)))}
         if RESPONDENT not in columns:
             self.errors.append(Problem(shown, "row 1 (the header) has no 'respondent' column",
@@ -240,11 +249,12 @@ class _Reader:
                           self.role_memo)
         for number, cells in table.rows:
             summary.rows += 1
-            checked = quick.check(cells)
+            bad = bad_cells.get(number, [])
+            checked = None if bad else quick.check(cells)
             if checked is not None:
                 self._keep(number, survey.id, checked[0], checked[1], [])
                 continue
-            row = self._row(table, number, cells, width, columns, mapping, survey)
+            row = self._row(table, number, cells, width, columns, mapping, survey, bad)
             self._keep(number, survey.id, row.respondent, (row.role or "", tuple(row.answers.items())), row.problems)
 
     def _keep(self, number: int, survey: str, respondent: str, kept: tuple[str, tuple[tuple[str, int | str], ...]],
@@ -358,7 +368,8 @@ class _Reader:
         return mapping
 
     def _row(self, table: Table, number: int, cells: tuple[str, ...], width: int, columns: dict[str, int],
-             mapping: dict[int, Question], survey: Survey) -> _Row:
+             mapping: dict[int, Question], survey: Survey, bad: Sequence[RowProblem]) -> _Row:
+        """The row's full check; `bad` are its cells the table reader found bad (a control character)."""
         shown = table.file
 
         def cell(index: int) -> str:
@@ -368,9 +379,17 @@ class _Reader:
         answers = row.answers
 
         def problem(reason: str, message: str, fix: str, index: int | None = None) -> None:
-            where = f"row {number}" if index is None else f"row {number}, column {column_letter(index)} ({table.header[index]})"
+            where = f"row {number}"
+            if index is not None:
+                name = table.header[index] if index < width else ""
+                where += f", column {column_letter(index)}" + (f" ({name})" if name else "")
             row.problems.append((reason, Problem(shown, message + "; the row is left out", fix, path=where,
                                                  warning=True)))
+
+        flagged = {found.column for found in bad}
+        """Columns whose cell is reported already: what it holds is not checked again."""
+        for found in bad:
+            problem("control character", found.message, found.fix, found.column)
 
         extra = [i for i in range(width, len(cells)) if cells[i].strip()]
         if extra:
@@ -380,11 +399,12 @@ class _Reader:
             problem("no respondent id", "no respondent id",
                     "give every row an opaque respondent id (never a name or e-mail), or delete the row",
                     columns[RESPONDENT])
-        row.role = self._role(cell(columns[ROLE]) if ROLE in columns else "", survey, problem,
-                              columns.get(ROLE))
+        if columns.get(ROLE, -1) not in flagged:
+            row.role = self._role(cell(columns[ROLE]) if ROLE in columns else "", survey, problem,
+                                  columns.get(ROLE))
         for index, question in mapping.items():
             text = cells[index].strip() if index < len(cells) else ""
-            if not text:
+            if not text or index in flagged:
                 continue
             if question.kind == "text":
                 answers[question.id] = text

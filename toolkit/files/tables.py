@@ -12,7 +12,9 @@ toolkit gets a leading single quote (`'=HYPERLINK(...)` shows as typed and never
 
 Bounded: a file is read through files/reading.py (a regular file, at most MAX_TABLE_BYTES), then
 at most MAX_ROWS rows, MAX_COLUMNS columns and MAX_CELLS cells, whatever size an XLSX sheet claims
-for itself; a cell holding a control character is refused by row and column.
+for itself. A cell holding a control character, or a row with more values than the header has
+columns, is a problem of that row: it comes back with the table (`Table.problems`), so that the
+caller reports it with its own rules' problems, all in one run (`Table.reporting`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from ..errors import Problem, RosterError, character_name, excerpt
+from ..errors import Problem, RosterError, ToolkitError, character_name, excerpt
 from .paths import display_path
 from .reading import InputKind, read_input, sniff_wide_encoding
 
@@ -56,6 +60,18 @@ _SAVE_AS = "save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) or as an
 
 
 @dataclass(frozen=True)
+class RowProblem:
+    """A bad cell (or row) found as a table is read: where it is, what is wrong, the fix. The
+    caller decides what it means: an error for a roster, a row left out for survey responses."""
+
+    row: int
+    column: int | None
+    """0-based column index, None for the row as a whole."""
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
 class Table:
     """A sheet read as text: its header and its non-blank rows with their spreadsheet row numbers."""
 
@@ -64,6 +80,41 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     """(row number as Excel shows it, cells padded to the header's width); blank rows are left out."""
+    header_row: int = 1
+    problems: tuple[RowProblem, ...] = ()
+    """Bad cells and rows, in row order. A row with too many values is not in `rows`; a row with a
+    control character is, as read, so that the caller's own checks of it are made all the same."""
+
+    def problem(self, found: RowProblem) -> Problem:
+        """A RowProblem as a roster's or pairs file's error: 'row 4: column B (name): ...'."""
+        where = f"row {found.row}: "
+        if found.column is not None:
+            name = self.header[found.column] if found.column < len(self.header) else ""
+            where += f"column {column_letter(found.column)}"
+            where += f" ({name}): " if name and found.row != self.header_row else ": "
+        return Problem(self.file, where + found.message, found.fix, found.row)
+
+    @cached_property
+    def flagged(self) -> frozenset[tuple[int, int | None]]:
+        """(row, column) of every RowProblem: a cell already reported, that a caller need not report again."""
+        return frozenset((found.row, found.column) for found in self.problems)
+
+    @contextmanager
+    def reporting(self, error: type[ToolkitError] = RosterError) -> Iterator[None]:
+        """Around a caller's checks of this table: whatever problems they raise, the table's own are
+        raised with them, in row order; if they raise none, the table's own are raised as `error`."""
+        try:
+            yield
+        except ToolkitError as failure:
+            own = [self.problem(found) for found in self.problems]
+            raise type(failure)(in_row_order([*own, *failure.problems])) from None
+        if self.problems:
+            raise error([self.problem(found) for found in self.problems])
+
+
+def in_row_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems sorted by row, those of the file as a whole first; the order is kept within a row."""
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def excel_safe(text: str) -> str:
@@ -278,15 +329,14 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, 
     header_row, header_cells = records[0]
     while header_cells and not header_cells[-1]:
         header_cells.pop()
-    _refuse_control_characters(shown, header_cells, records)
     header = tuple(excel_unsafe(cell) for cell in header_cells)
-    problems = []
+    problems = _control_characters(records)
+    twice = []
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if name and name.casefold() in seen:
-            problems.append(Problem(shown, f"row {header_row}: the column '{name}' appears twice (columns"
-                                    f" {seen[name.casefold()] + 1} and {index + 1})",
-                                    "rename or remove one of them", header_row))
+            twice.append(RowProblem(header_row, None, f"the column '{name}' appears twice (columns"
+                                    f" {seen[name.casefold()] + 1} and {index + 1})", "rename or remove one of them"))
         seen.setdefault(name.casefold(), index)
     width = len(header)
     usual = Counter(len(cells) for _, cells in records[1:]).most_common(1)[0][0] if len(records) > 1 else width
@@ -300,21 +350,23 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, 
             if extra and separator:
                 example = {",": '"Lee, Ann"', ";": '"AI tools; Excel"'}.get(separator, '"a value"')
                 name = {",": "comma", ";": "semicolon", "\t": "tab"}[separator]
-                problems.append(Problem(shown, f"row {number}: {len(cells)} values but the header row has {width}"
-                                        " columns", f"enclose values that contain a {name} (the separator) in double"
-                                        f" quotes, e.g. {example}, or remove the stray {name}", number))
+                problems.append(RowProblem(number, None, f"{len(cells)} values but the header row has {width}"
+                                           " columns", f"enclose values that contain a {name} (the separator) in"
+                                           f" double quotes, e.g. {example}, or remove the stray {name}"))
                 continue
             kept = cells[:width]
         padded = [*kept, *[""] * (width - len(kept))]
         rows.append((number, tuple(excel_unsafe(cell) if cell[:1] == "'" else cell for cell in padded)))
-    if problems:
-        raise RosterError(problems)
-    return Table(shown, header, tuple(rows))
+    problems.sort(key=lambda found: found.row)
+    table = Table(shown, header, tuple(rows), header_row, tuple(problems))
+    if twice:  # which of the two columns is meant cannot be known: nothing further can be checked
+        raise RosterError(in_row_order(table.problem(found) for found in [*twice, *problems]))
+    return table
 
 
-def _refuse_control_characters(shown: str, header: list[str], records: list[tuple[int, list[str]]]) -> None:
+def _control_characters(records: list[tuple[int, list[str]]]) -> list[RowProblem]:
     """Every cell holding a control character, by row and column: bad data (an ESC in a name
-    comes from a paste or a broken export), refused at once rather than written on."""
+    comes from a paste or a broken export), never to be written on or printed as it is."""
     problems = []
     for number, cells in records:
         if not _CONTROL.search("\n".join(cells)):
@@ -322,16 +374,12 @@ def _refuse_control_characters(shown: str, header: list[str], records: list[tupl
         for index, cell in enumerate(cells):
             found = _CONTROL.search(cell)
             if found:
-                name = header[index] if index < len(header) and number != records[0][0] else ""
-                where = f"column {column_letter(index)}" + (f" ({name})" if name else "")
                 start = max(0, found.start() - 25)
                 text = ("..." if start else "") + excerpt(cell[start:])
-                problems.append(Problem(shown, f"row {number}: {where}: '{text}' holds the control"
-                                        f" character {character_name(found.group())}",
-                                        "retype the value in the spreadsheet: it was probably pasted with an"
-                                        " invisible character", number))
-    if problems:
-        raise RosterError(problems)
+                problems.append(RowProblem(number, index, f"'{text}' holds the control character"
+                                           f" {character_name(found.group())}", "retype the value in the"
+                                           " spreadsheet: it was probably pasted with an invisible character"))
+    return problems
 
 
 # --- writing --------------------------------------------------------------------------------

@@ -69,12 +69,8 @@ def default_goals(program: Program) -> tuple[str, ...]:
 class _Rows:
     """A pairs file's table, its columns found by name (ignoring case), checked for the ones a use needs."""
 
-    def __init__(self, path: str | os.PathLike[str], required: Sequence[str], fix: str,
-                 error: type[ToolkitError]) -> None:
-        try:
-            self.table: Table = read_table(path, what="pairs file")
-        except RosterError as failure:
-            raise error(failure.problems) from None
+    def __init__(self, table: Table, required: Sequence[str], fix: str, error: type[ToolkitError]) -> None:
+        self.table = table
         header = self.table.header
         self.columns = {name.strip().casefold(): index for index, name in reversed(list(enumerate(header))) if name}
         missing = [name for name in required if name not in self.columns]
@@ -101,8 +97,23 @@ def read_history(path: str | os.PathLike[str]) -> tuple[Pair, ...]:
     The quote `match` puts before text Excel would run as a formula is removed again.
     Raises RosterError listing every bad row.
     """
-    rows = _Rows(path, HISTORY_COLUMNS, "give a pairs.csv written by `revmentor match` (columns: "
-                 + ", ".join(PAIRS_COLUMNS) + ")", RosterError)
+    table = _read(path, RosterError)
+    with table.reporting(RosterError):
+        pairs = _history(_Rows(table, HISTORY_COLUMNS, "give a pairs.csv written by `revmentor match` (columns: "
+                               + ", ".join(PAIRS_COLUMNS) + ")", RosterError))
+    return pairs
+
+
+def _read(path: str | os.PathLike[str], error: type[ToolkitError]) -> Table:
+    """The pairs file's table; a file that cannot be read as one raises `error`."""
+    try:
+        return read_table(path, what="pairs file")
+    except RosterError as failure:
+        raise error(failure.problems) from None
+
+
+def _history(rows: _Rows) -> tuple[Pair, ...]:
+    """Every row with both ids; raises RosterError listing every row without them."""
     pairs, problems = [], []
     for number, cells in rows.table.rows:
         pair = rows.pair(number, cells)
@@ -123,8 +134,16 @@ def read_pairs(path: str | os.PathLike[str], program: Program) -> tuple[Pair, ..
 
     Raises PairsError listing every problem, each with its row number and fix.
     """
-    rows = _Rows(path, PACK_COLUMNS, "use the pairs file `revmentor match` writes, or give it the columns "
-                 + ", ".join(PACK_COLUMNS) + " (see the README's section on pair packs)", PairsError)
+    table = _read(path, PairsError)
+    with table.reporting(PairsError):
+        pairs = _packs(_Rows(table, PACK_COLUMNS, "use the pairs file `revmentor match` writes, or give it the"
+                             " columns " + ", ".join(PACK_COLUMNS) + " (see the README's section on pair packs)",
+                             PairsError), program)
+    return pairs
+
+
+def _packs(rows: _Rows, program: Program) -> tuple[Pair, ...]:
+    """Every row checked for a pair pack: ids, names and goals; raises PairsError listing every problem."""
     table = rows.table
     if not table.rows:
         raise PairsError(Problem(table.file, "has a header row but no pairs", "add one row per pair below the header",
@@ -145,6 +164,8 @@ def read_pairs(path: str | os.PathLike[str], program: Program) -> tuple[Pair, ..
         pair_id = cell("pair_id")
         if not pair_id:
             error(row, "pair_id is empty", "give every pair an id such as P001, or delete the row")
+        elif (row, rows.columns["pair_id"]) in table.flagged:
+            pass  # the control character in it is reported, with the rest of the row
         elif not _PAIR_ID.match(pair_id):
             error(row, f"pair_id '{shown(pair_id)}' cannot name a folder",
                   "use letters, digits, '-', '_' and '.' only, starting with a letter or digit, at most 60"

@@ -203,10 +203,17 @@ def read_roster(
     terminology: Terminology | None = None,
     program_file: str = "",
 ) -> Roster:
-    """Read and check a roster; raises RosterError listing every bad row, warnings are returned."""
-    matching = matching or Matching()
-    terminology = terminology or Terminology()
+    """Read and check a roster; raises RosterError listing every bad row (the cells the table
+    reader found bad among them, in row order), warnings are returned."""
     table = read_table(path, sheet=sheet, what="roster")
+    with table.reporting(RosterError):
+        roster = _check(table, matching or Matching(), start_date, terminology or Terminology(), program_file)
+    return roster
+
+
+def _check(table: Table, matching: Matching, start_date: dt.date | None, terminology: Terminology,
+           program_file: str) -> Roster:
+    """The roster's own rules over every row; raises RosterError listing every broken one."""
     needed = _required(matching)
     where = _locate_columns(table, matching.columns, needed, program_file)
     header = table.header
@@ -245,7 +252,7 @@ def read_roster(
         first_row[person_id] = row
         for key in ("id", "manager_id", "email"):
             hidden = hidden_character(cell(key))
-            if hidden:
+            if hidden and (row, where.get(key)) not in table.flagged:
                 error(row, f"{col(key)} '{cell(key)}' holds an invisible character ({character_name(hidden)})",
                       "retype it: with that character it looks right but matches no other id or address")
         email = cell("email").casefold()
@@ -294,7 +301,7 @@ def read_roster(
         ))
     managers = _managers(table.file, people, col_name=header[where["manager_id"]], problems=problems,
                          warnings=warnings)
-    if not problems:
+    if not problems and not table.problems:  # a bad row may be the one mentor or mentee
         for role, noun in ((MENTOR, "mentors"), (MENTEE, "mentees")):
             if not any(person.role == role for person in people):
                 name = terminology.mentor if role == MENTOR else terminology.mentee

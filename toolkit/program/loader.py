@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Problem, ProgramError
+from ..errors import Problem, ProgramError, character_name
 from ..files.reading import InputKind, read_input, sniff_wide_encoding
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -119,13 +121,43 @@ def read_text(path: Path, display: str, too_big: str = _PROGRAM_FILE.size_fix) -
                    " Encoding: UTF-8)")
     if b"\x00" in raw[:8192]:
         raise fail("is a binary file, not YAML text", "name the program's YAML file")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise fail(
-            f"is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})",
-            "save the file as UTF-8 in your editor",
-        ) from None
+        before = raw[: error.start].decode("utf-8")
+        line, column = text_position(before, len(before))
+        raise ProgramError(Problem(
+            display, f"is not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be read (the file was probably"
+            " saved as Windows-1252 or Latin-1)", "save the file as UTF-8 in your editor", line, column)) from None
+
+
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""Line breaks as YAML counts them, so that a position found here agrees with the parser's marks."""
+
+
+def text_position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at `index` of `text`: what an editor shows."""
+    line, start = 1, 0
+    for found in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, found.end()
+    return line, index - start + 1
+
+
+def character_problem(error: yaml.reader.ReaderError, text: str, display: str) -> Problem:
+    """PyYAML's ReaderError (a character YAML forbids, given only as an index into the text) as a
+    located sentence. Used by check_shape, the first pass over program.yaml and mkdocs.yml alike."""
+    found = _NOT_YAML.search(text)
+    index = found.start() if found else int(error.position)
+    char = text[index] if index < len(text) else str(error.character)
+    line, column = text_position(text, index)
+    what = (f"the control character {character_name(char)}" if unicodedata.category(char) == "Cc"
+            else f"the character U+{ord(char):04X}")
+    return Problem(display, f"holds {what}, which YAML does not allow",
+                   "delete it: it was probably pasted with the text around it", line, column)
+
+
+_NOT_YAML = yaml.reader.Reader.NON_PRINTABLE
 
 
 def load_yaml(path: Path, display: str | None = None, core_schema: bool = False) -> Document:
@@ -221,18 +253,21 @@ def check_shape(text: str, display: str, loader: type[yaml.SafeLoader],
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         return ProgramError(Problem(display, message, fix, line, column))
 
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.NodeEvent):
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise refuse(event, f"holds more than {MAX_NODES:,} keys and values",
-                             "a program file holds a few thousand at most: is this the program's YAML file?")
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise refuse(event, f"nesting is deeper than {MAX_DEPTH} levels", too_deep)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.NodeEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise refuse(event, f"holds more than {MAX_NODES:,} keys and values",
+                                 "a program file holds a few thousand at most: is this the program's YAML file?")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise refuse(event, f"nesting is deeper than {MAX_DEPTH} levels", too_deep)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.reader.ReaderError as error:
+        raise ProgramError(character_problem(error, text, display)) from None
 
 
 def check_expansion(root: Node, display: str) -> None:
