@@ -94,14 +94,15 @@ def assemble_docs(
     book: Handbook,
     docs: Path,
     extra_files: Mapping[str, bytes] | None = None,
+    reach: Reach | None = None,
 ) -> DocsTree:
     """Copy content/ and write the generated pages into `docs`; content/ wins at a shared path.
-    Only what is meant to be published is copied (`published_files`)."""
+    Only what is meant to be published is copied (`published_files`, by `reach`'s rule)."""
     folder = loaded.folder
     content = folder / "content"
     skip = {(folder / name).resolve() for name in included_files(loaded.program)}
     copied: dict[str, Path] = {}
-    files, warnings = published_files(folder, content, skip={content / "_includes"} | skip)
+    files, warnings = published_files(reach or Reach.of(loaded), content, skip={content / "_includes"} | skip)
     for source, real in files:
         rel = source.relative_to(content).as_posix()
         target = docs / rel
@@ -133,12 +134,16 @@ def assemble_docs(
     return DocsTree(docs, make_nav(book, pages), pages, sources, warnings)
 
 
-def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] = frozenset(),
+def published_files(reach: Reach, base: Path, skip: set[Path] | frozenset[Path] = frozenset(),
                     theme: bool = False) -> tuple[list[tuple[Path, Path]], list[Problem]]:
     """The files under `base` (content/, or a theme folder with `theme`) the site may publish, each
     with its real path, and warnings for what it leaves out: data files, backups and hidden files
-    (`unpublished`), links to outside the program folder, anything not a plain file. A broken link
-    or a link loop is an error, named at the link: it is a mistake, not a choice."""
+    (`unpublished`, by the link's name or its target's), links to outside the program folder or
+    to what it keeps back (`Reach`: program.yaml, private/, outputs, the cache), anything not a
+    plain file. A broken link or a link loop is an error, named at the link: it is a mistake, not
+    a choice; so is any link of a theme folder that leads out of the program or to what it keeps
+    back, since its files are also read as templates."""
+    folder = reach.folder
     files: list[tuple[Path, Path]] = []
     warnings: list[Problem] = []
     errors: list[Problem] = []
@@ -175,10 +180,22 @@ def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] 
             if real in skip:
                 continue
             why = None if theme and name == "mkdocs_theme.yml" else unpublished(name)
+            kept = reach.kept(real)
+            target = unpublished(real.name) if path.is_symlink() and not real.is_dir() else None
             if why:
                 leave_out(path, f"{why} is never published",
                           f"move it out of {where} (into private/ if it holds people's data); pages, images and"
                           " documents are published")
+            elif kept and theme:
+                errors.append(Problem(display_path(path), f"is a link to {kept}; a theme folder's files are published"
+                                      " or read as templates", "remove the link: a theme folder holds only the"
+                                      " templates, styles and images of the theme"))
+            elif kept:
+                leave_out(path, f"it is a link to {kept}",
+                          f"remove the link; copy into {where} only what you mean to publish")
+            elif target and real.is_relative_to(folder):
+                leave_out(path, f"it is a link to {display_name(folder, real)}, {target}, which is never published",
+                          "remove the link; keep the file out of the site (in private/ if it holds people's data)")
             elif not real.is_relative_to(folder) and theme:
                 errors.append(Problem(display_path(path), f"is a link to {real}, outside the program folder; a theme"
                                       " folder's files are published or read as templates",
@@ -336,6 +353,19 @@ class Reach:
                 return f"holds {name}"
         return None
 
+    def kept(self, real: Path) -> str | None:
+        """What a link's target (a real path) is, when it is or holds what nothing published may
+        come from: "private/match/pairs.csv, inside private/, which is never published"."""
+        for place, name in self.guarded:
+            shown = "the program folder" if real == self.folder else display_name(self.folder, real)
+            if real == place:
+                return f"{name}, which is never published"
+            if real.is_relative_to(place):
+                return f"{shown}, inside {name}, which is never published"
+            if place.is_relative_to(real):
+                return f"{shown}, which holds {name}, never published"
+        return None
+
 
 def display_name(folder: Path, path: Path) -> str:
     """A path inside the program folder as a user names it there."""
@@ -472,7 +502,7 @@ def effective_config(
                               "keep the theme's overrides in a folder of their own, such as overrides/"))
         else:
             theme["custom_dir"] = str((source.parent / custom).resolve())
-            warnings += published_files(reach.folder, Path(theme["custom_dir"]), theme=True)[1]
+            warnings += published_files(reach, Path(theme["custom_dir"]), theme=True)[1]
     if "language" not in theme and theme.get("name") == "material":
         theme["language"] = _material_language(info.language)
     config["theme"] = theme
@@ -673,7 +703,7 @@ def prepare(
 ) -> tuple[Path, Path, DocsTree, list[Problem]]:
     """Write the docs tree and the effective mkdocs.yml into workdir; returns (config, source, tree, warnings).
     `output`: where the built site will be put, which mkdocs.yml may not reach."""
-    tree = assemble_docs(loaded, book, workdir / "docs", extra_files)
+    tree = assemble_docs(loaded, book, workdir / "docs", extra_files, Reach.of(loaded, output))
     config, source, warnings = effective_config(loaded, tree, site_dir, strict=strict, output=output)
     path = workdir / CONFIG_FILE
     write_config(config, path)
