@@ -36,6 +36,8 @@ from ..files.output import is_os_file
 from ..files.paths import data_dir, display_path
 from ..program.loader import check_expansion, check_shape, read_text
 from ..program.validate import LoadedProgram, kept_back
+from ..render.cache import make_cache_folder
+from ..render.scratch import work_folder
 from ..render.templating import find_file
 from .hooks import unpublished
 from .pages import Handbook, included_files
@@ -719,17 +721,20 @@ def build_site(
     extra_files: Mapping[str, bytes] | None = None,
     templates: Path | None = None,
     output: Path | None = None,
+    work: Path | None = None,
 ) -> SiteResult:
     """Build the handbook site into site_dir (which MkDocs empties first) with MkDocs, in-process.
 
     With `strict`, any warning (a broken link, an ignored setting) is an error. With
     `templates`, the theme's compiled templates are kept in that folder between builds. `output`
-    is where the site goes once built (site_dir being its staging folder).
+    is where the site goes once built (site_dir being its staging folder). The docs tree is
+    assembled in a work folder (`work_folder`) in `work`, the output's render cache, where the
+    next build clears what a killed one left; in the system's temporary folder without it.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    with tempfile.TemporaryDirectory(prefix="revmentor-docs-") as work:
+    with work_folder(_work_parent(work), "revmentor-docs-") as folder:
         config_path, source, tree, warnings = prepare(
-            loaded, book, Path(work), site_dir, strict=strict, extra_files=extra_files, output=output)
+            loaded, book, folder, site_dir, strict=strict, extra_files=extra_files, output=output)
         if strict and warnings:
             raise BuildError(_as_errors(warnings))
         problems = run_mkdocs(config_path, source, tree, strict=strict, templates=templates)
@@ -737,6 +742,17 @@ def build_site(
         if strict and outside:
             raise BuildError(_as_errors(outside))
         return SiteResult(sum(1 for page in tree.pages if page.endswith(".md")), warnings + problems + outside)
+
+
+def _work_parent(work: Path | None) -> Path:
+    """Where the docs tree's work folder goes: `work` when it can be made, else the system's temporary folder."""
+    if work is not None:
+        try:
+            make_cache_folder(work)
+            return work
+        except OSError:
+            pass
+    return Path(tempfile.gettempdir())
 
 
 _REMOTE = r"""\s*["']?\s*((?:https?:)?//[^"'\s>)]+)"""
