@@ -86,6 +86,9 @@ class DocsTree:
     sources: dict[str, list[tuple[str, Path]]]
     """Docs page -> (shown name, file) it may come from, to locate a broken link in them."""
     warnings: list[Problem] = field(default_factory=list)
+    snippet_bases: list[tuple[Path, dict[str, str]]] = field(default_factory=list)
+    """The folders pymdownx.snippets includes from, as written (each given to it as a published
+    copy), with what each left out (shown path -> why), to say why a snippet is missing."""
 
 
 # --- the docs tree ------------------------------------------------------------------------
@@ -571,7 +574,13 @@ SNIPPETS = "pymdownx.snippets"
 
 def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence[Path], tree: DocsTree) -> list[Problem]:
     """pymdownx.snippets includes files into pages: from content/ unless base_path says otherwise,
-    never from outside the program folder, its data or outputs, and never from another host."""
+    never from outside the program folder, its data or outputs, and never from another host.
+
+    A snippet is published in its page, so it may come only from what the site publishes: each
+    base path is given to pymdownx as a copy of what it holds that the site would publish
+    (`published_files`), the page's own folder and the docs tree being published already; and
+    `check_paths` is on, so a snippet naming anything else is an error at its line
+    (`_missing_snippet`), never an empty include."""
     problems = []
     key = f"markdown_extensions.{SNIPPETS}"
     for index, entry in enumerate(extensions):
@@ -582,7 +591,8 @@ def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence
         written: list[Any] = []
         for base in bases if isinstance(bases, list) else [bases]:
             if isinstance(base, _Tagged) and base.tag == "!relative" and base.value in ("", "$docs_dir"):
-                written.append(base)  # the page's own folder, or the docs tree: pages only
+                written.append(base)  # the page's own folder, or the docs tree: published files only
+                tree.snippet_bases.append((reach.folder / "content", _left_out(tree.warnings)))
                 continue
             path = source.parent if isinstance(base, _Tagged) and base.value == "$config_dir" else None
             if path is None and not isinstance(base, str):
@@ -596,8 +606,9 @@ def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence
                                     f"'{shown}' {refusal}; a snippet is published in the page that includes it",
                                     "name a folder that holds only what pages may include, such as content/"
                                     " (the default when base_path is left out)"))
-            else:
-                written.append(str(path.resolve()) if path else base)
+            elif path is not None:
+                copy = tree.docs.parent / "snippets" / str(len(tree.snippet_bases))
+                written.append(str(_published_copy(reach, path.resolve(), copy, tree)))
         if options.get("restrict_base_path") is False:
             problems.append(_at(files, f"{key}.restrict_base_path", ("restrict_base_path",),
                                 "false would let a snippet include any file on the computer",
@@ -607,8 +618,34 @@ def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence
                                 "would fetch snippets from other hosts at build time, into the pages",
                                 "download the file into content/ and include it from there; remove url_download"))
         options["base_path"] = written
+        options["check_paths"] = True
         extensions[index] = {SNIPPETS: options}
     return problems
+
+
+def _left_out(warnings: Sequence[Problem]) -> dict[str, str]:
+    """What `published_files` left out (shown path -> why), from its warnings."""
+    prefix = "left out of the site: "
+    return {p.file: p.message.removeprefix(prefix) for p in warnings if p.message.startswith(prefix)}
+
+
+def _published_copy(reach: Reach, base: Path, copy: Path, tree: DocsTree) -> Path:
+    """A copy of what `base` (a snippets base path: a folder, or one file) holds that the site would
+    publish; returns the path to give pymdownx in its place."""
+    copy.mkdir(parents=True)
+    if base.is_dir():
+        found, warnings = published_files(reach, base)
+        for path, real in found:
+            target = copy / path.relative_to(base)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(real, target)
+        tree.snippet_bases.append((base, _left_out(warnings)))
+        return copy
+    why = unpublished(base.name) if base.is_file() else None
+    tree.snippet_bases.append((base, {display_path(base): f"{why} is never published"} if why else {}))
+    if base.is_file() and not why:
+        shutil.copyfile(base, copy / base.name)
+    return copy / base.name
 
 
 _OFFLINE = "the handbook must work offline and make no request outside the site"
@@ -846,6 +883,8 @@ def run_mkdocs(config_path: Path, source: Path, tree: DocsTree, *, strict: bool,
         except (OSError, BuildError):
             raise
         except Exception as error:  # a plugin or Markdown extension failing must not print a traceback
+            if type(error).__name__ == "SnippetMissingError":
+                raise BuildError(_missing_snippet(error, tree, collector.records)) from None
             raise BuildError(_failure(error, tree, shown)) from None
     return [_problem(record, tree, shown) for record in collector.records]
 
@@ -869,6 +908,53 @@ def _failure(error: Exception, tree: DocsTree, shown: str) -> Problem:
     return Problem(shown, f"MkDocs failed: {type(error).__name__}: {_plain(str(error))}",
                    "check the plugins and markdown_extensions in mkdocs.yml; if they are fine, this is a bug"
                    " in the toolkit: please report it")
+
+
+def _missing_snippet(error: Exception, tree: DocsTree, records: Sequence[logging.LogRecord]) -> Problem:
+    """pymdownx.snippets found no file for a snippet (`check_paths`): at the page and line that
+    names it, saying why: the file is left out of the site (a data file, a backup, hidden), or
+    there is none."""
+    text = _plain(str(error))
+    named = re.search(r"'([^']*)'", text)
+    name = named[1] if named else ""
+    pages = [m[1] for r in records if (m := re.match(r"Error (?:reading|building) page '([^']+)'", r.getMessage()))]
+    page = pages[-1] if pages else ""
+    shown, line, column = _locate_snippet(tree, page, name)
+    if "section" in text:
+        return Problem(shown, f"the snippet section '{name}' is not in the file this page includes",
+                       "correct the section's name, or mark it in the file with --8<-- [start:NAME] and"
+                       " --8<-- [end:NAME]", line, column)
+    bases = [base for base, _ in tree.snippet_bases]
+    left_out = {shown: why for _, kept in tree.snippet_bases for shown, why in kept.items()}
+    candidates = [base if base.name == name and not base.is_dir() else base / name for base in bases]
+    candidates += [path.parent / name for _, path in tree.sources.get(page, [])]  # `!relative`: the page's folder
+    for candidate in candidates:
+        for place in (candidate, *candidate.parents):
+            why = left_out.get(display_path(place))
+            if why:
+                return Problem(shown, f"the snippet '{name}' is {display_path(candidate)}, which is left out of"
+                               f" the site: {why}; a snippet is published in the page that includes it",
+                               "include only pages and text the site publishes; keep people's data out of"
+                               " content/, in private/", line, column)
+    where = " or ".join(f"{display_path(base)}/" if base.is_dir() else display_path(base) for base in bases)
+    return Problem(shown, f"the snippet '{name}' does not exist: there is no such published file in {where}",
+                   f"correct the name (it is relative to {where}), or create the file", line, column)
+
+
+def _locate_snippet(tree: DocsTree, page: str, name: str) -> tuple[str, int | None, int | None]:
+    """The file, line and column where a page names a snippet: a line with the name, one that also
+    holds the --8<-- marker first."""
+    candidates = tree.sources.get(page, [(page, tree.docs / page)]) if page else []
+    for marked in (True, False):
+        for shown, path in candidates:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(lines, start=1):
+                if name and name in line and ("--8<--" in line) == marked:
+                    return shown, number, line.index(name) + 1
+    return (candidates[0][0] if candidates else display_path(config_file(Path.cwd()))), None, None
 
 
 _LINK = re.compile(r"^Doc file '(?P<page>[^']+)' contains (?P<what>a link|an absolute link|an unrecognized relative"
