@@ -159,6 +159,10 @@ def published_files(reach: Reach, base: Path, skip: set[Path] | frozenset[Path] 
 
     if not base.is_dir():
         return files, warnings
+    kept_base = reach.kept(base.resolve()) if base.is_symlink() else None
+    if kept_base:
+        raise BuildError(Problem(display_path(base), f"is a link to {kept_base}",
+                                 f"make {where} a folder of its own, holding only what you mean to publish"))
     for root, dirs, names in os.walk(base, followlinks=False):
         here = Path(root)
         for name in sorted(dirs):
@@ -185,20 +189,22 @@ def published_files(reach: Reach, base: Path, skip: set[Path] | frozenset[Path] 
             if real in skip:
                 continue
             why = None if theme and name == "mkdocs_theme.yml" else unpublished(name)
-            kept = reach.kept(real)
-            target = unpublished(real.name) if path.is_symlink() and not real.is_dir() else None
+            link = path.is_symlink()
+            kept = reach.kept(real) if link else None
+            target = unpublished(real.name) if link and not real.is_dir() and real.is_relative_to(folder) else None
             if why:
                 leave_out(path, f"{why} is never published",
                           f"move it out of {where} (into private/ if it holds people's data); pages, images and"
                           " documents are published")
-            elif kept and theme:
-                errors.append(Problem(display_path(path), f"is a link to {kept}; a theme folder's files are published"
+            elif (kept or target) and theme:
+                what = kept or f"{display_name(folder, real)}, {target}, which is never published"
+                errors.append(Problem(display_path(path), f"is a link to {what}; a theme folder's files are published"
                                       " or read as templates", "remove the link: a theme folder holds only the"
                                       " templates, styles and images of the theme"))
             elif kept:
                 leave_out(path, f"it is a link to {kept}",
                           f"remove the link; copy into {where} only what you mean to publish")
-            elif target and real.is_relative_to(folder):
+            elif target:
                 leave_out(path, f"it is a link to {display_name(folder, real)}, {target}, which is never published",
                           "remove the link; keep the file out of the site (in private/ if it holds people's data)")
             elif not real.is_relative_to(folder) and theme:
