@@ -949,10 +949,12 @@ def _missing_snippet(error: Exception, tree: DocsTree, records: Sequence[logging
 
 def _locate_snippet(tree: DocsTree, page: str, name: str) -> tuple[str, int | None, int | None]:
     """The file, line and column where a page names a snippet: a line with the name, one that also
-    holds the --8<-- marker first."""
+    holds the --8<-- marker first; then in the snippets it includes (a snippet may include another)."""
     candidates = tree.sources.get(page, [(page, tree.docs / page)]) if page else []
-    for marked in (True, False):
-        for shown, path in candidates:
+    nested = [(display_path(path), path) for base, _ in tree.snippet_bases if base.is_dir()
+              for path in sorted(base.rglob("*")) if path.is_file() and path.stat().st_size < 1_000_000]
+    for marked, files in ((True, candidates), (False, candidates), (True, nested)):
+        for shown, path in files:
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError):
