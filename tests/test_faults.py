@@ -156,6 +156,75 @@ def test_serve_stopped_by_sigterm_or_sighup_leaves_no_temporary_folder(tmp_path:
         assert not (program / "site").exists()
 
 
+def work_folders(top: Path, prefix: str) -> list[Path]:
+    """The work folders of a kind anywhere under `top` (beside the output, its cache, the system temp)."""
+    return sorted(path for path in top.rglob(f"{prefix}*") if path.is_dir())
+
+
+def wait_for_folder(top: Path, prefix: str, seconds: float = 60.0) -> None:
+    """Wait until a work folder of this kind is in use (its marker written)."""
+    deadline = time.monotonic() + seconds
+    while not any((path / ".revmentor-work").exists() for path in work_folders(top, prefix)):
+        assert time.monotonic() < deadline, f"no {prefix}* folder was made"
+        time.sleep(0.01)
+
+
+def test_a_build_killed_while_mkdocs_runs_leaves_its_docs_tree_to_the_next_build_which_clears_it(
+        tmp_path: Path) -> None:
+    """The assembled docs tree (a copy of content/) of a SIGKILLed build does not stay for ever:
+    it lives in the output's render cache, and the next build removes it, with the system temp
+    never used."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    program = write_program(tmp_path / "prog")
+    output = tmp_path / "out"
+    process = subprocess.Popen(build_command(program, output, quiet=False), stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=env)
+    running = Watched(process)
+    running.wait_for("Building site with MkDocs")
+    wait_for_folder(tmp_path, "revmentor-docs-")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed = work_folders(tmp_path, "revmentor-docs-")
+    assert [path.parent for path in killed] == [tmp_path / ".revmentor-cache" / "out"]
+    assert (killed[0] / "docs" / "index.md").is_file()
+
+    subprocess.run(build_command(program, output), check=True, capture_output=True, env=env)
+
+    assert work_folders(tmp_path, "revmentor-docs-") == []
+    assert list(temporary.iterdir()) == []
+    assert (output / "index.html").is_file()
+
+
+def test_a_serve_killed_leaves_its_folder_to_the_next_serve_which_clears_it(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    program = write_program(tmp_path / "prog")
+    env = {**os.environ, "TMPDIR": str(temporary)}
+
+    def start() -> Watched:
+        process = subprocess.Popen([sys.executable, "-m", "toolkit", "serve", str(program), "--port", str(free_port())],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        served = Watched(process)
+        served.wait_for("Serving the handbook on")
+        return served
+
+    first = start()
+    first.finish(signal.SIGKILL)
+    killed = work_folders(temporary, "revmentor-serve-")
+    assert len(killed) == 1
+
+    second = start()
+    running = work_folders(temporary, "revmentor-serve-")
+    assert len(running) == 1 and running != killed, "the killed serve's folder is cleared, the running one kept"
+    third = start()
+    assert len(work_folders(temporary, "revmentor-serve-")) == 2, "a running serve's folder is never cleared"
+    third.finish(signal.SIGTERM)
+    second.finish(signal.SIGTERM)
+    assert list(temporary.iterdir()) == []
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 MB tmpfs mounted for this test alone."""

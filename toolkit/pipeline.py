@@ -160,7 +160,7 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
     with staged as (staging, written):
         say("Building site with MkDocs…")
         site = build_site(loaded, book, staging, strict=prepared.strict, extra_files=files, templates=templates,
-                          output=target)
+                          output=target, work=cache)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages,"
         f" {time.monotonic() - started:.1f} s)")
     return BuildResult(written.output, site.pages, len(written.files), 0.0,

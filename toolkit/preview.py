@@ -1,7 +1,7 @@
 """`serve`: a live preview that rebuilds the handbook when the program's files change.
 
-It builds into a temporary folder of its own (never into site/), serves that folder on a
-local address, and polls program.yaml, content/, templates/ and mkdocs.yml. A rebuild goes
+It builds into a temporary folder of its own (never into site/; one a SIGKILL left is cleared
+by the next serve, see render/scratch.py), serves that folder on a local address, and polls program.yaml, content/, templates/ and mkdocs.yml. A rebuild goes
 through the same staged, atomic write as `build`, so a program with an error is reported and
 the last good site stays on show.
 """
@@ -12,7 +12,6 @@ import contextlib
 import errno
 import functools
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -25,6 +24,7 @@ from .errors import Problem, ToolkitError, unexpected
 from .files import signals
 from .pipeline import build
 from .program.validate import program_file
+from .render.scratch import work_folder
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -70,7 +70,8 @@ def serve(
     """Build, serve on host:port, and rebuild on every change until interrupted (or `stop` is set)."""
     program = program_file(path).resolve()
     folder = program.parent
-    work = Path(tempfile.mkdtemp(prefix="revmentor-serve-"))
+    scratch = contextlib.ExitStack()  # the preview's folder, which the next serve clears if this one is killed
+    work = scratch.enter_context(work_folder(Path(tempfile.gettempdir()), "revmentor-serve-"))
     site = work / "site"
     stop = stop or threading.Event()
 
@@ -119,8 +120,7 @@ def serve(
             server.shutdown()
             server.server_close()
     finally:
-        with signals.held():
-            shutil.rmtree(work, ignore_errors=True)
+        scratch.close()
         signals.committed.clear()  # the preview's sites were temporary: no output of the user's changed
 
 

@@ -138,12 +138,17 @@ class RenderCache:
         return removed
 
     def _make_root(self) -> None:
-        top = next((p for p in (self.root, *self.root.parents) if p.name == CACHE_FOLDER), None)
-        if top is not None and not top.exists():
-            top.mkdir(parents=True)
-            (top / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
-            (top / ".gitignore").write_text("# Made by revmentor: a cache, never commit it.\n*\n", encoding="utf-8")
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_cache_folder(self.root)
+
+
+def make_cache_folder(folder: Path) -> None:
+    """Make a folder of the cache; the top folder, made first, is tagged as a cache and ignored by git."""
+    top = next((p for p in (folder, *folder.parents) if p.name == CACHE_FOLDER), None)
+    if top is not None and not top.exists():
+        top.mkdir(parents=True)
+        (top / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
+        (top / ".gitignore").write_text("# Made by revmentor: a cache, never commit it.\n*\n", encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _digest_file(path: Path) -> str:

@@ -40,8 +40,16 @@ def label_task_boxes(html: str) -> str:
     return _TASK_BOX.sub(labelled, html)
 
 
-DATA_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".yaml", ".yml")
-"""Tables (a roster, responses) and YAML (program.yaml, a copy of it): data, never a page."""
+DATA_SUFFIXES = (
+    ".csv", ".tsv", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".numbers",  # tables: a roster, responses
+    ".csv.gz", ".tsv.gz", ".json", ".jsonl", ".ndjson", ".json.gz",  # exports of a survey tool or a form
+    ".db", ".sqlite", ".sqlite3", ".mdb", ".accdb",  # databases
+    ".parquet", ".sav", ".dta",  # data for analysis (Parquet, SPSS, Stata)
+    ".vcf",  # contacts
+    ".yaml", ".yml",  # program.yaml, a copy of it
+)
+"""Data, never a page: the one list of what is left out of the site by its name's ending.
+Images, PDFs, office documents and zip downloads are published."""
 BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".rej", ".swp", ".swo", ".tmp")
 
 
@@ -52,8 +60,9 @@ def unpublished(name: str) -> str | None:
         return "a hidden file"
     if lower.endswith(BACKUP_SUFFIXES) or (name.startswith("#") and name.endswith("#")):
         return "an editor's backup"
-    if lower.endswith(DATA_SUFFIXES):
-        return f"a data file ({lower.rpartition('.')[2].upper()})"
+    suffix = next((suffix for suffix in DATA_SUFFIXES if lower.endswith(suffix)), None)
+    if suffix:
+        return f"a data file ({suffix[1:].upper()})"
     return None
 
 

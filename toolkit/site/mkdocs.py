@@ -36,6 +36,8 @@ from ..files.output import is_os_file
 from ..files.paths import data_dir, display_path
 from ..program.loader import check_expansion, check_shape, read_text
 from ..program.validate import LoadedProgram, kept_back
+from ..render.cache import make_cache_folder
+from ..render.scratch import work_folder
 from ..render.templating import find_file
 from .hooks import unpublished
 from .pages import Handbook, included_files
@@ -84,6 +86,9 @@ class DocsTree:
     sources: dict[str, list[tuple[str, Path]]]
     """Docs page -> (shown name, file) it may come from, to locate a broken link in them."""
     warnings: list[Problem] = field(default_factory=list)
+    snippet_bases: list[tuple[Path, dict[str, str]]] = field(default_factory=list)
+    """The folders pymdownx.snippets includes from, as written (each given to it as a published
+    copy), with what each left out (shown path -> why), to say why a snippet is missing."""
 
 
 # --- the docs tree ------------------------------------------------------------------------
@@ -94,14 +99,15 @@ def assemble_docs(
     book: Handbook,
     docs: Path,
     extra_files: Mapping[str, bytes] | None = None,
+    reach: Reach | None = None,
 ) -> DocsTree:
     """Copy content/ and write the generated pages into `docs`; content/ wins at a shared path.
-    Only what is meant to be published is copied (`published_files`)."""
+    Only what is meant to be published is copied (`published_files`, by `reach`'s rule)."""
     folder = loaded.folder
     content = folder / "content"
     skip = {(folder / name).resolve() for name in included_files(loaded.program)}
     copied: dict[str, Path] = {}
-    files, warnings = published_files(folder, content, skip={content / "_includes"} | skip)
+    files, warnings = published_files(reach or Reach.of(loaded), content, skip={content / "_includes"} | skip)
     for source, real in files:
         rel = source.relative_to(content).as_posix()
         target = docs / rel
@@ -133,12 +139,16 @@ def assemble_docs(
     return DocsTree(docs, make_nav(book, pages), pages, sources, warnings)
 
 
-def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] = frozenset(),
+def published_files(reach: Reach, base: Path, skip: set[Path] | frozenset[Path] = frozenset(),
                     theme: bool = False) -> tuple[list[tuple[Path, Path]], list[Problem]]:
     """The files under `base` (content/, or a theme folder with `theme`) the site may publish, each
     with its real path, and warnings for what it leaves out: data files, backups and hidden files
-    (`unpublished`), links to outside the program folder, anything not a plain file. A broken link
-    or a link loop is an error, named at the link: it is a mistake, not a choice."""
+    (`unpublished`, by the link's name or its target's), links to outside the program folder or
+    to what it keeps back (`Reach`: program.yaml, private/, outputs, the cache), anything not a
+    plain file. A broken link or a link loop is an error, named at the link: it is a mistake, not
+    a choice; so is any link of a theme folder that leads out of the program or to what it keeps
+    back, since its files are also read as templates."""
+    folder = reach.folder
     files: list[tuple[Path, Path]] = []
     warnings: list[Problem] = []
     errors: list[Problem] = []
@@ -149,6 +159,10 @@ def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] 
 
     if not base.is_dir():
         return files, warnings
+    kept_base = reach.kept(base.resolve()) if base.is_symlink() else None
+    if kept_base:
+        raise BuildError(Problem(display_path(base), f"is a link to {kept_base}",
+                                 f"make {where} a folder of its own, holding only what you mean to publish"))
     for root, dirs, names in os.walk(base, followlinks=False):
         here = Path(root)
         for name in sorted(dirs):
@@ -175,10 +189,24 @@ def published_files(folder: Path, base: Path, skip: set[Path] | frozenset[Path] 
             if real in skip:
                 continue
             why = None if theme and name == "mkdocs_theme.yml" else unpublished(name)
+            link = path.is_symlink()
+            kept = reach.kept(real) if link else None
+            target = unpublished(real.name) if link and not real.is_dir() and real.is_relative_to(folder) else None
             if why:
                 leave_out(path, f"{why} is never published",
                           f"move it out of {where} (into private/ if it holds people's data); pages, images and"
                           " documents are published")
+            elif (kept or target) and theme:
+                what = kept or f"{display_name(folder, real)}, {target}, which is never published"
+                errors.append(Problem(display_path(path), f"is a link to {what}; a theme folder's files are published"
+                                      " or read as templates", "remove the link: a theme folder holds only the"
+                                      " templates, styles and images of the theme"))
+            elif kept:
+                leave_out(path, f"it is a link to {kept}",
+                          f"remove the link; copy into {where} only what you mean to publish")
+            elif target:
+                leave_out(path, f"it is a link to {display_name(folder, real)}, {target}, which is never published",
+                          "remove the link; keep the file out of the site (in private/ if it holds people's data)")
             elif not real.is_relative_to(folder) and theme:
                 errors.append(Problem(display_path(path), f"is a link to {real}, outside the program folder; a theme"
                                       " folder's files are published or read as templates",
@@ -336,6 +364,19 @@ class Reach:
                 return f"holds {name}"
         return None
 
+    def kept(self, real: Path) -> str | None:
+        """What a link's target (a real path) is, when it is or holds what nothing published may
+        come from: "private/match/pairs.csv, inside private/, which is never published"."""
+        for place, name in self.guarded:
+            shown = "the program folder" if real == self.folder else display_name(self.folder, real)
+            if real == place:
+                return f"{name}, which is never published"
+            if real.is_relative_to(place):
+                return f"{shown}, inside {name}, which is never published"
+            if place.is_relative_to(real):
+                return f"{shown}, which holds {name}, never published"
+        return None
+
 
 def display_name(folder: Path, path: Path) -> str:
     """A path inside the program folder as a user names it there."""
@@ -472,7 +513,7 @@ def effective_config(
                               "keep the theme's overrides in a folder of their own, such as overrides/"))
         else:
             theme["custom_dir"] = str((source.parent / custom).resolve())
-            warnings += published_files(reach.folder, Path(theme["custom_dir"]), theme=True)[1]
+            warnings += published_files(reach, Path(theme["custom_dir"]), theme=True)[1]
     if "language" not in theme and theme.get("name") == "material":
         theme["language"] = _material_language(info.language)
     config["theme"] = theme
@@ -539,7 +580,13 @@ SNIPPETS = "pymdownx.snippets"
 
 def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence[Path], tree: DocsTree) -> list[Problem]:
     """pymdownx.snippets includes files into pages: from content/ unless base_path says otherwise,
-    never from outside the program folder, its data or outputs, and never from another host."""
+    never from outside the program folder, its data or outputs, and never from another host.
+
+    A snippet is published in its page, so it may come only from what the site publishes: each
+    base path is given to pymdownx as a copy of what it holds that the site would publish
+    (`published_files`), the page's own folder and the docs tree being published already; and
+    `check_paths` is on, so a snippet naming anything else is an error at its line
+    (`_missing_snippet`), never an empty include."""
     problems = []
     key = f"markdown_extensions.{SNIPPETS}"
     for index, entry in enumerate(extensions):
@@ -550,7 +597,8 @@ def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence
         written: list[Any] = []
         for base in bases if isinstance(bases, list) else [bases]:
             if isinstance(base, _Tagged) and base.tag == "!relative" and base.value in ("", "$docs_dir"):
-                written.append(base)  # the page's own folder, or the docs tree: pages only
+                written.append(base)  # the page's own folder, or the docs tree: published files only
+                tree.snippet_bases.append((reach.folder / "content", _left_out(tree.warnings)))
                 continue
             path = source.parent if isinstance(base, _Tagged) and base.value == "$config_dir" else None
             if path is None and not isinstance(base, str):
@@ -564,8 +612,9 @@ def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence
                                     f"'{shown}' {refusal}; a snippet is published in the page that includes it",
                                     "name a folder that holds only what pages may include, such as content/"
                                     " (the default when base_path is left out)"))
-            else:
-                written.append(str(path.resolve()) if path else base)
+            elif path is not None:
+                copy = tree.docs.parent / "snippets" / str(len(tree.snippet_bases))
+                written.append(str(_published_copy(reach, path.resolve(), copy, tree)))
         if options.get("restrict_base_path") is False:
             problems.append(_at(files, f"{key}.restrict_base_path", ("restrict_base_path",),
                                 "false would let a snippet include any file on the computer",
@@ -575,8 +624,34 @@ def _snippets(extensions: list[Any], source: Path, reach: Reach, files: Sequence
                                 "would fetch snippets from other hosts at build time, into the pages",
                                 "download the file into content/ and include it from there; remove url_download"))
         options["base_path"] = written
+        options["check_paths"] = True
         extensions[index] = {SNIPPETS: options}
     return problems
+
+
+def _left_out(warnings: Sequence[Problem]) -> dict[str, str]:
+    """What `published_files` left out (shown path -> why), from its warnings."""
+    prefix = "left out of the site: "
+    return {p.file: p.message.removeprefix(prefix) for p in warnings if p.message.startswith(prefix)}
+
+
+def _published_copy(reach: Reach, base: Path, copy: Path, tree: DocsTree) -> Path:
+    """A copy of what `base` (a snippets base path: a folder, or one file) holds that the site would
+    publish; returns the path to give pymdownx in its place."""
+    copy.mkdir(parents=True)
+    if base.is_dir():
+        found, warnings = published_files(reach, base)
+        for path, real in found:
+            target = copy / path.relative_to(base)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(real, target)
+        tree.snippet_bases.append((base, _left_out(warnings)))
+        return copy
+    why = unpublished(base.name) if base.is_file() else None
+    tree.snippet_bases.append((base, {display_path(base): f"{why} is never published"} if why else {}))
+    if base.is_file() and not why:
+        shutil.copyfile(base, copy / base.name)
+    return copy / base.name
 
 
 _OFFLINE = "the handbook must work offline and make no request outside the site"
@@ -673,7 +748,7 @@ def prepare(
 ) -> tuple[Path, Path, DocsTree, list[Problem]]:
     """Write the docs tree and the effective mkdocs.yml into workdir; returns (config, source, tree, warnings).
     `output`: where the built site will be put, which mkdocs.yml may not reach."""
-    tree = assemble_docs(loaded, book, workdir / "docs", extra_files)
+    tree = assemble_docs(loaded, book, workdir / "docs", extra_files, Reach.of(loaded, output))
     config, source, warnings = effective_config(loaded, tree, site_dir, strict=strict, output=output)
     path = workdir / CONFIG_FILE
     write_config(config, path)
@@ -689,17 +764,20 @@ def build_site(
     extra_files: Mapping[str, bytes] | None = None,
     templates: Path | None = None,
     output: Path | None = None,
+    work: Path | None = None,
 ) -> SiteResult:
     """Build the handbook site into site_dir (which MkDocs empties first) with MkDocs, in-process.
 
     With `strict`, any warning (a broken link, an ignored setting) is an error. With
     `templates`, the theme's compiled templates are kept in that folder between builds. `output`
-    is where the site goes once built (site_dir being its staging folder).
+    is where the site goes once built (site_dir being its staging folder). The docs tree is
+    assembled in a work folder (`work_folder`) in `work`, the output's render cache, where the
+    next build clears what a killed one left; in the system's temporary folder without it.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    with tempfile.TemporaryDirectory(prefix="revmentor-docs-") as work:
+    with work_folder(_work_parent(work), "revmentor-docs-") as folder:
         config_path, source, tree, warnings = prepare(
-            loaded, book, Path(work), site_dir, strict=strict, extra_files=extra_files, output=output)
+            loaded, book, folder, site_dir, strict=strict, extra_files=extra_files, output=output)
         if strict and warnings:
             raise BuildError(_as_errors(warnings))
         problems = run_mkdocs(config_path, source, tree, strict=strict, templates=templates)
@@ -707,6 +785,17 @@ def build_site(
         if strict and outside:
             raise BuildError(_as_errors(outside))
         return SiteResult(sum(1 for page in tree.pages if page.endswith(".md")), warnings + problems + outside)
+
+
+def _work_parent(work: Path | None) -> Path:
+    """Where the docs tree's work folder goes: `work` when it can be made, else the system's temporary folder."""
+    if work is not None:
+        try:
+            make_cache_folder(work)
+            return work
+        except OSError:
+            pass
+    return Path(tempfile.gettempdir())
 
 
 _REMOTE = r"""\s*["']?\s*((?:https?:)?//[^"'\s>)]+)"""
@@ -800,6 +889,8 @@ def run_mkdocs(config_path: Path, source: Path, tree: DocsTree, *, strict: bool,
         except (OSError, BuildError):
             raise
         except Exception as error:  # a plugin or Markdown extension failing must not print a traceback
+            if type(error).__name__ == "SnippetMissingError":
+                raise BuildError(_missing_snippet(error, tree, collector.records)) from None
             raise BuildError(_failure(error, tree, shown)) from None
     return [_problem(record, tree, shown) for record in collector.records]
 
@@ -823,6 +914,55 @@ def _failure(error: Exception, tree: DocsTree, shown: str) -> Problem:
     return Problem(shown, f"MkDocs failed: {type(error).__name__}: {_plain(str(error))}",
                    "check the plugins and markdown_extensions in mkdocs.yml; if they are fine, this is a bug"
                    " in the toolkit: please report it")
+
+
+def _missing_snippet(error: Exception, tree: DocsTree, records: Sequence[logging.LogRecord]) -> Problem:
+    """pymdownx.snippets found no file for a snippet (`check_paths`): at the page and line that
+    names it, saying why: the file is left out of the site (a data file, a backup, hidden), or
+    there is none."""
+    text = _plain(str(error))
+    named = re.search(r"'([^']*)'", text)
+    name = named[1] if named else ""
+    pages = [m[1] for r in records if (m := re.match(r"Error (?:reading|building) page '([^']+)'", r.getMessage()))]
+    page = pages[-1] if pages else ""
+    shown, line, column = _locate_snippet(tree, page, name)
+    if "section" in text:
+        return Problem(shown, f"the snippet section '{name}' is not in the file this page includes",
+                       "correct the section's name, or mark it in the file with --8<-- [start:NAME] and"
+                       " --8<-- [end:NAME]", line, column)
+    bases = [base for base, _ in tree.snippet_bases]
+    left_out = {shown: why for _, kept in tree.snippet_bases for shown, why in kept.items()}
+    candidates = [base if base.name == name and not base.is_dir() else base / name for base in bases]
+    candidates += [path.parent / name for _, path in tree.sources.get(page, [])]  # `!relative`: the page's folder
+    for candidate in candidates:
+        for place in (candidate, *candidate.parents):
+            why = left_out.get(display_path(place))
+            if why:
+                return Problem(shown, f"the snippet '{name}' is {display_path(candidate)}, which is left out of"
+                               f" the site: {why}; a snippet is published in the page that includes it",
+                               "include only pages and text the site publishes; keep people's data out of"
+                               " content/, in private/", line, column)
+    where = " or ".join(f"{display_path(base)}/" if base.is_dir() else display_path(base) for base in bases)
+    return Problem(shown, f"the snippet '{name}' does not exist: there is no such published file in {where}",
+                   f"correct the name (it is relative to {where}), or create the file", line, column)
+
+
+def _locate_snippet(tree: DocsTree, page: str, name: str) -> tuple[str, int | None, int | None]:
+    """The file, line and column where a page names a snippet: a line with the name, one that also
+    holds the --8<-- marker first; then in the snippets it includes (a snippet may include another)."""
+    candidates = tree.sources.get(page, [(page, tree.docs / page)]) if page else []
+    nested = [(display_path(path), path) for base, _ in tree.snippet_bases if base.is_dir()
+              for path in sorted(base.rglob("*")) if path.is_file() and path.stat().st_size < 1_000_000]
+    for marked, files in ((True, candidates), (False, candidates), (True, nested)):
+        for shown, path in files:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(lines, start=1):
+                if name and name in line and ("--8<--" in line) == marked:
+                    return shown, number, line.index(name) + 1
+    return (candidates[0][0] if candidates else display_path(config_file(Path.cwd()))), None, None
 
 
 _LINK = re.compile(r"^Doc file '(?P<page>[^']+)' contains (?P<what>a link|an absolute link|an unrecognized relative"
