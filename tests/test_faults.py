@@ -354,3 +354,30 @@ def test_serve_outlives_a_bug_in_a_rebuild(tmp_path: Path, monkeypatch: pytest.M
     assert "The last good site is still served." in lines
     assert any(line.startswith("Rebuilt") for line in lines), lines
     assert not serving.is_alive()
+
+
+def test_an_error_after_a_swallowed_stop_is_reported_as_the_stop(capsys: pytest.CaptureFixture[str]) -> None:
+    """WeasyPrint's callbacks swallow a Ctrl-C and the render then fails: the user stopped it, and is told so."""
+    import contextlib
+
+    from toolkit.cli import _guarded
+    from toolkit.errors import BuildError
+    from toolkit.files import signals
+
+    @_guarded
+    def command() -> None:
+        signals.install()
+        with contextlib.suppress(KeyboardInterrupt):  # what the callback does with it
+            os.kill(os.getpid(), signal.SIGINT)
+        raise BuildError("training/guide.pdf: the font could not be loaded")
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as done:
+            command()
+    finally:
+        for signum in signals.STOPPING:
+            signal.signal(signum, before if signum == signal.SIGINT else signal.SIG_DFL)
+        signals.reset()
+    assert done.value.code == 130
+    assert capsys.readouterr().err == "Interrupted (SIGINT); no output was changed.\n"

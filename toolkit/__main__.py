@@ -26,10 +26,16 @@ def main() -> None:
         sys.stderr.write(signals.stopped_line(stop) + "\n")
         sys.exit(signals.exit_code(stop))
     except Exception as error:  # a bug: one line, not a traceback, unless asked for
+        came = signals.stop_that_came()
+        if came is not None:
+            sys.stderr.write(signals.stopped_line(came) + "\n")
+            sys.exit(signals.exit_code(came))
         if os.environ.get("REVMENTOR_TRACEBACK"):
             raise
         sys.stderr.write(unexpected(error) + "\n")
         sys.exit(70)
+    finally:
+        signals.quiet()
 
 
 if __name__ == "__main__":

@@ -49,6 +49,10 @@ def _guarded(command: F) -> F:
         except UsageError as error:
             raise click.UsageError(error.format()) from None
         except ToolkitError as error:
+            came = signals.stop_that_came()
+            if came is not None:  # a library swallowed the interrupt, then failed: the stop is the cause
+                say(signals.stopped_line(came), err=True)
+                sys.exit(signals.exit_code(came))
             say(error.format(), err=True)
             count = len(error.errors)
             if count > 1:

@@ -50,6 +50,19 @@ def reset() -> None:
     committed.clear()
 
 
+def quiet() -> None:
+    """Ignore stop signals from now on: the command's work is done and the process is ending, so
+    one arriving now must not turn a finished run into a traceback at exit."""
+    for signum in STOPPING:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def stop_that_came() -> Interrupted | None:
+    """The stop signal that came, if one did: an error raised after it (a library that swallowed
+    the interrupt and then failed) is the stop's doing, and is reported as the stop."""
+    return Interrupted(_received[0]) if _received else None
+
+
 def check() -> None:
     """Raise `Interrupted` if a stop signal came, even one whose exception was swallowed."""
     if _received:
