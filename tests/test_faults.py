@@ -365,12 +365,12 @@ def test_an_error_after_a_swallowed_stop_is_reported_as_the_stop(capsys: pytest.
 
     @_guarded
     def command() -> None:
-        signals.install()
         with contextlib.suppress(KeyboardInterrupt):  # what the callback does with it
             os.kill(os.getpid(), signal.SIGINT)
         raise BuildError("training/guide.pdf: the font could not be loaded")
 
     before = signal.getsignal(signal.SIGINT)
+    signals.install()
     try:
         with pytest.raises(SystemExit) as done:
             command()
@@ -378,5 +378,24 @@ def test_an_error_after_a_swallowed_stop_is_reported_as_the_stop(capsys: pytest.
         for signum in signals.STOPPING:
             signal.signal(signum, before if signum == signal.SIGINT else signal.SIG_DFL)
         signals.reset()
+        signals._holding.clear()
     assert done.value.code == 130
     assert capsys.readouterr().err == "Interrupted (SIGINT); no output was changed.\n"
+
+
+def test_a_stop_while_the_command_line_is_parsed_waits_for_the_command() -> None:
+    """click would turn it into "Aborted!" and exit 1: held until the command runs, it ends as any stop."""
+    probe = ("import os, signal, sys, click, toolkit.cli\n"
+             "real = toolkit.cli.cli.make_context\n"
+             "def parse(*args, **kwargs):\n"
+             "    os.kill(os.getpid(), signal.SIGTERM)\n"
+             "    return real(*args, **kwargs)\n"
+             "toolkit.cli.cli.make_context = parse\n"
+             "sys.argv = ['revmentor', 'validate', '--help']\n"
+             "from toolkit.__main__ import main\n"
+             "main()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=REPO)
+    assert (done.returncode, done.stderr) == (0, ""), "--help runs no command: the stop is ignored as it ends"
+    probe = probe.replace("'validate', '--help'", "'validate'")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=REPO)
+    assert (done.returncode, done.stderr) == (143, "Interrupted (SIGTERM); no output was changed.\n")

@@ -525,7 +525,8 @@ def test_a_stop_signal_a_library_swallowed_still_stops_the_swap(tmp_path: Path) 
     before = signal.getsignal(signal.SIGINT)
     signals.install()
     try:
-        with pytest.raises(signals.Interrupted), staged_output(tmp_path / "site", command="site") as (staging, _):
+        with pytest.raises(signals.Interrupted), signals.running(), \
+                staged_output(tmp_path / "site", command="site") as (staging, _):
             (staging / "a.txt").write_text("two", encoding="utf-8")
             with contextlib.suppress(KeyboardInterrupt):  # what the callback does with it
                 os.kill(os.getpid(), signal.SIGINT)
@@ -533,6 +534,7 @@ def test_a_stop_signal_a_library_swallowed_still_stops_the_swap(tmp_path: Path) 
         for signum in signals.STOPPING:
             signal.signal(signum, before if signum == signal.SIGINT else signal.SIG_DFL)
         signals.reset()
+        signals._holding.clear()
     assert listing(tmp_path / "site") == {"a.txt": "one"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 

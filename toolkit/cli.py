@@ -43,9 +43,9 @@ def _guarded(command: F) -> F:
     """Turn toolkit errors into their messages and exit 1; never show a traceback."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        signals.reset()
         try:
-            return command(*args, **kwargs)
+            with signals.running():
+                return command(*args, **kwargs)
         except UsageError as error:
             raise click.UsageError(error.format()) from None
         except ToolkitError as error:

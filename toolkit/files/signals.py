@@ -39,13 +39,36 @@ def _stop(signum: int, _frame: object) -> None:
 
 
 def install() -> None:
-    """Make SIGINT, SIGTERM and SIGHUP raise `Interrupted` (the CLI calls this first)."""
+    """Make SIGINT, SIGTERM and SIGHUP raise `Interrupted` (the console script calls this first).
+
+    They are held until a command runs (`running`): raised in click's own parsing, a stop would
+    end as click's "Aborted!" and exit 1.
+    """
     for signum in STOPPING:
         signal.signal(signum, _stop)
+    _holding.append(True)
+
+
+@contextlib.contextmanager
+def running() -> Iterator[None]:
+    """Around one command: stop signals raise, starting with one that came while it was starting
+    up; once it ends they are held again, for click's code after it."""
+    committed.clear()
+    came = _received[:1]
+    _received.clear()
+    before = _holding[:]
+    _holding.clear()
+    try:
+        if came:
+            _received.extend(came)
+            raise Interrupted(came[0])
+        yield
+    finally:
+        _holding[:] = before
 
 
 def reset() -> None:
-    """Forget earlier signals and outputs: each command starts afresh (tests run many in one process)."""
+    """Forget earlier signals and outputs (tests that send themselves signals clean up with it)."""
     _received.clear()
     committed.clear()
 
