@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +124,27 @@ def make_program(tmp_path: Path) -> Callable[..., Path]:
         return root / "program.yaml"
 
     return make
+
+
+@pytest.fixture
+def root() -> None:
+    """For tests that need root (mounting a file system, giving a folder away): CI runs as root,
+    so there a missing root fails rather than skips."""
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("this test needs root, and CI runs as root: run .ci/run as root")
+        pytest.skip("needs root; CI runs as root (or leave these out: -m 'not root')")
+
+
+@contextlib.contextmanager
+def tmpfs(mount: Path, options: str) -> Iterator[Path]:
+    """A tmpfs mounted at `mount` (made here) for the length of the block; needs root."""
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 @pytest.fixture

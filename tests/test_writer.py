@@ -33,6 +33,8 @@ from toolkit.files.output import (
     write_manifest,
 )
 
+from conftest import tmpfs
+
 
 @pytest.fixture(autouse=True)
 def inside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -431,25 +433,10 @@ def test_an_existing_output_keeps_its_owner_and_group(tmp_path: Path, root: None
 
 
 @pytest.fixture
-def root() -> None:
-    if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail("this test needs root, and CI runs as root: run .ci/run as root")
-        pytest.skip("needs root; CI runs as root (or leave these out: -m 'not root')")
-
-
-@pytest.fixture
 def volume(tmp_path: Path, root: None) -> Iterator[Path]:
     """A tmpfs mounted for this test: like a container volume, it cannot be renamed."""
-    import subprocess
-
-    mount = tmp_path / "volume"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m,mode=0755", "tmpfs", str(mount)], check=True)
-    try:
+    with tmpfs(tmp_path / "volume", "size=8m,mode=0755") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 @pytest.mark.root
