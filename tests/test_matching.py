@@ -778,12 +778,19 @@ ROUNDS = """
 """
 
 
-def test_each_round_gets_its_own_default_folder_and_never_replaces_its_history(
-        run: Run, tmp_path: Path, make_program: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Round 2 reads round 1's pairs.csv: written over, round 1 would be gone and round 3 repeat it."""
+@pytest.fixture
+def rounds(make_program: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A program folder, the working folder, with roster.csv holding ROUNDS."""
     program = make_program().parent
     monkeypatch.chdir(program)
     roster_file(program, ROUNDS)
+    return program
+
+
+def test_each_round_gets_its_own_default_folder_and_never_replaces_its_history(
+        run: Run, rounds: Path) -> None:
+    """Round 2 reads round 1's pairs.csv: written over, round 1 would be gone and round 3 repeat it."""
+    program = rounds
     assert run("match", "roster.csv").exit_code == 0
     round_1 = (program / "private/match/pairs.csv").read_bytes()
 
@@ -804,11 +811,9 @@ def test_each_round_gets_its_own_default_folder_and_never_replaces_its_history(
 
 @pytest.mark.parametrize("given", ["private/match/pairs.csv", "roster.csv"])
 def test_an_output_that_would_replace_an_input_of_the_same_run_is_refused(
-        given: str, run: Run, tmp_path: Path, make_program: Callable[..., Path],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    program = make_program().parent
-    monkeypatch.chdir(program)
-    roster = roster_file(program, ROUNDS)
+        given: str, run: Run, rounds: Path) -> None:
+    program = rounds
+    roster = program / "roster.csv"
     assert run("match", "roster.csv").exit_code == 0
     if given == "roster.csv":
         roster = roster.rename(program / "private/match/roster.csv")
@@ -829,11 +834,9 @@ def test_an_output_that_would_replace_an_input_of_the_same_run_is_refused(
 
 
 def test_a_round_is_numbered_by_the_round_folders_of_its_history_too(
-        run: Run, tmp_path: Path, make_program: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+        run: Run, rounds: Path) -> None:
     """Given only round 3's pairs, this is round 4: writing "round 2" would replace the real one."""
-    program = make_program().parent
-    monkeypatch.chdir(program)
-    roster_file(program, ROUNDS)
+    program = rounds
     assert run("match", "roster.csv").exit_code == 0
     assert run("match", "roster.csv", "--history", "private/match/pairs.csv").exit_code == 0
     third = run("match", "roster.csv", "--history", "private/match/pairs.csv", "--history",
@@ -848,10 +851,8 @@ def test_a_round_is_numbered_by_the_round_folders_of_its_history_too(
 
 
 def test_redoing_a_round_a_later_one_was_built_on_takes_an_explicit_folder(
-        run: Run, tmp_path: Path, make_program: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    program = make_program().parent
-    monkeypatch.chdir(program)
-    roster_file(program, ROUNDS)
+        run: Run, rounds: Path) -> None:
+    program = rounds
     assert run("match", "roster.csv").exit_code == 0
     assert run("match", "roster.csv", "--history", "private/match/pairs.csv").exit_code == 0
     round_1 = (program / "private/match/pairs.csv").read_bytes()
