@@ -286,11 +286,12 @@ class CheckinSession(Model):
     prompts: Texts = ()
     """Agenda prompts for the pair's conversation."""
     questions: Texts = ()
-    """Reflection questions each side answers on the form."""
+    """Questions the pair talks over before closing and notes on the pair record; what either side
+    would say only to the coordinator goes on their private pulse."""
 
 
 class Checkins(Model):
-    """The rhythm of scheduled check-ins between each pair and the coordinator."""
+    """The rhythm of the structured check-ins each pair holds, and what each covers."""
 
     schedule: Schedule
     """When the check-ins happen."""
@@ -472,6 +473,39 @@ class Matching(Model):
     """Mentees per mentor when the roster gives no capacity."""
 
 
+class ConcernRoute(Model):
+    """Where one kind of concern goes: the route the program points people to, never a form."""
+
+    about: Text
+    """The kind of concern, in the words participants use, e.g. "Safety and safeguarding"."""
+    contact: Text
+    """Whom to contact and how, e.g. "The designated safeguarding lead, Room 14, extension 2210"."""
+
+
+DEFAULT_PROMISE = "What the two of you say in your meetings stays between you, unless you both agree otherwise."
+DEFAULT_EXCEPTIONS = ("a risk to someone's health or safety", "a breach of the law")
+
+
+class Confidentiality(Model):
+    """The program's confidentiality promise, its limits, and where each kind of concern goes.
+
+    One source for every output: the handbook's confidentiality page, the agreement, every
+    check-in form, the pulse and the facilitator guides print these same words.
+    """
+
+    promise: Text = DEFAULT_PROMISE
+    """What stays in the pair, in one or two sentences both sides sign up to."""
+    exceptions: Texts = DEFAULT_EXCEPTIONS
+    """What cannot stay in the pair, whoever hears it, each completing "If either of you learns of ..."."""
+    concerns: tuple[ConcernRoute, ...] = ()
+    """Where each kind of concern goes (safety and safeguarding, harassment, wellbeing, the program itself)."""
+    returns: Text | None = None
+    """How a private pulse form reaches the coordinator and no one else, e.g. "E-mail it from your own
+    account to crosswise@example.org". Without it the forms say to send it to program.contact."""
+    content: Text | None = None
+    """Optional Markdown file, relative to the program folder, added to the handbook's confidentiality page."""
+
+
 class Program(Model):
     """A reverse-mentoring program: everything the toolkit generates comes from this."""
 
@@ -495,6 +529,8 @@ class Program(Model):
     """Frequently asked questions."""
     recognition: tuple[Recognition, ...] = ()
     """How participants are recognised and thanked."""
+    confidentiality: Confidentiality = Confidentiality()
+    """What stays in a pair, its limits, and where concerns go: printed alike on every page and form."""
     feedback: Feedback = Feedback()
     """Feedback surveys and their questions."""
     matching: Matching = Matching()

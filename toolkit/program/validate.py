@@ -421,6 +421,15 @@ class _CrossChecker:
             self.refs(path + ("questions",), questions, "question")
         self.checkins()
         self.unused_roles()
+        self.file(("confidentiality", "content"), ".md")
+        if not self.value(("confidentiality", "concerns")):
+            self.warn(
+                ("confidentiality",) if isinstance(self.value(("confidentiality",)), dict) else (),
+                "confidentiality.concerns is missing: with no route for each kind of concern, the handbook and"
+                " every form can only send people to the coordinator",
+                "add confidentiality.concerns: each kind of concern (safety and safeguarding, harassment,"
+                " wellbeing, the program itself) with whom to contact",
+            )
         meeting = self.value(("program", "meeting_format"))
         if meeting in ("remote", "hybrid") and not self.value(("program", "video_tool")):
             self.warn(

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...program.model import CheckinSession, Goal, Program
+from ...pairing.pairs import GOALS_PER_SIDE
+from ...program.model import CheckinSession, Program
 from ...render.text import document_context
 
 FOLDER = "forms"
@@ -21,8 +22,11 @@ GROUP_SURVEYS = "Surveys"
 
 PROGRESS = ("Not started", "Started", "Making progress", "Nearly there", "Achieved")
 """The progress scale of a goal on a check-in form, lowest first."""
-MIN_GOAL_SLOTS = 3
-"""Goal rows on a form at least; a program with more goals gets a row for each."""
+WORKING = ("Not at all", "Not very well", "Fairly well", "Well", "Very well")
+"""The pulse's "how well is it working" scale, lowest first."""
+COMFORTABLE = ("Not at all", "A little", "Fairly", "Very", "Completely")
+"""The pulse's "how comfortable saying what you think" scale, lowest first."""
+SIDES = ("mentor", "mentee")
 ACTION_ROWS = 5
 """Rows of the agreed-actions table."""
 
@@ -44,6 +48,8 @@ class FormPlan:
     """Whether the blank form is offered in the handbook's downloads."""
     in_pack: bool = False
     """Whether every pair pack has a filled copy."""
+    per_checkin: bool = False
+    """Whether a pair pack has a filled copy for each check-in (the pulses), named checkin-N-<name>."""
     read_only: frozenset[str] = frozenset()
     """Fields a reader cannot change (the certificate's names)."""
     centred: frozenset[str] = frozenset()
@@ -68,25 +74,9 @@ class Checkin:
     session: CheckinSession
 
 
-def goal_slots(program: Program) -> int:
-    """Goal rows on a check-in form: enough for every goal of the program, and never fewer than three."""
-    return max(MIN_GOAL_SLOTS, len(program.goals))
-
-
-def for_mentee(goal: Goal) -> bool:
-    """Whether the agreement lists a goal on the mentee's side: it benefits mentees, or no participant."""
-    return "mentees" in goal.benefits or "mentors" not in goal.benefits
-
-
-def for_mentor(goal: Goal) -> bool:
-    """Whether the agreement lists a goal on the mentor's side: it benefits mentors."""
-    return "mentors" in goal.benefits
-
-
-def agreement_slots(program: Program) -> tuple[int, int]:
-    """Goal rows on the agreement, mentee's side and mentor's: one per goal that can land there, three at least."""
-    return (max(MIN_GOAL_SLOTS, sum(for_mentee(goal) for goal in program.goals)),
-            max(MIN_GOAL_SLOTS, sum(for_mentor(goal) for goal in program.goals)))
+def serves_field(goal_id: str) -> str:
+    """The agreement's check box for a program goal the pair's work serves."""
+    return "serves_" + goal_id.replace("-", "_")
 
 
 def checkins(program: Program) -> list[Checkin]:
@@ -103,18 +93,30 @@ def checkins(program: Program) -> list[Checkin]:
 
 def plan_forms(program: Program) -> list[FormPlan]:
     """The forms of a program, in the order the downloads page lists them. Pure: it reads nothing."""
+    terms = program.program.terminology
     forms = [
         FormPlan("agreement", "forms/agreement.html.j2", "Mentoring agreement", GROUP_FORMS,
-                 "fillable PDF: goals on both sides, meeting rhythm, ground rules, confidentiality",
+                 "fillable PDF, filled in together at the first meeting: each side's own goals, meeting rhythm,"
+                 " ground rules, confidentiality; both sign, a copy to the coordinator",
                  {"checkins": checkins(program)}, in_pack=True),
     ]
     for checkin in checkins(program):
         forms.append(FormPlan(
             f"checkin-{checkin.number}", "forms/checkin.html.j2",
             f"Check-in {checkin.number} of {checkin.count}: {checkin.session.title}", GROUP_FORMS,
-            f"fillable PDF for week {checkin.week}: goals, agenda, reflection, agreed actions",
+            f"pair record for week {checkin.week}, filled in together: what you covered, progress on your goals,"
+            " agreed actions; both sign, a copy to the coordinator",
             {"checkin": checkin}, in_pack=True,
         ))
+    if program.checkins is not None:
+        for side in SIDES:
+            name, partner = (terms.mentor, terms.mentee) if side == "mentor" else (terms.mentee, terms.mentor)
+            forms.append(FormPlan(
+                f"pulse-{side}", "forms/pulse.html.j2", f"Check-in pulse: {name}", GROUP_FORMS,
+                f"private, for the {name.lower()} alone after every check-in: how it is going, and whether to"
+                " contact you; it goes to the coordinator only, never to your partner",
+                {"side": side, "name": name, "partner": partner}, in_pack=True, per_checkin=True,
+            ))
     questions = {question.id: question for question in program.feedback.questions}
     scales = {scale.id: scale for scale in program.feedback.scales}
     for survey in program.feedback.surveys:
@@ -147,9 +149,11 @@ def form_context(program: Program) -> dict[str, Any]:
         "where": where,
         "end_date": end,
         "progress": PROGRESS,
-        "goal_slots": goal_slots(program),
-        "mentee_goal_slots": agreement_slots(program)[0],
-        "mentor_goal_slots": agreement_slots(program)[1],
+        "working": WORKING,
+        "comfortable": COMFORTABLE,
+        "mentee_goal_slots": GOALS_PER_SIDE,
+        "mentor_goal_slots": GOALS_PER_SIDE,
+        "serves_field": serves_field,
         "action_rows": ACTION_ROWS,
         "min_group_size": program.feedback.min_group_size,
     }
