@@ -275,9 +275,10 @@ def forms_command(path: str, pairs_file: str, output: str | None, quiet: bool) -
     """Write a pack for every pair: their forms filled in, a certificate and a calendar.
 
     PATH is a program.yaml or the folder holding one (default: the current folder). Each
-    pair's folder holds every check-in form and the mentoring agreement with the pair's
-    names, dates and goals filled in (fillable PDFs), a certificate of appreciation for the
-    mentor and the pair's calendar (.ics). The pairs file is checked first: every bad row is
+    pair's folder holds the mentoring agreement, every check-in's pair record and a private
+    pulse per side and check-in, with the pair's names and dates filled in (and each side's
+    own goals, when the pairs file gives them), a certificate of appreciation and the pair's
+    calendar (.ics). The pairs file is checked first: every bad row is
     listed and nothing is written. The output folder is replaced as a whole. Blank forms are
     in the handbook's downloads (`revmentor build`).
 
