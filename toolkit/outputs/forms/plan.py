@@ -123,7 +123,8 @@ def plan_forms(program: Program) -> list[FormPlan]:
             f"survey-{survey.id}", "forms/survey.html.j2", survey.title, GROUP_SURVEYS,
             f"fillable PDF survey for week {survey.week}",
             {"survey": survey, "questions": asked, "scales": scales,
-             "audience": [program.role(role_id) for role_id in survey.audience]},
+             "audience": [program.role(role_id) for role_id in survey.audience],
+             "returns": program.feedback.returns},
         ))
     forms.append(FormPlan(
         "certificate", "forms/certificate.html.j2", "Certificate of appreciation", GROUP_FORMS,
