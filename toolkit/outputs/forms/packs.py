@@ -27,7 +27,7 @@ from ..calendar import CalendarPair, program_calendar, program_stamp, time_zone
 from .filling import FormFiller
 from .fonts import field_characters
 from .layout import FormSet, make_forms
-from .plan import for_mentee, for_mentor, plan_forms
+from .plan import for_mentee, for_mentor, plan_forms, planned_hours
 
 COMMAND = "packs"
 
@@ -42,10 +42,12 @@ def pair_values(program: Program, pair: Pair, form: str) -> dict[str, str]:
     """What a pair pack fills in on one form: names, the pair's id, planned date and goals.
 
     Check-in forms review all of the pair's goals; the agreement puts each goal on the side
-    it benefits (a goal for both sides on both).
+    it benefits (a goal for both sides on both). Each side's certificate gets both names and
+    that side's planned hours, which the coordinator may overwrite with the hours held.
     """
-    if form == "certificate":
-        return {"mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name}
+    if form.startswith("certificate-"):
+        hours = planned_hours(program, form.removeprefix("certificate-"))
+        return {"mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name, **({"hours": hours} if hours else {})}
     values = {"pair_id": pair.pair_id, "mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name}
     goals = pair_goals(program, pair)
     if form.startswith("checkin-"):
@@ -123,7 +125,7 @@ def write_packs(
     *,
     progress: Callable[[str], None] | None = None,
 ) -> PacksResult:
-    """Write a pack per pair (filled check-in forms and agreement, certificate, calendar) into `output`
+    """Write a pack per pair (filled check-in forms and agreement, two certificates, calendar) into `output`
     (default: private/packs in the program folder). Progress lines go to `progress`, if given.
 
     The output folder is replaced as a whole; it may not be the program folder, lie inside
