@@ -163,7 +163,8 @@ def test_forms_of_a_program(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
         ("pulse-mentor", "Check-in pulse: Digital mentor", True, True),
         ("pulse-mentee", "Check-in pulse: Leader", True, True),
         ("survey-leader-end", "Leaders - looking back", True, False),
-        ("certificate", "Certificate of appreciation", False, True),
+        ("certificate-mentor", "Certificate of appreciation", False, True),
+        ("certificate-mentee", "Certificate of participation", False, True),
     ]
     assert [artifact.path for artifact in made.artifacts()] == [
         "forms/agreement.pdf", "forms/checkin-1.pdf", "forms/checkin-2.pdf", "forms/pulse-mentor.pdf",
@@ -210,8 +211,12 @@ def test_agreement_survey_and_certificate_fields(forms_a4: tuple[LoadedProgram, 
         ("confidence", "/Btn", "Question 1: I am confident with our tools. (choose one: Disagree, Not sure, Agree)"),
         ("learned", "/Tx", "Question 2: What did you learn?"),
     ]
-    assert fields(made.blanks["certificate"]) == [
-        ("mentor_name", "/Tx", "Digital mentor's name"), ("mentee_name", "/Tx", "Leader's name")]
+    signing = [("hours", "/Tx", "Hours of mentoring and training"), ("sponsor_name", "/Tx", "Name of the person signing"),
+               ("awarded_on", "/Tx", "Date")]
+    assert fields(made.blanks["certificate-mentor"]) == [
+        ("mentor_name", "/Tx", "Digital mentor's name"), ("mentee_name", "/Tx", "Leader's name"), *signing]
+    assert fields(made.blanks["certificate-mentee"]) == [
+        ("mentee_name", "/Tx", "Leader's name"), ("mentor_name", "/Tx", "Digital mentor's name"), *signing]
 
 
 def test_every_field_of_every_form_has_a_label(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
@@ -256,8 +261,8 @@ def test_every_field_of_every_form_takes_a_value_but_the_certificates_names(
     _, made = forms_a4
     for name, data in made.blanks.items():
         filled, typed, read_only = fill_every_field(data)
-        assert read_only == ({"mentor_name", "mentee_name"} if name == "certificate" else set()), name
-        assert typed or name == "certificate", name
+        assert read_only == ({"mentor_name", "mentee_name"} if name.startswith("certificate-") else set()), name
+        assert typed, name
         assert {key: value for key, value in values_of(filled).items() if key in typed} == typed, name
 
 
@@ -301,13 +306,14 @@ def test_forms_print_on_a4_and_letter_with_nothing_cut(
         with pikepdf.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 width, height = (float(v) for v in page.mediabox[2:])
-                assert (round(width, 3), round(height, 3)) == size, name
+                landscape = name.startswith("certificate-")
+                assert (round(width, 3), round(height, 3)) == (size[::-1] if landscape else size), name
                 for annot in page.obj.get("/Annots", []):
                     x0, y0, x1, y1 = (float(v) for v in annot.Rect)
                     assert margin <= min(x0, x1) and max(x0, x1) <= width - margin, name
                     assert margin <= min(y0, y1) and max(y0, y1) <= height - margin, name
         words = subprocess.run(["pdftotext", "-bbox", str(file), "-"], capture_output=True, text=True, check=True).stdout
-        page_width, page_height = size
+        page_width, page_height = size[::-1] if name.startswith("certificate-") else size
         for x_min, y_min, x_max, y_max, word in re.findall(
                 r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', words):
             assert float(x_min) >= 0 and float(x_max) <= page_width, (name, word)
@@ -388,7 +394,8 @@ def test_a_pack_per_pair(packs: Path) -> None:
     assert sorted(p.relative_to(packs).as_posix() for p in packs.rglob("*") if p.is_file()) == sorted([
         ".revmentor-manifest.json",
         *[f"{pair}/{pair}-{name}" for pair in ("P001", "P002")
-          for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate.pdf", "calendar.ics",
+          for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate-mentor.pdf",
+                       "certificate-mentee.pdf", "calendar.ics",
                        *(f"checkin-{n}-pulse-{side}.pdf" for n in (1, 2) for side in ("mentor", "mentee")))],
     ])
 
@@ -404,11 +411,12 @@ def test_pack_forms_hold_the_pairs_names_and_dates_and_never_the_programs_goals(
         "pair_id": "P001", "name": "Ann Lee", "checkin": "2 of 2, Mon 8 Feb 2027"}
     assert values(packs / "P001/P001-checkin-1-pulse-mentor.pdf") == {
         "pair_id": "P001", "name": "Zoë Ōkubo", "checkin": "1 of 2, Mon 11 Jan 2027"}
-    assert values(packs / "P002/P002-certificate.pdf") == {"mentor_name": "Quentin Marsh",
-                                                            "mentee_name": "Carla Winterbourne"}
-    with pikepdf.open(packs / "P002/P002-certificate.pdf") as pdf:
-        assert [(str(f.T), int(f.Ff) & 1, int(f.Q)) for f in pdf.Root.AcroForm.Fields] == [
-            ("mentor_name", 1, 1), ("mentee_name", 1, 1)]
+    for side in ("mentor", "mentee"):  # 2 check-ins of 45 minutes and the 45-minute orientation both sides attend
+        assert values(packs / f"P002/P002-certificate-{side}.pdf") == {
+            "mentor_name": "Quentin Marsh", "mentee_name": "Carla Winterbourne", "hours": "2 hours 15 minutes planned"}
+    with pikepdf.open(packs / "P002/P002-certificate-mentor.pdf") as pdf:
+        assert [(str(f.T), int(f.get("/Ff", 0)) & 1, int(f.get("/Q", 0))) for f in pdf.Root.AcroForm.Fields] == [
+            ("mentor_name", 1, 1), ("mentee_name", 1, 1), ("hours", 0, 1), ("sponsor_name", 0, 0), ("awarded_on", 0, 0)]
 
 
 def dark_pixels(pdf: Path, rect: list[float], tmp_path: Path) -> int:
@@ -525,8 +533,8 @@ def test_progress_lines(tmp_path: Path, run: Run) -> None:
     result = run("forms", str(program), "--pairs", str(tmp_path / "pairs.csv"))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:2] == ["Preparing 6 forms…", "Filling them in for 2 pairs…"]
-    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 18 files,"
+    assert lines[:2] == ["Preparing 7 forms…", "Filling them in for 2 pairs…"]
+    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 20 files,"
                         r" \d+\.\d s\)", lines[2])
 
 

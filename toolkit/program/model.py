@@ -55,6 +55,28 @@ class Terminology(Model):
     """Name of the senior role, who is mentored (e.g. "Leader")."""
 
 
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+"""A colour written as # and six hex digits, e.g. #163f63."""
+
+
+class Colours(Model):
+    """The program's colours, as #rrggbb in quotes (after a space, a bare # starts a YAML comment). The certificates are printed in them; other branded outputs may use them too."""
+
+    primary: HexColour = "#163f63"
+    """Main colour: a certificate's frame, heading and names. Text is set in it, so `validate` warns when it has less than WCAG AA's contrast of 4.5:1 on white."""
+    accent: HexColour = "#8a3b00"
+    """Second colour: a certificate's small labels and rule. Also used for text, so the same 4.5:1 is checked."""
+
+
+class Sponsor(Model):
+    """The executive who backs the program and signs its certificates."""
+
+    title: Text
+    """Their job title as it is printed under the signature, e.g. "Chief Operating Officer"; the organisation's name follows it."""
+    name: Text | None = None
+    """Their name as it is printed on the certificates. Without it, each certificate has a field above the title to type or write the name in."""
+
+
 class ProgramInfo(Model):
     """The program at a glance."""
 
@@ -86,6 +108,10 @@ class ProgramInfo(Model):
     """Who participants write to with questions, e.g. the coordinator's team mailbox."""
     slide_template: Text | None = None
     """Optional .pptx deck, relative to the program folder, whose layouts brand the slides."""
+    sponsor: Sponsor | None = None
+    """Who signs the certificates both sides of every pair receive. `validate` warns when a recognition entry promises a certificate and no sponsor is given."""
+    colours: Colours = Colours()
+    """The program's colours; the defaults are the forms' own dark blue and burnt orange."""
 
 
 class Measure(Model):
@@ -401,6 +427,8 @@ class Feedback(Model):
     """The surveys: which questions, when, and for whom."""
     min_group_size: Annotated[int, Field(ge=2, le=100)] = 5
     """Smallest group a report breaks figures down by, so no one can be identified."""
+    returns: Text | None = None
+    """How completed surveys come back without saying who sent them, printed on every survey, e.g. "Put it in the sealed Crosswise box at your site's reception" or the survey tool's link. Without it, surveys say they go back to the program contact, who can see who sent each one."""
 
 
 class Columns(Model):

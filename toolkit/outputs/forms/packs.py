@@ -27,7 +27,7 @@ from ..calendar import CalendarPair, program_calendar, program_stamp, time_zone
 from .filling import FormFiller
 from .fonts import field_characters
 from .layout import FormSet, make_forms
-from .plan import plan_forms, serves_field
+from .plan import plan_forms, planned_hours, serves_field
 
 COMMAND = "packs"
 
@@ -37,10 +37,12 @@ def pair_values(program: Program, pair: Pair, form: str, checkin: int | None = N
 
     Personal goal rows hold only what the pairs file's mentee_goals and mentor_goals columns say,
     never the program's goals: those are the report's. A pulse (`checkin` given) gets the check-in
-    and the name of the side it is for.
+    and the name of the side it is for. Each side's certificate gets both names and that side's
+    planned hours, which the coordinator may overwrite with the hours held.
     """
-    if form == "certificate":
-        return {"mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name}
+    if form.startswith("certificate-"):
+        hours = planned_hours(program, form.removeprefix("certificate-"))
+        return {"mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name, **({"hours": hours} if hours else {})}
     dates = program.checkin_dates()
     if form.startswith("pulse-"):
         side = form.removeprefix("pulse-")
@@ -132,7 +134,7 @@ def write_packs(
     *,
     progress: Callable[[str], None] | None = None,
 ) -> PacksResult:
-    """Write a pack per pair (filled check-in forms and agreement, certificate, calendar) into `output`
+    """Write a pack per pair (filled check-in forms and agreement, two certificates, calendar) into `output`
     (default: private/packs in the program folder). Progress lines go to `progress`, if given.
 
     The output folder is replaced as a whole; it may not be the program folder, lie inside

@@ -125,14 +125,72 @@ def plan_forms(program: Program) -> list[FormPlan]:
             f"survey-{survey.id}", "forms/survey.html.j2", survey.title, GROUP_SURVEYS,
             f"fillable PDF survey for week {survey.week}",
             {"survey": survey, "questions": asked, "scales": scales,
-             "audience": [program.role(role_id) for role_id in survey.audience]},
+             "audience": [program.role(role_id) for role_id in survey.audience],
+             "returns": program.feedback.returns},
         ))
-    forms.append(FormPlan(
-        "certificate", "forms/certificate.html.j2", "Certificate of appreciation", GROUP_FORMS,
-        "for the mentor, with the names filled in", {}, in_site=False, in_pack=True,
-        read_only=frozenset({"mentor_name", "mentee_name"}), centred=frozenset({"mentor_name", "mentee_name"}),
-    ))
+    forms.extend(certificate_plans(program))
     return forms
+
+
+# --- certificates: one for each side of the pair -------------------------------------------
+
+CERTIFICATE_SIDES = ("mentor", "mentee")
+"""The sides of a pair that get a certificate, by the role id the pairing uses; a form each, `certificate-<side>`."""
+CERTIFICATE_NAMES = frozenset({"mentor_name", "mentee_name"})
+"""The certificate's name fields: filled in by pair packs and read-only, so it prints like a document."""
+
+
+def certificate_plans(program: Program) -> list[FormPlan]:
+    """The certificates for the two sides: the mentor's thanks them for mentoring, the mentee's for taking part."""
+    terms = program.program.terminology
+    titles = {"mentor": "Certificate of appreciation", "mentee": "Certificate of participation"}
+    whom = {"mentor": terms.mentor, "mentee": terms.mentee}
+    return [
+        FormPlan(f"certificate-{side}", "forms/certificate.html.j2", titles[side], GROUP_FORMS,
+                 f"landscape, for the {lower_first(whom[side])}, with the names and hours filled in",
+                 {"side": side, "certificate_title": titles[side], "sponsor": program.program.sponsor,
+                  "colours": program.program.colours, "long_date": long_date, "lower_first": lower_first},
+                 in_site=False, in_pack=True, read_only=CERTIFICATE_NAMES,
+                 centred=frozenset({*CERTIFICATE_NAMES, "hours"}))
+        for side in CERTIFICATE_SIDES
+    ]
+
+
+def planned_minutes(program: Program, side: str) -> int:
+    """The time one side of a pair is planned to give: every check-in at its length, plus the training its role attends."""
+    checkins = len(program.checkin_dates()) * program.checkins.minutes if program.checkins else 0
+    return checkins + sum(module.duration_minutes for module in program.training if side in module.audience)
+
+
+def hours_text(minutes: int) -> str:
+    """810 -> "13 hours 30 minutes", as a certificate writes a length out."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def planned_hours(program: Program, side: str) -> str:
+    """What a side's certificate says of its hours, until the coordinator writes the hours held over it."""
+    minutes = planned_minutes(program, side)
+    return f"{hours_text(minutes)} planned" if minutes else ""
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def long_date(day: dt.date) -> str:
+    """"1 February 2027", as a certificate writes a date."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def lower_first(term: str) -> str:
+    """A role's name inside a sentence: "Reverse mentor" -> "reverse mentor", but "HR leader" stays."""
+    if len(term) > 1 and term[0].isupper() and not term[1].isupper():
+        return term[0].lower() + term[1:]
+    return term
 
 
 def form_context(program: Program) -> dict[str, Any]:
