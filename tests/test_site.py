@@ -319,13 +319,13 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[:5] == ["Generating 16 pages…", "Training pack: 7 files (7 made, 0 from the cache)",
-                         "Blank forms: 4 files (4 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
+                         "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
                          "Building site with MkDocs…"]
     assert re.fullmatch(r"Site written to prog/site/ \(16 pages, \d+\.\d s\)", lines[5])
     assert run("build", "prog", "--quiet").stdout == ""
     again = run("build", "prog").stdout.splitlines()
     assert again[1:4] == ["Training pack: 7 files (0 made, 7 from the cache)",
-                          "Blank forms: 4 files (0 made, 4 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
+                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
 
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) -> None:
