@@ -391,7 +391,8 @@ def test_a_pack_per_pair(packs: Path) -> None:
     assert sorted(p.relative_to(packs).as_posix() for p in packs.rglob("*") if p.is_file()) == sorted([
         ".revmentor-manifest.json",
         *[f"{pair}/{pair}-{name}" for pair in ("P001", "P002")
-          for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate.pdf", "calendar.ics")],
+          for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate.pdf", "mentor-calendar.ics",
+                       "mentee-calendar.ics")],
     ])
 
 
@@ -450,16 +451,16 @@ def test_poppler_renders_every_page_of_a_pack(packs: Path, tmp_path: Path) -> No
 
 
 def test_pair_calendar_has_the_pairs_checkins_on_the_right_dates(packs: Path) -> None:
-    calendar = Calendar.from_ical((packs / "P001/P001-calendar.ics").read_bytes())
+    calendar = Calendar.from_ical((packs / "P001/P001-mentor-calendar.ics").read_bytes())
     paris = ZoneInfo("Europe/Paris")
-    assert str(calendar["x-wr-calname"]) == "Bridge: Zoë Ōkubo and Ann Lee"
+    assert str(calendar["x-wr-calname"]) == "Bridge: Zoë Ōkubo (Digital mentor) with Ann Lee"
     assert [(str(e["uid"]), e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"]))
             for e in calendar.walk("VEVENT")] == [
-        ("training-orientation@bridge.acme.revmentor", dt.datetime(2027, 1, 4, 9, 30, tzinfo=paris),
+        ("training-orientation@bridge.revmentor", dt.datetime(2027, 1, 4, 9, 30, tzinfo=paris),
          dt.datetime(2027, 1, 4, 10, 15, tzinfo=paris), "Bridge training: Orientation"),
-        ("checkin-1-pair-p001@bridge.acme.revmentor", dt.datetime(2027, 1, 11, 12, 30, tzinfo=paris),
+        ("checkin-1-pair-p001@bridge.revmentor", dt.datetime(2027, 1, 11, 12, 30, tzinfo=paris),
          dt.datetime(2027, 1, 11, 13, 15, tzinfo=paris), "Bridge check-in 1 of 2: Start (Zoë Ōkubo and Ann Lee)"),
-        ("checkin-2-pair-p001@bridge.acme.revmentor", dt.datetime(2027, 2, 8, 12, 30, tzinfo=paris),
+        ("checkin-2-pair-p001@bridge.revmentor", dt.datetime(2027, 2, 8, 12, 30, tzinfo=paris),
          dt.datetime(2027, 2, 8, 13, 15, tzinfo=paris), "Bridge check-in 2 of 2: Close (Zoë Ōkubo and Ann Lee)"),
     ]
 
@@ -523,7 +524,7 @@ def test_progress_lines(tmp_path: Path, run: Run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:2] == ["Preparing 4 forms…", "Filling them in for 2 pairs…"]
-    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 10 files,"
+    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 12 files,"
                         r" \d+\.\d s\)", lines[2])
 
 
