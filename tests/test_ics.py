@@ -144,3 +144,30 @@ def test_a_persons_calendar_holds_only_their_sides_training(make_program: Callab
     assert [e["uid"] for e in mentee] == ["training-orientation@bridge.revmentor", *(e["uid"] for e in mentor)]
     assert str(Calendar.from_ical(program_calendar(program, STAMP, pair, side="mentee"))["x-wr-calname"]) == (
         "Bridge: Jon Reyes (Mentee) with Ana Silva")
+
+
+def test_a_pairs_calendars_sequence_rises_when_the_pairs_file_changes(make_program: Callable[..., Path],
+                                                                      tmp_path: Path) -> None:
+    """A corrected name changes the events' summary: the pairs file's later change raises SEQUENCE too."""
+    import os
+
+    from toolkit.outputs.forms.packs import pack_files
+    from toolkit.pairing.pairs import read_pairs
+
+    loaded = load_program(make_program())
+    os.utime(loaded.file, (1_800_000_000, 1_800_000_000))
+    pairs_file = tmp_path / "pairs.csv"
+
+    def calendars(text: str, when: int) -> dict[str, list[tuple[str, int]]]:
+        pairs_file.write_text(text, encoding="utf-8")
+        os.utime(pairs_file, (when, when))
+        files = pack_files(loaded, read_pairs(pairs_file, loaded.program), {}, pairs_file=pairs_file)
+        return {name: [(str(e["summary"]), int(e["sequence"])) for e in Calendar.from_ical(data).walk("VEVENT")]
+                for name, data in files}
+
+    before = calendars("pair_id,mentor_name,mentee_name\nR1-P001,Ana Slva,Jon Reyes\n", 1_700_000_000)
+    after = calendars("pair_id,mentor_name,mentee_name\nR1-P001,Ana Silva,Jon Reyes\n", 1_800_000_060)
+    assert sorted(before) == ["R1-P001/R1-P001-mentee-calendar.ics", "R1-P001/R1-P001-mentor-calendar.ics"]
+    mentor_before, mentor_after = before["R1-P001/R1-P001-mentor-calendar.ics"], after["R1-P001/R1-P001-mentor-calendar.ics"]
+    assert {number for _, number in mentor_before} == {1_800_000_000 - 1_577_836_800}, "the program changed last"
+    assert mentor_after[1] == ("Bridge check-in 1 of 3: Start (Ana Silva and Jon Reyes)", 1_800_000_060 - 1_577_836_800)

@@ -243,3 +243,16 @@ def test_a_round_the_program_does_not_have_is_refused_at_its_rotation(inside: Pa
         "Error: program.yaml:108:5: rotation.rounds: round 4 is not one of the program's 3 rounds\n"
         "  fix: describe round 4 in rotation.rounds, or give the pairs of fewer earlier rounds with --history\n")
     assert not (inside / "private/match-round-4").exists()
+
+
+def test_a_rounds_forms_are_given_its_first_and_last_day(rounds: Path) -> None:
+    """For the certificate's and the agreement's span: round 2 runs from week 5 to week 8."""
+    from toolkit import load_program
+    from toolkit.outputs.forms.plan import checkins, form_context
+
+    program = load_program(rounds).program
+    context = form_context(program, 2)
+    assert (context["round_start"], context["round_end"], context["round"].number, context["rounds"]) == (
+        dt.date(2027, 2, 1), dt.date(2027, 2, 28), 2, 3)
+    assert [(c.number, c.label) for c in checkins(program, 2)] == [
+        (3, "Round 2, check-in 1 of 2"), (4, "Round 2, check-in 2 of 2")]
