@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -395,7 +396,7 @@ def test_a_pack_per_pair(packs: Path) -> None:
         ".revmentor-manifest.json",
         *[f"{pair}/{pair}-{name}" for pair in ("P001", "P002")
           for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate-mentor.pdf",
-                       "certificate-mentee.pdf", "calendar.ics",
+                       "certificate-mentee.pdf", "mentor-calendar.ics", "mentee-calendar.ics",
                        *(f"checkin-{n}-pulse-{side}.pdf" for n in (1, 2) for side in ("mentor", "mentee")))],
     ])
 
@@ -460,16 +461,16 @@ def test_poppler_renders_every_page_of_a_pack(packs: Path, tmp_path: Path) -> No
 
 
 def test_pair_calendar_has_the_pairs_checkins_on_the_right_dates(packs: Path) -> None:
-    calendar = Calendar.from_ical((packs / "P001/P001-calendar.ics").read_bytes())
+    calendar = Calendar.from_ical((packs / "P001/P001-mentor-calendar.ics").read_bytes())
     paris = ZoneInfo("Europe/Paris")
-    assert str(calendar["x-wr-calname"]) == "Bridge: Zoë Ōkubo and Ann Lee"
+    assert str(calendar["x-wr-calname"]) == "Bridge: Zoë Ōkubo (Digital mentor) with Ann Lee"
     assert [(str(e["uid"]), e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"]))
             for e in calendar.walk("VEVENT")] == [
-        ("training-orientation@bridge.acme.revmentor", dt.datetime(2027, 1, 4, 9, 30, tzinfo=paris),
+        ("training-orientation@bridge.revmentor", dt.datetime(2027, 1, 4, 9, 30, tzinfo=paris),
          dt.datetime(2027, 1, 4, 10, 15, tzinfo=paris), "Bridge training: Orientation"),
-        ("checkin-1-pair-p001@bridge.acme.revmentor", dt.datetime(2027, 1, 11, 12, 30, tzinfo=paris),
+        ("checkin-1-pair-p001@bridge.revmentor", dt.datetime(2027, 1, 11, 12, 30, tzinfo=paris),
          dt.datetime(2027, 1, 11, 13, 15, tzinfo=paris), "Bridge check-in 1 of 2: Start (Zoë Ōkubo and Ann Lee)"),
-        ("checkin-2-pair-p001@bridge.acme.revmentor", dt.datetime(2027, 2, 8, 12, 30, tzinfo=paris),
+        ("checkin-2-pair-p001@bridge.revmentor", dt.datetime(2027, 2, 8, 12, 30, tzinfo=paris),
          dt.datetime(2027, 2, 8, 13, 15, tzinfo=paris), "Bridge check-in 2 of 2: Close (Zoë Ōkubo and Ann Lee)"),
     ]
 
@@ -519,8 +520,10 @@ def test_filling_works_on_either_kind_of_cross_reference_and_sets_need_appearanc
 
 
 def test_same_pairs_same_bytes(packs: Path, tmp_path: Path, run: Run) -> None:
+    """The same program and pairs files give the same bytes. The calendars are stamped with the later of
+    the two files' changes (their DTSTAMP and SEQUENCE), so the copy keeps the pairs file's time."""
     program = packs.parent.parent
-    (tmp_path / "pairs.csv").write_text(PAIRS, encoding="utf-8")
+    shutil.copy2(program.parent / "pairs.csv", tmp_path / "pairs.csv")
     result = run("forms", str(program), "--pairs", str(tmp_path / "pairs.csv"), "-o", str(tmp_path / "again"), "-q")
     assert result.exit_code == 0, result.output
     for file in (packs / "P001").iterdir():
@@ -534,7 +537,7 @@ def test_progress_lines(tmp_path: Path, run: Run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:2] == ["Preparing 7 forms…", "Filling them in for 2 pairs…"]
-    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 20 files,"
+    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 22 files,"
                         r" \d+\.\d s\)", lines[2])
 
 

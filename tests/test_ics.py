@@ -36,13 +36,13 @@ def test_program_calendar_holds_training_and_checkins(make_program: Callable[...
     found = events(program_calendar(program, STAMP))
     paris = ZoneInfo("Europe/Paris")
     assert found == [
-        {"uid": "training-orientation@bridge.acme.revmentor", "summary": "Bridge training: Orientation",
+        {"uid": "training-orientation@bridge.revmentor", "summary": "Bridge training: Orientation",
          "start": dt.datetime(2027, 1, 4, 9, 30, tzinfo=paris), "end": dt.datetime(2027, 1, 4, 10, 15, tzinfo=paris)},
-        {"uid": "checkin-1@bridge.acme.revmentor", "summary": "Bridge check-in 1 of 3: Start",
+        {"uid": "checkin-1@bridge.revmentor", "summary": "Bridge check-in 1 of 3: Start",
          "start": dt.datetime(2027, 1, 11, 12, 0, tzinfo=paris), "end": dt.datetime(2027, 1, 11, 12, 45, tzinfo=paris)},
-        {"uid": "checkin-2@bridge.acme.revmentor", "summary": "Bridge check-in 2 of 3: Middle",
+        {"uid": "checkin-2@bridge.revmentor", "summary": "Bridge check-in 2 of 3: Middle",
          "start": dt.datetime(2027, 2, 8, 12, 0, tzinfo=paris), "end": dt.datetime(2027, 2, 8, 12, 45, tzinfo=paris)},
-        {"uid": "checkin-3@bridge.acme.revmentor", "summary": "Bridge check-in 3 of 3: End",
+        {"uid": "checkin-3@bridge.revmentor", "summary": "Bridge check-in 3 of 3: End",
          "start": dt.datetime(2027, 3, 8, 12, 0, tzinfo=paris), "end": dt.datetime(2027, 3, 8, 12, 45, tzinfo=paris)},
     ]
 
@@ -73,7 +73,7 @@ def test_a_pair_calendar_has_its_own_uids_and_names(make_program: Callable[..., 
     pair = CalendarPair("P004", "Ana Silva", "Jon Reyes")
     found = events(program_calendar(program, STAMP, pair))
     checkins = [e for e in found if str(e["uid"]).startswith("checkin")]
-    assert [e["uid"] for e in checkins] == [f"checkin-{n}-pair-p004@bridge.acme.revmentor" for n in (1, 2, 3)]
+    assert [e["uid"] for e in checkins] == [f"checkin-{n}-pair-p004@bridge.revmentor" for n in (1, 2, 3)]
     assert checkins[0]["summary"] == "Bridge check-in 1 of 3: Start (Ana Silva and Jon Reyes)"
     assert Calendar.from_ical(program_calendar(program, STAMP, pair))["x-wr-calname"] == "Bridge: Ana Silva and Jon Reyes"
 
@@ -105,3 +105,69 @@ def test_check_ins_across_a_daylight_saving_change_keep_their_wall_clock_time(
     assert before and after
     assert after[0].utcoffset() - before[-1].utcoffset() == dt.timedelta(hours=1)
     assert after[0].astimezone(dt.UTC).hour == before[-1].astimezone(dt.UTC).hour - 1
+
+
+def test_every_event_carries_a_sequence_that_rises_when_the_program_changes(make_program: Callable[..., Path]) -> None:
+    """SEQUENCE is the seconds from 2020 to the program's last change: the same file keeps it, a later
+    edit (here the check-ins move to 13:00) raises it, so a calendar takes the re-imported event."""
+    import os
+
+    from toolkit.outputs.calendar import program_stamp
+
+    def sequences(path: Path) -> tuple[dict[str, int], dict[str, dt.datetime]]:
+        loaded = load_program(path)
+        calendar = Calendar.from_ical(program_calendar(loaded.program, program_stamp(loaded)))
+        found = list(calendar.walk("VEVENT"))
+        return ({str(e["uid"]): int(e["sequence"]) for e in found}, {str(e["uid"]): e.decoded("dtstart") for e in found})
+
+    path = make_program()
+    os.utime(path, (1_800_000_000, 1_800_000_000))
+    before, starts = sequences(path)
+    assert set(before.values()) == {1_800_000_000 - 1_577_836_800}
+    assert sequences(path)[0] == before, "a rebuild of the same file keeps the sequence"
+    path.write_text(path.read_text(encoding="utf-8").replace("count: 3}", "count: 3}\n  time: '13:00'"),
+                    encoding="utf-8")
+    os.utime(path, (1_800_000_600, 1_800_000_600))
+    after, moved = sequences(path)
+    assert moved["checkin-1@bridge.revmentor"] != starts["checkin-1@bridge.revmentor"]
+    assert after.keys() == before.keys()
+    assert all(after[uid] > before[uid] for uid in before)
+
+
+def test_a_persons_calendar_holds_only_their_sides_training(make_program: Callable[..., Path]) -> None:
+    text = MINIMAL.replace("    audience: [mentor, mentee]", "    audience: [mentee]")
+    program = load_program(make_program(text)).program
+    pair = CalendarPair("R1-P004", "Ana Silva", "Jon Reyes")
+    mentor = events(program_calendar(program, STAMP, pair, side="mentor"))
+    mentee = events(program_calendar(program, STAMP, pair, side="mentee"))
+    assert [e["uid"] for e in mentor] == [f"checkin-{n}-pair-r1-p004@bridge.revmentor" for n in (1, 2, 3)]
+    assert [e["uid"] for e in mentee] == ["training-orientation@bridge.revmentor", *(e["uid"] for e in mentor)]
+    assert str(Calendar.from_ical(program_calendar(program, STAMP, pair, side="mentee"))["x-wr-calname"]) == (
+        "Bridge: Jon Reyes (Mentee) with Ana Silva")
+
+
+def test_a_pairs_calendars_sequence_rises_when_the_pairs_file_changes(make_program: Callable[..., Path],
+                                                                      tmp_path: Path) -> None:
+    """A corrected name changes the events' summary: the pairs file's later change raises SEQUENCE too."""
+    import os
+
+    from toolkit.outputs.forms.packs import pack_files
+    from toolkit.pairing.pairs import read_pairs
+
+    loaded = load_program(make_program())
+    os.utime(loaded.file, (1_800_000_000, 1_800_000_000))
+    pairs_file = tmp_path / "pairs.csv"
+
+    def calendars(text: str, when: int) -> dict[str, list[tuple[str, int]]]:
+        pairs_file.write_text(text, encoding="utf-8")
+        os.utime(pairs_file, (when, when))
+        files = pack_files(loaded, read_pairs(pairs_file, loaded.program), {}, pairs_file=pairs_file)
+        return {name: [(str(e["summary"]), int(e["sequence"])) for e in Calendar.from_ical(data).walk("VEVENT")]
+                for name, data in files}
+
+    before = calendars("pair_id,mentor_name,mentee_name\nR1-P001,Ana Slva,Jon Reyes\n", 1_700_000_000)
+    after = calendars("pair_id,mentor_name,mentee_name\nR1-P001,Ana Silva,Jon Reyes\n", 1_800_000_060)
+    assert sorted(before) == ["R1-P001/R1-P001-mentee-calendar.ics", "R1-P001/R1-P001-mentor-calendar.ics"]
+    mentor_before, mentor_after = before["R1-P001/R1-P001-mentor-calendar.ics"], after["R1-P001/R1-P001-mentor-calendar.ics"]
+    assert {number for _, number in mentor_before} == {1_800_000_000 - 1_577_836_800}, "the program changed last"
+    assert mentor_after[1] == ("Bridge check-in 1 of 3: Start (Ana Silva and Jon Reyes)", 1_800_000_060 - 1_577_836_800)

@@ -216,7 +216,7 @@ def test_each_pair_says_why_in_words(tmp_path: Path) -> None:
         J1,Jo Junior,jo@example.org,mentor,2,Ops,,Europe/Paris,social media; ai tools,,english,1
     """)
     (pair,) = prepare_match(path).pairs
-    assert (pair.pair_id, pair.mentor.id, pair.mentee.id) == ("P001", "J1", "L1")
+    assert (pair.pair_id, pair.mentor.id, pair.mentee.id) == ("R1-P001", "J1", "L1")
     assert pair.reasons == ("shared topics: AI tools, social media", "different departments", "1 h apart",
                             "shared language: English")
     assert pair.score == pytest.approx(3 + 1 + 7 / 8 + 1)  # topics, departments, 7 of 8 working hours, language
@@ -549,13 +549,13 @@ def test_outputs_are_safe_to_open_in_excel(tmp_path: Path) -> None:
     with (tmp_path / "out" / "pairs.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.reader(stream))
     assert rows[0] == list(PAIRS_COLUMNS)
-    assert rows[1][:7] == ["P001", "'=HYPERLINK(\"http://evil.example\")", "'+44 20 7946 0000", "'@SUM(A1)", "'-5",
+    assert rows[1][:7] == ["R1-P001", "'=HYPERLINK(\"http://evil.example\")", "'+44 20 7946 0000", "'@SUM(A1)", "'-5",
                            "<script>alert(1)</script>", "'=1+1@example.org"]
     book = load_workbook(tmp_path / "out" / "pairs.xlsx")
     cells = [cell for row in book["Pairs"].iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert [cell.value for cell in book["Pairs"][2]][:8] == [
-        "P001", "'=HYPERLINK(\"http://evil.example\")", "'+44 20 7946 0000", "'@SUM(A1)", "'-5",
+        "R1-P001", "'=HYPERLINK(\"http://evil.example\")", "'+44 20 7946 0000", "'@SUM(A1)", "'-5",
         "<script>alert(1)</script>", "'=1+1@example.org", 4.0]
     text_cells = [c.value for c in cells if isinstance(c.value, str)]
     assert not [v for v in text_cells if v.startswith(("=", "+", "-", "@", "\t", "\r"))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,7 +83,8 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys(make_program: 
     assert problems(make_program, text) == (
         "program.yaml:8:3: program.budget: unknown key 'budget'\n"
         "  fix: allowed keys here: name, organisation, summary, language, start_date, time_zone, duration_weeks, "
-        "rollout, meeting_format, video_tool, paper_size, terminology, contact, slide_template, sponsor, colours"
+        "rollout, meeting_format, video_tool, paper_size, terminology, contact, slide_template, sponsor, colours,"
+        " closed_dates, working_days"
     )
 
 
@@ -235,6 +237,56 @@ def test_explicit_checkin_weeks_are_located_one_by_one(make_program: MakeProgram
         "program.yaml:39:28: checkins.schedule.weeks[2]: check-in 3 falls in week 13, outside the program (weeks 1 to 12)\n"
         "  fix: move it inside the program, or lengthen program.duration_weeks"
     )
+
+
+def with_rounds(*rounds: str, weeks: str = "{first_week: 2, every_weeks: 4, count: 3}") -> str:
+    """MINIMAL (12 weeks, check-ins in weeks 2, 6 and 10 unless `weeks` says otherwise) with rotation.rounds."""
+    text = MINIMAL.replace("{first_week: 2, every_weeks: 4, count: 3}", weeks)
+    return text + "rotation:\n  rounds:\n" + "".join(f"    - {item}\n" for item in rounds)
+
+
+def test_rounds_split_the_checkins(make_program: MakeProgram) -> None:
+    text = with_rounds("{start_week: 1, end_week: 4}", "{start_week: 5, end_week: 8}", "{start_week: 9, end_week: 12}")
+    program = load_program(make_program(text)).program
+    assert [(r.number, r.start, r.end, r.checkins) for r in program.rounds()] == [
+        (1, dt.date(2027, 1, 4), dt.date(2027, 1, 31), (1,)), (2, dt.date(2027, 2, 1), dt.date(2027, 2, 28), (2,)),
+        (3, dt.date(2027, 3, 1), dt.date(2027, 3, 28), (3,))]
+    assert [r.checkins for r in load_program(make_program(folder="one")).program.rounds()] == [(1, 2, 3)]
+
+
+@pytest.mark.parametrize(("rounds", "expected"), [
+    (("{start_week: 1, end_week: 6}", "{start_week: 5, end_week: 12}"),
+     "program.yaml:47:20: rotation.rounds[1].start_week: round 2 (weeks 5 to 12) overlaps round 1 (weeks 1 to 6)\n"
+     "  fix: start round 2 after round 1 ends, in week 7 or later"),
+    (("{start_week: 7, end_week: 12}", "{start_week: 1, end_week: 6}"),
+     "program.yaml:47:20: rotation.rounds[1].start_week: round 2 (weeks 1 to 6) starts before round 1 (weeks 7 to 12)\n"
+     "  fix: list the rounds in the order they run"),
+    (("{start_week: 1, end_week: 6}", "{start_week: 7, end_week: 14}"),
+     "program.yaml:47:33: rotation.rounds[1].end_week: round 2 (weeks 7 to 14) lies outside the program (weeks 1 to"
+     " 12)\n  fix: keep every round within weeks 1 to 12, or lengthen program.duration_weeks"),
+    (("{start_week: 0, end_week: 6}", "{start_week: 7, end_week: 12}"),
+     "program.yaml:46:20: rotation.rounds[0].start_week: round 1 (weeks 0 to 6) lies outside the program (weeks 1 to"
+     " 12)\n  fix: keep every round within weeks 1 to 12, or lengthen program.duration_weeks"),
+    (("{start_week: 1, end_week: 6}", "{start_week: 12, end_week: 7}"),
+     "program.yaml:47:34: rotation.rounds[1].end_week: round 2 ends (week 7) before it starts (week 12)\n"
+     "  fix: make end_week at least start_week"),
+    (("{start_week: 1, end_week: 8}", "{start_week: 11, end_week: 12}"),
+     "program.yaml:39:13: checkins.schedule: check-in 3 (week 10) is in no round, so no pair pack would hold it\n"
+     "  fix: move it into a round, or widen a round of rotation.rounds to take in week 10\n"
+     "program.yaml:47:7: rotation.rounds[1]: round 2 (weeks 11 to 12) holds no check-in (the check-ins are in weeks"
+     " 2, 6, 10)\n  fix: schedule a check-in in weeks 11 to 12, or change the round's weeks"),
+    ((), "program.yaml:45:11: rotation.rounds: needs at least 1 item\n  fix: add the missing items"),
+])
+def test_bad_rounds_are_located(make_program: MakeProgram, rounds: tuple[str, ...], expected: str) -> None:
+    text = with_rounds(*rounds) if rounds else MINIMAL + "rotation:\n  rounds: []\n"
+    assert problems(make_program, text) == expected
+
+
+def test_a_checkin_between_rounds_is_located_at_its_week(make_program: MakeProgram) -> None:
+    text = with_rounds("{start_week: 1, end_week: 5}", "{start_week: 8, end_week: 12}", weeks="{weeks: [2, 6, 10]}")
+    assert problems(make_program, text) == (
+        "program.yaml:39:25: checkins.schedule.weeks[1]: check-in 2 (week 6) is in no round, so no pair pack would"
+        " hold it\n  fix: move it into a round, or widen a round of rotation.rounds to take in week 6")
 
 
 def test_schedule_is_either_weeks_or_a_rhythm(make_program: MakeProgram) -> None:

@@ -115,6 +115,9 @@ def summary(program: Any, file: str) -> str:
         f"  roles: {len(program.roles)} ({', '.join(role.id for role in program.roles)})",
         f"  training modules: {len(program.training)}, {hours} h {minutes:02d} min in all",
         f"  check-ins: {len(checkins)}" + (f" (weeks {', '.join(map(str, checkins))})" if checkins else ""),
+        *([f"  rounds: {len(program.rotation.rounds)} (weeks "
+           + ", ".join(f"{r.start_week} to {r.end_week}" for r in program.rotation.rounds) + ")"]
+          if program.rotation else []),
         f"  checklist items: {len(program.checklist)} ({sum(item.done for item in program.checklist)} done)",
         f"  challenges: {len(program.challenges)}, surveys: {len(program.feedback.surveys)}",
     ]
@@ -216,6 +219,9 @@ def serve(path: str, port: int, host: str) -> None:
               " matching settings).")
 @click.option("--history", multiple=True, type=click.Path(), metavar="PAIRS_CSV",
               help="pairs.csv of an earlier round: its pairs are never made again. Repeat for each round.")
+@click.option("--round", "round_number", type=click.IntRange(1, 99), metavar="N",
+              help="The round this is, checked against --history (round N takes the pairs.csv of the N-1 rounds"
+              " before it) and the program's rotation; its pair ids say it (R2-P001).")
 @click.option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")
 @click.option("-o", "--output", type=click.Path(),
               help="Private folder for pairs.csv, pairs.xlsx and match-report.html (default: private/match in"
@@ -223,8 +229,8 @@ def serve(path: str, port: int, host: str) -> None:
               " inside the site, nor where the roster or a history file is).")
 @click.option("--strict", is_flag=True, help="Treat roster warnings (a manager id found nowhere) as errors.")
 @_guarded
-def match_command(roster: str, program_path: str | None, history: tuple[str, ...], sheet: str | None,
-                  output: str | None, strict: bool) -> None:
+def match_command(roster: str, program_path: str | None, history: tuple[str, ...], round_number: int | None,
+                  sheet: str | None, output: str | None, strict: bool) -> None:
     """Pair mentors with mentees from a roster, with the reasons for every pair.
 
     ROSTER is a CSV (UTF-8, comma or semicolon separated) or XLSX export, one row per person;
@@ -237,12 +243,12 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
     Examples:
       revmentor match roster.csv
       revmentor match hr-export.xlsx --sheet Participants --program programs/finance
-      revmentor match roster.csv --history private/match/pairs.csv
+      revmentor match roster.csv --history private/match/pairs.csv --round 2
     """
     loaded = api.find_program(program_path)
     if loaded is None:
         say("No program.yaml here: using the default matching settings (see the README).", err=True)
-    result = api.prepare_match(roster, loaded, history, sheet=sheet, strict=strict)
+    result = api.prepare_match(roster, loaded, history, sheet=sheet, strict=strict, round_number=round_number)
     _print_problems(result.warnings)
     written = api.write_match(result, output)
     _print_problems(written.warnings)
@@ -266,28 +272,33 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
 @click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--pairs", "pairs_file", required=True, type=click.Path(),
               help="The pairs file (pairs.csv or .xlsx, as `revmentor match` writes it).")
+@click.option("--round", "round_number", type=click.IntRange(1, 99), metavar="N",
+              help="The round the pairs are of: its check-ins and dates go in the packs (default: the round"
+              " their ids say, R2-P001, else 1); checked against the ids and the program's rotation.")
 @click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
-              help="Private folder for the packs (default: private/packs in the program folder; never inside"
-              " the site).")
+              help="Private folder for the packs (default: private/packs in the program folder, private/packs-round-N"
+              " for round N; never inside the site).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, no progress.")
 @_guarded
-def forms_command(path: str, pairs_file: str, output: str | None, quiet: bool) -> None:
-    """Write a pack for every pair: their forms filled in, certificates and a calendar.
+def forms_command(path: str, pairs_file: str, round_number: int | None, output: str | None, quiet: bool) -> None:
+    """Write a pack for every pair: their forms filled in, certificates and calendars.
 
     PATH is a program.yaml or the folder holding one (default: the current folder). Each
-    pair's folder holds the mentoring agreement, every check-in's pair record and a private
-    pulse per side and check-in, with the pair's names and dates filled in (and each side's
-    own goals, when the pairs file gives them), a certificate for each side with the names
-    and planned hours, and the pair's calendar (.ics). The pairs file is checked first: every bad row is
-    listed and nothing is written. The output folder is replaced as a whole. Blank forms are
-    in the handbook's downloads (`revmentor build`).
+    pair's folder holds the mentoring agreement, the pair record of every check-in of the
+    pair's round and a private pulse per side and check-in, with the pair's names and dates
+    filled in (and each side's own goals, when the pairs file gives them), a certificate for
+    each side with the names and planned hours, and a calendar (.ics) for each of the two:
+    the round's check-ins and their own side's training. The pairs file is checked first:
+    every bad row is listed and nothing is written. The output folder is replaced as a whole.
+    Blank forms are in the handbook's downloads (`revmentor build`).
 
     \b
     Examples:
       revmentor forms --pairs private/match/pairs.csv
+      revmentor forms --pairs private/match-round-2/pairs.csv --round 2
       revmentor forms programs/finance --pairs pairs.xlsx -o private/finance-packs
     """
-    prepared = api.prepare_packs(path, pairs_file)
+    prepared = api.prepare_packs(path, pairs_file, round_number)
     result = api.write_packs(prepared, output, progress=None if quiet else say)
     _print_problems(result.warnings)
 

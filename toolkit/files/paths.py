@@ -32,16 +32,17 @@ def default_output(program_folder: Path, command: str) -> Path:
     return program_folder / DEFAULT_OUTPUTS[command]
 
 
-def round_output(program_folder: Path, number: int) -> Path:
-    """Where `match` writes round `number` by default: private/match, then private/match-round-N."""
-    first = default_output(program_folder, "match")
+def round_output(program_folder: Path, number: int, command: str = "match") -> Path:
+    """Where `match` (or `forms`, with command "packs") writes round `number` by default:
+    private/match, then private/match-round-N (private/packs, private/packs-round-N)."""
+    first = default_output(program_folder, command)
     return first if number == 1 else first.with_name(f"{first.name}-round-{number}")
 
 
-def round_number(folder: Path) -> int | None:
-    """The round a default match folder holds, by its name (1 for match, N for match-round-N);
-    None for a folder of another name."""
-    first = Path(DEFAULT_OUTPUTS["match"]).name
+def round_number(folder: Path, command: str = "match") -> int | None:
+    """The round a default match (or packs) folder holds, by its name (1 for match, N for
+    match-round-N); None for a folder of another name."""
+    first = Path(DEFAULT_OUTPUTS[command]).name
     if folder.name == first:
         return 1
     number = folder.name.removeprefix(f"{first}-round-")

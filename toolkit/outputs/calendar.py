@@ -1,9 +1,20 @@
 """Calendars (.ics, RFC 5545): every check-in and training session, in the program's time zone.
 
-UIDs are derived from what an event *is* (check-in 3 of pair P004, the orientation module),
-never from its date, so importing a rebuilt calendar after the dates moved updates the
-events instead of duplicating them. DTSTAMP is the moment the program last changed, so the
-same program gives the same bytes. icalendar is imported only when a calendar is made.
+UIDs are derived from what an event *is* (check-in 3 of pair R2-P004, the orientation module)
+and the program's name, `checkin-3-pair-r2-p004@crosswise.revmentor`, never from its date nor
+from the organisation's name: the same program gives the same UIDs on every rebuild, so
+importing a rebuilt calendar after the dates moved updates the events instead of duplicating
+them, and pair ids carry their round (R1-, R2-), so no two rounds share a UID.
+
+DTSTAMP is the moment the program last changed (for a pair's calendar, the program or the
+pairs file, whichever changed last), so the same files give the same bytes. SEQUENCE, which a
+calendar compares to decide that an imported event replaces the one it has, is the number of
+seconds from 2020-01-01 UTC to that moment: a rebuild of unchanged files keeps it, and any
+change to an event comes with a later stamp, hence a higher SEQUENCE.
+
+The program's calendar holds every session; a person's calendar in a pair pack holds their
+round's check-ins and the training of their own side (the modules whose audience names the
+role `mentor`, or `mentee`) in that round. icalendar is imported only when a calendar is made.
 """
 
 from __future__ import annotations
@@ -12,14 +23,15 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..program.model import Program
+from ..program.model import Program, SessionDay
 from ..program.validate import LoadedProgram
 from ..render.artifact import Artifact, PlannedFile, Rendered
 from ..render.cache import RenderCache
-from ..render.text import slug
+from ..render.text import format_date, slug
 from .family import OutputFamily
 
 PRODID = f"-//Reverse-mentoring toolkit//revmentor {__version__}//EN"
@@ -28,13 +40,21 @@ FOLDER = "calendar"
 GROUP = "Calendar"
 
 
+SIDES = ("mentor", "mentee")
+"""The two sides of a pair, which are also the ids of their roles: a person's calendar holds the
+modules whose audience names their side's role."""
+SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
 @dataclass(frozen=True)
 class CalendarPair:
-    """The part of a pair a calendar needs: whose check-ins these are."""
+    """The part of a pair a calendar needs: whose check-ins these are, and in which round."""
 
     pair_id: str
     mentor_name: str
     mentee_name: str
+    round: int = 1
+    """The pair's round: its calendar holds that round's check-ins and training (with rotation)."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +68,23 @@ class _Event:
 
 
 def _domain(program: Program) -> str:
-    info = program.program
-    return f"{slug(info.name)}.{slug(info.organisation)}.revmentor"
+    """The right-hand side of every UID: the program's name, never the organisation's."""
+    return f"{slug(program.program.name)}.revmentor"
 
 
-def _events(program: Program, pair: CalendarPair | None) -> Iterator[_Event]:
-    """The training sessions, then the check-ins (named for the pair, when there is one)."""
+def sequence(stamp: dt.datetime) -> int:
+    """SEQUENCE for a calendar stamped `stamp`: seconds since 2020-01-01 UTC (see the module's docstring)."""
+    return max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()))
+
+
+def _moved(day: SessionDay) -> str:
+    return (f"\n\nMoved from {format_date(day.planned)} ({day.closed.name}, a closed date)."
+            if day.closed is not None else "")
+
+
+def _events(program: Program, pair: CalendarPair | None, side: str | None = None) -> Iterator[_Event]:
+    """The training sessions, then the check-ins (named for the pair, when there is one). For a pair
+    in a program with rounds, only its round's; for one side of a pair, only that side's training."""
     info = program.program
     zone = zoneinfo.ZoneInfo(info.time_zone)
     where = {
@@ -61,23 +92,39 @@ def _events(program: Program, pair: CalendarPair | None) -> Iterator[_Event]:
         "remote": info.video_tool or "Video call",
         "hybrid": "In person or " + (info.video_tool or "video call"),
     }
+    rounds = program.rounds()
+    own = rounds[pair.round - 1] if pair is not None and program.rotation and pair.round <= len(rounds) else None
     for module in program.training:
+        if side is not None and side not in module.audience:
+            continue
+        if own is not None and program.module_round(module) != own.number:
+            continue
         audience = ", ".join(program.role(role).name for role in module.audience)
-        start = dt.datetime.combine(program.week_start(module.week), module.start_time, tzinfo=zone)
+        day = program.module_day(module)
+        start = dt.datetime.combine(day.date, module.start_time, tzinfo=zone)
         yield _Event(f"training-{module.id}", f"{info.name} training: {module.title}", start,
-                     module.duration_minutes, f"{module.summary}\n\nFor: {audience}.", where[module.format])
+                     module.duration_minutes, f"{module.summary}\n\nFor: {audience}.{_moved(day)}",
+                     where[module.format])
     if program.checkins is None:
         return
     checkins = program.checkin_dates()
-    minutes, time = program.checkins.minutes, program.checkins.time
+    days = program.checkin_days()
+    length, time = program.checkins.minutes, program.checkins.time
     for number, (week, date, session) in enumerate(checkins, start=1):
+        held_in = program.checkin_round(number)
+        if own is not None and (held_in is None or held_in.number != own.number):
+            continue
         uid = f"checkin-{number}" if pair is None else f"checkin-{number}-pair-{slug(pair.pair_id)}"
         who = "" if pair is None else f" ({pair.mentor_name} and {pair.mentee_name})"
         prompts = "".join(f"\n- {prompt}" for prompt in session.prompts)
-        yield _Event(uid, f"{info.name} check-in {number} of {len(checkins)}: {session.title}{who}",
-                     dt.datetime.combine(date, time, tzinfo=zone), minutes,
-                     f"Week {week}. {session.purpose}" + (f"\n\nAgenda:{prompts}" if prompts else ""),
-                     where[info.meeting_format])
+        if len(rounds) > 1 and held_in is not None:
+            label = f"round {held_in.number}, check-in {held_in.checkins.index(number) + 1} of {len(held_in.checkins)}"
+        else:
+            label = f"check-in {number} of {len(checkins)}"
+        yield _Event(uid, f"{info.name} {label}: {session.title}{who}",
+                     dt.datetime.combine(date, time, tzinfo=zone), length.max,
+                     f"Week {week}, {length.text}. {session.purpose}" + (f"\n\nAgenda:{prompts}" if prompts else "")
+                     + _moved(days[number - 1]), where[info.meeting_format])
 
 
 def time_zone(program: Program) -> Any:
@@ -96,11 +143,12 @@ def time_zone(program: Program) -> Any:
 
 
 def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | None = None,
-                     zone: Any = None) -> bytes:
-    """The program's calendar, or one pair's when `pair` is given (their check-ins, their training).
+                     zone: Any = None, *, side: str | None = None) -> bytes:
+    """The program's calendar, or one pair's when `pair` is given (their round's check-ins and
+    training), or one person's of the pair with `side` (`mentor` or `mentee`: only their side's training).
 
-    `stamp` is when the program last changed (DTSTAMP); pass `program_stamp`. `zone` is the
-    program's `time_zone`, if it is made already.
+    `stamp` is when the program (and the pairs file) last changed: DTSTAMP, and SEQUENCE through
+    `sequence`; pass `program_stamp`. `zone` is the program's `time_zone`, if it is made already.
     """
     from icalendar import Calendar, Event
 
@@ -113,15 +161,21 @@ def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | 
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     title = info.name if pair is None else f"{info.name}: {pair.mentor_name} and {pair.mentee_name}"
+    if pair is not None and side is not None:
+        name, other = (pair.mentor_name, pair.mentee_name) if side == "mentor" else (pair.mentee_name, pair.mentor_name)
+        role = info.terminology.mentor if side == "mentor" else info.terminology.mentee
+        title = f"{info.name}: {name} ({role}) with {other}"
     calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", info.time_zone)
     zone = zone if zone is not None else time_zone(program)
     if zone is not None:  # the zone's definition goes first, before the events that use it
         calendar.add_component(zone)
-    for item in _events(program, pair):
+    number = sequence(stamp)
+    for item in _events(program, pair, side):
         event = Event()
         event.add("uid", f"{item.uid}@{domain}")
         event.add("dtstamp", stamp)
+        event.add("sequence", number)
         event.add("dtstart", item.start)
         event.add("dtend", item.start + dt.timedelta(minutes=item.minutes))
         event.add("summary", item.summary)
@@ -140,8 +194,13 @@ def calendar_path(program: Program) -> str:
 
 def program_stamp(loaded: LoadedProgram) -> dt.datetime:
     """When the program last changed: the calendar's DTSTAMP, so the same file gives the same bytes."""
+    return changed_at(loaded.file)
+
+
+def changed_at(path: Path) -> dt.datetime:
+    """When a file last changed (its modification time), for DTSTAMP and SEQUENCE."""
     try:
-        return dt.datetime.fromtimestamp(loaded.file.stat().st_mtime, dt.UTC)
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except OSError:
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 

@@ -50,7 +50,7 @@ def deck_spec(program: Program, module: Module) -> DeckSpec:
     """The slides of a module: title, objectives, agenda, one per activity, key points, close."""
     info = program.program
     timed = module.timed_agenda()
-    when = f"{format_date(program.week_start(module.week))}, {clock(module.start_time)} to {clock(module.end_time)}"
+    when = f"{format_date(program.module_date(module))}, {clock(module.start_time)} to {clock(module.end_time)}"
     audience = ", ".join(program.role(r).name for r in module.audience)
     slides = [SlideSpec("title", module.title, subtitle=f"{info.name}\n{when}",
                         notes=_notes(module.summary, f"For: {audience}. Length: {format_minutes(module.duration_minutes)}."))]

@@ -143,7 +143,7 @@ class _Maker:
             "module": module,
             "timed": timed,
             "totals": {"minutes": module.duration_minutes, "breaks": breaks},
-            "module_date": self.program.week_start(module.week),
+            "module_date": self.program.module_date(module),
             "audience": [self.program.role(role_id) for role_id in module.audience],
             "files": {"guide": posixpath.basename(files.guide), "handout": posixpath.basename(files.handout),
                       "slides": posixpath.basename(files.slides)},

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, RosterError, StrictWarnings
-from ..files.paths import PROGRAM_FILE, display_path, round_number
+from ..errors import Problem, RosterError, StrictWarnings, UsageError
+from ..files.paths import PROGRAM_FILE, display_path, round_number, round_output
 from ..program.model import Matching, Program, Terminology
-from ..program.validate import LoadedProgram, load_program
+from ..program.validate import LoadedProgram, load_program, unknown_round
 from .pairs import read_history
 from .roster import MENTEE, MENTOR, Person, Roster, read_roster
 
@@ -104,20 +104,14 @@ class MatchResult:
     places_left: int = 0
     timings: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
     """Seconds per phase (read, prepare, rules, scores, solve, reasons), for the benchmark."""
+    round: int = 1
+    """Which round this is (`history_round`); its pair ids say it: R2-P001."""
 
     @property
     def inputs(self) -> tuple[tuple[Path, str], ...]:
         """The files the match read, each with what it is, for the output writer."""
         roster = ((self.roster_path, "the roster"),) if self.roster_path else ()
         return (*roster, *((path, "the history file") for path in self.history_paths))
-
-    @property
-    def round(self) -> int:
-        """Which round this is: one more than the earlier rounds given with --history, counted as
-        files or, where a file lies in a default round folder (private/match-round-3), by its number."""
-        files = {os.path.realpath(path) for path in self.history_paths}
-        named = [round_number(Path(path).parent) or 0 for path in files]
-        return 1 + max([len(files), *named])
 
     @property
     def total_score(self) -> float:
@@ -128,6 +122,46 @@ class MatchResult:
     def objective(self) -> float:
         """What the assignment maximises once the number of pairs is: total score minus the load penalty."""
         return self.total_score - self.matching.weights.load * sum(pair.place for pair in self.pairs)
+
+
+def history_round(history_paths: Sequence[str | os.PathLike[str]]) -> int:
+    """Which round a match is: one more than the earlier rounds given with --history, counted as
+    files or, where a file lies in a default round folder (private/match-round-3), by its number."""
+    files = {os.path.realpath(path) for path in history_paths}
+    named = [round_number(Path(path).parent) or 0 for path in files]
+    return 1 + max([len(files), *named])
+
+
+def pair_id(round_number: int, number: int, width: int = 3) -> str:
+    """A pair's id: its round and its number in the round, R1-P001, R2-P012. Unique across rounds, so
+    the pack folders and calendar events made from it are too; it never holds a name."""
+    return f"R{round_number}-P{number:0{width}d}"
+
+
+def match_round(history_paths: Sequence[str | os.PathLike[str]], given: int | None, loaded: LoadedProgram | None,
+                folder: Path) -> int:
+    """The round a match makes: the one its --history files make (`history_round`), which `given`
+    (--round) must agree with, and which must be one of the program's rounds, if it has rotation.
+    Raises UsageError saying which files to give otherwise."""
+    number = history_round(history_paths)
+    if given is not None and given != number:
+        count = len({os.path.realpath(path) for path in history_paths})
+        made = ("no --history file was given, which makes this round 1" if not count else
+                f"the --history file{'s' if count != 1 else ''} given make{'s' if count == 1 else ''} this round"
+                f" {number}")
+        if given == 1:
+            fix = "round 1 has no earlier round: give it no --history, or leave --round out"
+        else:
+            earlier = ", ".join(display_path(round_output(folder, k) / "pairs.csv") for k in range(1, given))
+            which = {2: "round 1", 3: "rounds 1 and 2"}.get(given, f"each of rounds 1 to {given - 1}")
+            fix = (f"give the pairs.csv of {which} with --history ({earlier}), so that no earlier pair is made"
+                   " again; or leave --round out")
+        raise UsageError(Problem("", f"--round {given}, but {made}", fix))
+    problem = unknown_round(loaded, number, f"describe round {number} in rotation.rounds, or give the pairs of fewer"
+                            " earlier rounds with --history")
+    if problem is not None:
+        raise UsageError(problem)
+    return number
 
 
 def find_program(path: str | os.PathLike[str] | None = None) -> LoadedProgram | None:
@@ -153,15 +187,21 @@ def prepare_match(
     *,
     sheet: str | None = None,
     strict: bool = False,
+    round_number: int | None = None,
 ) -> MatchResult:
     """Pair a roster's mentors and mentees under the program's `matching` rules; writes nothing.
 
-    `history` names the pairs files of earlier rounds, whose pairs are never made again.
-    Raises RosterError listing every problem of the roster and the history files at once; with
-    `strict`, StrictWarnings for any roster warning. `write_match` writes the result.
+    `history` names the pairs files of earlier rounds, whose pairs are never made again; they make
+    this round's number (`match_round`), which `round_number` (--round), if given, must agree with.
+    Raises UsageError when it does not, RosterError listing every problem of the roster and the
+    history files at once; with `strict`, StrictWarnings for any roster warning. `write_match`
+    writes the result.
     """
     started = time.perf_counter()
     model, folder, program_file = _program_parts(program)
+    history_paths = [] if history is None else [history] if isinstance(history, (str, os.PathLike)) else list(history)
+    number = match_round(history_paths, round_number, program if isinstance(program, LoadedProgram) else None,
+                         folder or Path())
     matching = model.matching if model else Matching()
     terminology = model.program.terminology if model else Terminology()
     problems: list[Problem] = []
@@ -171,7 +211,6 @@ def prepare_match(
                              terminology=terminology, program_file=program_file)
     except RosterError as error:
         problems.extend(error.problems)
-    history_paths = [] if history is None else [history] if isinstance(history, (str, os.PathLike)) else list(history)
     earlier: list[tuple[str, str]] = []
     for path in history_paths:
         try:
@@ -193,7 +232,7 @@ def prepare_match(
     timings["prepare"] = time.perf_counter() - read  # numpy's and scipy's imports on a first run, and the arrays
     solved = assign(cohort, timings)
     explained = time.perf_counter()
-    pairs = _pairs(roster, matching, solved.mentee.tolist(), solved.mentor.tolist())
+    pairs = _pairs(roster, matching, solved.mentee.tolist(), solved.mentor.tolist(), number)
     taken = {pair.mentee.id for pair in pairs}
     mentor_count: dict[str, int] = {}
     for pair in pairs:
@@ -217,7 +256,7 @@ def prepare_match(
         history_files=tuple(display_path(Path(p)) for p in history_paths), history_pairs=cohort.history_count,
         roster_path=Path(os.path.abspath(roster_path)),
         history_paths=tuple(Path(os.path.abspath(p)) for p in history_paths),
-        places_left=sum(p.capacity for p in roster.mentors) - len(pairs), timings=timings,
+        places_left=sum(p.capacity for p in roster.mentors) - len(pairs), timings=timings, round=number,
     )
     timings["reasons"] = time.perf_counter() - explained
     return result
@@ -240,8 +279,9 @@ def _check_size(roster: Roster) -> None:
 
 
 def _pairs(roster: Roster, matching: Matching, mentee_at: Sequence[int],
-           mentor_at: Sequence[int]) -> tuple[MatchedPair, ...]:
-    """Pairs in mentor-id order, numbered; a mentor's mentees ranked by score for their place."""
+           mentor_at: Sequence[int], round_number: int = 1) -> tuple[MatchedPair, ...]:
+    """Pairs in mentor-id order, numbered within their round (`pair_id`); a mentor's mentees ranked by
+    score for their place."""
     made = []
     for n, m in zip(mentee_at, mentor_at, strict=True):
         mentor, mentee = roster.mentors[int(m)], roster.mentees[int(n)]
@@ -253,7 +293,7 @@ def _pairs(roster: Roster, matching: Matching, mentee_at: Sequence[int],
     for number, (mentor, mentee, score) in enumerate(made, start=1):
         k = place.get(mentor.id, 0)
         place[mentor.id] = k + 1
-        pairs.append(MatchedPair(f"P{number:0{width}d}", mentor, mentee, score,
+        pairs.append(MatchedPair(pair_id(round_number, number, width), mentor, mentee, score,
                           pair_reasons(mentor, mentee, k), k))
     return tuple(pairs)
 

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -38,6 +48,17 @@ ClockTime = Annotated[
     dt.time, WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "examples": ["09:30"]})
 ]
 """A time of day written HH:MM; JSON Schema's own `time` format would demand seconds and a zone."""
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)
+"""The days of the week in Python's order (Monday is 0), as program.yaml writes them."""
+
+
+class Refusal(ValueError):
+    """A value a validator refuses, with the fix `validate` shows under the message."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 class Model(BaseModel):
@@ -77,6 +98,47 @@ class Sponsor(Model):
     """Their name as it is printed on the certificates. Without it, each certificate has a field above the title to type or write the name in."""
 
 
+class ClosedDate(Model):
+    """A day, or a stretch of days, when no session is held: a public holiday, a shutdown, a school holiday."""
+
+    name: Text
+    """What it is, e.g. "Easter Monday" or "Summer shutdown"; a session moved off it names it."""
+    date: dt.date | None = None
+    """The closed day (YYYY-MM-DD); for several days in a row give start and end instead."""
+    start: dt.date | None = None
+    """First closed day of a stretch (with end)."""
+    end: dt.date | None = None
+    """Last closed day of a stretch, itself closed (with start)."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ClosedDate:
+        if self.date is not None and (self.start is not None or self.end is not None):
+            raise Refusal("give either date, or start and end, not both",
+                          "write `date:` for one day, or `start:` and `end:` for several days in a row")
+        if self.date is None and (self.start is None or self.end is None):
+            raise Refusal("give date, or both start and end",
+                          "write `date:` for one day, or `start:` and `end:` for several days in a row")
+        return self
+
+    @property
+    def first(self) -> dt.date:
+        """The first closed day."""
+        day = self.date or self.start
+        assert day is not None
+        return day
+
+    @property
+    def last(self) -> dt.date:
+        """The last closed day."""
+        day = self.date or self.end
+        assert day is not None
+        return day
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether `day` is closed."""
+        return self.first <= day <= self.last
+
+
 class ProgramInfo(Model):
     """The program at a glance."""
 
@@ -112,6 +174,11 @@ class ProgramInfo(Model):
     """Who signs the certificates both sides of every pair receive. `validate` warns when a recognition entry promises a certificate and no sponsor is given."""
     colours: Colours = Colours()
     """The program's colours; the defaults are the forms' own dark blue and burnt orange."""
+    closed_dates: tuple[ClosedDate, ...] = ()
+    """Public holidays and shutdowns: a check-in or training session that falls on one moves to the next open day (a working day that is not closed), and `validate` warns."""
+    working_days: Annotated[tuple[Weekday, ...], Field(min_length=1)] = (
+        "monday", "tuesday", "wednesday", "thursday", "friday")
+    """The days the organisation works, e.g. [monday, tuesday, wednesday, thursday, friday, saturday]; a session moved off a closed date goes to the next of these."""
 
 
 class Measure(Model):
@@ -223,6 +290,8 @@ class Module(Model):
     """in-person, remote or hybrid."""
     week: Week
     """Program week in which the module is delivered."""
+    weekday: Weekday | None = None
+    """Day of the week of the session, e.g. wednesday; default the first day of the program week (start_date's weekday)."""
     start_time: ClockTime
     """Clock time the session starts, e.g. "09:30"; agenda times are computed from it."""
     objectives: Texts = ()
@@ -263,6 +332,35 @@ class Module(Model):
     def end_time(self) -> dt.time:
         """Clock time the module ends."""
         return self.timed_agenda()[-1].end
+
+
+class SessionDay(NamedTuple):
+    """When a session is held, and why it moved, if it did."""
+
+    planned: dt.date
+    """The day its week and weekday give."""
+    date: dt.date
+    """The day it is held: the planned day, or the next open day when that is closed."""
+    closed: ClosedDate | None
+    """The closed date it was moved off, if any."""
+
+
+@dataclass(frozen=True)
+class ProgramRound:
+    """One round of pairs, as the program's dates place it."""
+
+    number: int
+    """1, 2, ... in the order the rounds run."""
+    count: int
+    """How many rounds the program has."""
+    start_week: int
+    end_week: int
+    start: dt.date
+    """The first day of the round's first week."""
+    end: dt.date
+    """The last day of the round's last week."""
+    checkins: tuple[int, ...]
+    """Numbers of the round's check-ins, counted over the whole program (1 is the program's first)."""
 
 
 class TimedActivity(NamedTuple):
@@ -316,17 +414,91 @@ class CheckinSession(Model):
     would say only to the coordinator goes on their private pulse."""
 
 
+Minutes = Annotated[int, Field(gt=0, le=240)]
+_RANGE = re.compile(r"^\s*([0-9]+)\s*(?:-|–|to)\s*([0-9]+)\s*$")
+_RANGE_PATTERN = r"^\s*[0-9]+\s*(-|–|to)\s*[0-9]+\s*$"
+
+
+class MinuteRange(Model):
+    """A length in minutes that may vary, from `min` to `max` (equal for a fixed length)."""
+
+    min: Minutes
+    """The shortest it takes, in minutes."""
+    max: Minutes
+    """The longest it takes, in minutes: the calendar books this much."""
+
+    @model_validator(mode="after")
+    def _in_order(self) -> MinuteRange:
+        if self.min > self.max:
+            raise Refusal(f"min ({self.min}) is more than max ({self.max})", "write the shorter length as min")
+        return self
+
+    def __str__(self) -> str:
+        """"45", or "45-60" for a range: what the handbook writes before "minutes"."""
+        return str(self.min) if self.min == self.max else f"{self.min}-{self.max}"
+
+    @property
+    def text(self) -> str:
+        """"45 minutes", or "45-60 minutes" for a range."""
+        return f"{self} minutes"
+
+
+def _minute_range(value: Any) -> Any:
+    """45, "45", "45-60" (or "45 to 60") as a MinuteRange's mapping; a mapping is the model's to check."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return value
+    text = str(value)
+    found = _RANGE.match(text)
+    low, high = (found.group(1), found.group(2)) if found else (text.strip(), text.strip())
+    if not (low.isdigit() and high.isdigit()):
+        raise Refusal(f"expected minutes such as 45, or a range such as 45-60, got {text.strip()!r}",
+                      "write a whole number of minutes, or two joined by a hyphen (45-60)")
+    for number in (int(low), int(high)):
+        if not 0 < number <= 240:
+            raise Refusal(f"expected minutes from 1 to 240, got {number}", "write a length from 1 to 240 minutes")
+    return {"min": int(low), "max": int(high)}
+
+
+def _minute_range_schema(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, the three ways to write a length: 45, "45-60" and {min: 45, max: 60}."""
+    ref = schema.pop("$ref", None)
+    for part in schema.pop("allOf", []):
+        ref = ref or part.get("$ref")
+    schema["anyOf"] = [{"type": "integer", "exclusiveMinimum": 0, "maximum": 240},
+                       {"type": "string", "pattern": _RANGE_PATTERN}, {"$ref": ref}]
+    schema["default"] = 45
+
+
 class Checkins(Model):
     """The rhythm of the structured check-ins each pair holds, and what each covers."""
 
     schedule: Schedule
     """When the check-ins happen."""
-    minutes: Annotated[int, Field(gt=0, le=240)] = 45
-    """Length of one check-in."""
+    minutes: Annotated[MinuteRange, BeforeValidator(_minute_range), Field(json_schema_extra=_minute_range_schema)] = (
+        MinuteRange(min=45, max=45))
+    """Length of one check-in in minutes (45 unless given), or a range such as 45-60 (also written {min: 45, max: 60}), shown as such; the calendar books the longer end."""
     time: ClockTime = dt.time(12, 0)
     """Default clock time for check-ins in the calendar, e.g. "12:00"."""
+    weekday: Weekday | None = None
+    """Day of the week check-ins fall on, e.g. tuesday; default the first day of the program week (start_date's weekday)."""
     sessions: tuple[CheckinSession, ...]
     """One entry per scheduled check-in, in order."""
+
+
+class Round(Model):
+    """One round of pairs: the weeks it covers. The check-ins in those weeks are the round's."""
+
+    start_week: Week
+    """First week of the round."""
+    end_week: Week
+    """Last week of the round (inclusive)."""
+
+
+class Rotation(Model):
+    """Rounds of pairs: each round pairs people anew (`revmentor match --round N`), with its own check-ins and packs."""
+
+    rounds: Annotated[tuple[Round, ...], Field(min_length=1)]
+    """The rounds in the order they run, e.g. [{start_week: 1, end_week: 12}, {start_week: 13, end_week: 24}]; they may not overlap, and each holds at least one check-in. Without rotation the program is one round."""
 
 
 class ChecklistItem(Model):
@@ -549,6 +721,8 @@ class Program(Model):
     """Training modules with timed agendas."""
     checkins: Checkins | None = None
     """The check-in schedule and what each check-in covers."""
+    rotation: Rotation | None = None
+    """Rounds of pairs, when pairs rotate during the program; without it the program is one round."""
     checklist: tuple[ChecklistItem, ...] = ()
     """The strategy checklist."""
     challenges: tuple[Challenge, ...] = ()
@@ -574,13 +748,76 @@ class Program(Model):
         return self.program.start_date + dt.timedelta(weeks=week - 1)
 
     def checkin_dates(self) -> list[tuple[int, dt.date, CheckinSession]]:
-        """(week, date, session) for every scheduled check-in: the first day of its week."""
+        """(week, date, session) for every scheduled check-in: the day it is held (see `checkin_days`).
+        Every date of a check-in, in the handbook, the forms and the calendar, comes from here."""
         if self.checkins is None:
             return []
-        return [
-            (week, self.week_start(week), session)
-            for week, session in zip(self.checkin_weeks, self.checkins.sessions, strict=False)
-        ]
+        return [(week, day.date, session)
+                for week, day, session in zip(self.checkin_weeks, self.checkin_days(), self.checkins.sessions,
+                                              strict=False)]
+
+    # --- when sessions are held: weekdays, closed dates, rounds ---------------------------
+
+    def planned_day(self, week: int, weekday: str | None) -> dt.date:
+        """The day of `week` that falls on `weekday`; without one, the first day of the week.
+
+        A program week starts on start_date's weekday, so `tuesday` in a week that starts on a
+        Thursday is that week's Tuesday, five days in."""
+        start = self.week_start(week)
+        if weekday is None:
+            return start
+        return start + dt.timedelta(days=(WEEKDAYS.index(weekday) - start.weekday()) % 7)
+
+    def closure(self, day: dt.date) -> ClosedDate | None:
+        """The closed date that covers `day`, if any."""
+        return next((closed for closed in self.program.closed_dates if closed.covers(day)), None)
+
+    def session_day(self, week: int, weekday: str | None) -> SessionDay:
+        """When a session planned for `weekday` of `week` is held: that day, or, when it is
+        closed, the next working day (program.working_days) that is not."""
+        planned = self.planned_day(week, weekday)
+        closed = self.closure(planned)
+        if closed is None:
+            return SessionDay(planned, planned, None)
+        working = {WEEKDAYS.index(name) for name in self.program.working_days}
+        day = planned + dt.timedelta(days=1)
+        while day.weekday() not in working or self.closure(day) is not None:
+            day += dt.timedelta(days=1)
+        return SessionDay(planned, day, closed)
+
+    def checkin_days(self) -> list[SessionDay]:
+        """When each scheduled check-in is held, in order."""
+        weekday = self.checkins.weekday if self.checkins else None
+        return [self.session_day(week, weekday) for week in self.checkin_weeks]
+
+    def module_day(self, module: Module) -> SessionDay:
+        """When a module's session is held."""
+        return self.session_day(module.week, module.weekday)
+
+    def module_date(self, module: Module) -> dt.date:
+        """The day a module's session is held: every date of a module comes from here."""
+        return self.module_day(module).date
+
+    def rounds(self) -> tuple[ProgramRound, ...]:
+        """The rounds of pairs with their dates and check-ins; without rotation, one round: the whole program."""
+        spans = ([(r.start_week, r.end_week) for r in self.rotation.rounds] if self.rotation
+                 else [(1, self.program.duration_weeks)])
+        weeks = self.checkin_weeks
+        return tuple(
+            ProgramRound(number, len(spans), first, last, self.week_start(first),
+                         self.week_start(last) + dt.timedelta(days=6),
+                         tuple(n for n, week in enumerate(weeks, start=1) if first <= week <= last))
+            for number, (first, last) in enumerate(spans, start=1))
+
+    def checkin_round(self, number: int) -> ProgramRound | None:
+        """The round check-in `number` (counted from 1 over the whole program) belongs to."""
+        return next((item for item in self.rounds() if number in item.checkins), None)
+
+    def module_round(self, module: Module) -> int:
+        """The round a module belongs to: the first that has not ended by the module's week (so
+        training before the first round is the first round's), else the last."""
+        rounds = self.rounds()
+        return next((item.number for item in rounds if module.week <= item.end_week), rounds[-1].number)
 
     def role(self, role_id: str) -> Role:
         """The role with this id (ids are checked to resolve when the program is loaded)."""

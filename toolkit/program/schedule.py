@@ -11,6 +11,15 @@ from dataclasses import dataclass
 
 from .model import Module, Program, Role
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_date(day: dt.date) -> str:
+    """"Mon 1 Feb 2027": unambiguous in every country. The one copy for every output (render/text.py
+    gives it to the templates) and for `validate`'s messages."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
 
 @dataclass(frozen=True)
 class ScheduledModule:
@@ -18,7 +27,7 @@ class ScheduledModule:
 
     module: Module
     date: dt.date
-    """The first day of the module's week."""
+    """The day the session is held (Program.module_date: its week and weekday, moved off a closed date)."""
     start: dt.time
     end: dt.time
     minutes: int
@@ -46,9 +55,9 @@ class TrainingSchedule:
 def training_schedule(program: Program) -> TrainingSchedule:
     """The whole program's training, for the schedule PDF and the handbook's schedule page."""
     placed = tuple(
-        ScheduledModule(module, program.week_start(module.week), module.start_time, module.end_time,
+        ScheduledModule(module, program.module_date(module), module.start_time, module.end_time,
                         module.duration_minutes, tuple(program.role(r) for r in module.audience))
-        for module in sorted(program.training, key=lambda m: (m.week, m.start_time, m.id))
+        for module in sorted(program.training, key=lambda m: (program.module_date(m), m.start_time, m.id))
     )
     groups = []
     for role in program.roles:

@@ -7,6 +7,7 @@ dates inside the program, content files inside the program folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -23,7 +24,8 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problem, ProgramError, StrictWarnings, excerpt
 from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, display_path
 from .loader import Document, KeyPath, format_path, load_yaml
-from .model import Program
+from .model import Program, SessionDay
+from .schedule import format_date
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,19 @@ class LoadedProgram:
     """Absolute path of the program folder: content/, templates/ and mkdocs.yml live here."""
     warnings: tuple[Problem, ...]
     document: Document
+
+
+def unknown_round(loaded: LoadedProgram | None, number: int, fix: str) -> Problem | None:
+    """A problem located at program.yaml's rotation when round `number` is not one of its rounds;
+    None when it is, or when the program has no rotation (then every round is the whole program,
+    as when a later cohort runs it again with --history)."""
+    if loaded is None or loaded.program.rotation is None:
+        return None
+    count = len(loaded.program.rotation.rounds)
+    if number <= count:
+        return None
+    return loaded.document.problem(("rotation", "rounds"), f"round {number} is not one of the program's {count}"
+                                   f" round{'s' if count != 1 else ''}", fix)
 
 
 def kept_back(folder: Path) -> list[tuple[Path, str]]:
@@ -93,6 +108,7 @@ def load_program(path: str | os.PathLike[str] = ".", *, strict: bool = False) ->
     problems = sorted(problems + checker.errors, key=_reading_order)
     if problems:
         raise ProgramError(problems)
+    checker.moved_sessions(program)
     StrictWarnings.check(checker.warnings, strict)
     return LoadedProgram(program, file.resolve(), folder, tuple(checker.warnings), document)
 
@@ -204,7 +220,7 @@ def _describe(document: Document, error: Any) -> Problem:
         )
     elif kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
-        fix = "see the field's description in `revmentor schema`"
+        fix = getattr(ctx.get("error"), "fix", "") or "see the field's description in `revmentor schema`"
         if message.startswith("contains the control character"):
             fix = "delete it (retype the text if it was pasted from another program)"
     return document.problem(loc, message, fix)
@@ -301,6 +317,14 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if number == number else None  # not NaN
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date as written in the raw document (text there), or None."""
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _week(value: Any) -> int | None:
@@ -429,6 +453,8 @@ class _CrossChecker:
             self.refs(path + ("audience",), roles, "role")
             self.refs(path + ("questions",), questions, "question")
         self.checkins()
+        self.rotation()
+        self.closed_dates()
         self.unused_roles()
         self.file(("confidentiality", "content"), ".md")
         if not self.value(("confidentiality", "concerns")):
@@ -600,6 +626,94 @@ class _CrossChecker:
                     f"role '{role['id']}' is not referred to by any module, checklist item or survey",
                     "give it a module, a checklist item or a survey, or remove it",
                 )
+
+    # --- rounds, closed dates and sessions moved off them --------------------------------
+
+    def checkin_weeks(self) -> list[tuple[KeyPath, int | None]]:
+        """The check-ins' weeks as written, each with where it is written (the schedule, for a rhythm)."""
+        schedule = self.value(("checkins", "schedule"))
+        path: KeyPath = ("checkins", "schedule")
+        if not isinstance(schedule, dict):
+            return []
+        if isinstance(schedule.get("weeks"), list):
+            return [(path + ("weeks", i), _week(w)) for i, w in enumerate(schedule["weeks"])]
+        first, every, count = (_week(schedule.get(k)) for k in ("first_week", "every_weeks", "count"))
+        if first is None or every is None or count is None or not 0 < count <= 52:
+            return []
+        return [(path, first + i * every) for i in range(count)]
+
+    def rotation(self) -> None:
+        """Rounds run in order inside the program without overlapping, each with a check-in of its own,
+        and every check-in is in a round (a check-in in none would be in no pair's pack)."""
+        duration = _week(self.value(("program", "duration_weeks")))
+        rounds = self.items("rotation", "rounds")
+        if duration is None or not rounds:
+            return
+        checkins = [week for _, week in self.checkin_weeks() if week is not None]
+        spans: list[tuple[int, int]] = []
+        previous: tuple[int, int, int] | None = None
+        for number, (path, item) in enumerate(rounds, start=1):
+            start, end = _week(item.get("start_week")), _week(item.get("end_week"))
+            if start is None or end is None:
+                continue
+            name = f"round {number} (weeks {start} to {end})"
+            if end < start:
+                self.error(path + ("end_week",), f"round {number} ends (week {end}) before it starts (week {start})",
+                           "make end_week at least start_week")
+                continue
+            if start < 1 or end > duration:
+                self.error(path + ("start_week" if start < 1 else "end_week",),
+                           f"{name} lies outside the program (weeks 1 to {duration})",
+                           f"keep every round within weeks 1 to {duration}, or lengthen program.duration_weeks")
+            elif previous is not None and start <= previous[2]:
+                before, first, last = previous
+                if start < first:
+                    self.error(path + ("start_week",), f"{name} starts before round {before} (weeks {first} to {last})",
+                               "list the rounds in the order they run")
+                else:
+                    self.error(path + ("start_week",), f"{name} overlaps round {before} (weeks {first} to {last})",
+                               f"start round {number} after round {before} ends, in week {last + 1} or later")
+            elif checkins and not any(start <= week <= end for week in checkins):
+                self.error(path, f"{name} holds no check-in (the check-ins are in weeks"
+                           f" {', '.join(map(str, checkins))})",
+                           f"schedule a check-in in weeks {start} to {end}, or change the round's weeks")
+            spans.append((start, end))
+            previous = (number, start, end)
+        if len(spans) != len(rounds):
+            return
+        for number, (path, week) in enumerate(self.checkin_weeks(), start=1):
+            if week is not None and 1 <= week <= duration and not any(a <= week <= b for a, b in spans):
+                self.error(path, f"check-in {number} (week {week}) is in no round, so no pair pack would hold it",
+                           f"move it into a round, or widen a round of rotation.rounds to take in week {week}")
+
+    def closed_dates(self) -> None:
+        for path, item in self.items("program", "closed_dates"):
+            start, end = _date(item.get("start")), _date(item.get("end"))
+            if start is not None and end is not None and end < start:
+                self.error(path + ("end",), f"closed dates '{item.get('name')}' end ({end.isoformat()}) before they"
+                           f" start ({start.isoformat()})", "make end the last closed day, on or after start")
+
+    def moved_sessions(self, program: Program) -> None:
+        """A warning for every check-in and module that falls on a closed date: when it is held instead."""
+        def warn(path: KeyPath, what: str, day: SessionDay, fix: str) -> None:
+            assert day.closed is not None
+            self.warn(path, f"{what} falls on {format_date(day.planned)}, {day.closed.name}, a closed date: it moves"
+                      f" to {format_date(day.date)}", fix)
+
+        if program.checkins is not None:
+            written = self.checkin_weeks()
+            days = program.checkin_days()
+            for number, (day, session) in enumerate(zip(days, program.checkins.sessions, strict=False), start=1):
+                if day.closed is not None:
+                    path = written[number - 1][0] if number <= len(written) else ("checkins", "schedule")
+                    warn(path, f"check-in {number} ({session.title})", day,
+                         "nothing to do if that day suits; otherwise move the check-in to another week, or change"
+                         " checkins.weekday")
+        for index, module in enumerate(program.training):
+            day = program.module_day(module)
+            if day.closed is not None:
+                warn(("training", index, "week"), f"module '{module.id}'", day,
+                     "nothing to do if that day suits; otherwise change the module's week or weekday")
 
     # --- surveys, certificates and colours (forms/survey.html.j2, forms/certificate.html.j2) ------
 

@@ -11,19 +11,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..program.model import ConcernRoute, Program
+from ..program.model import ConcernRoute, MinuteRange, Program
+from ..program.schedule import format_date
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+__all__ = ["clock", "document_context", "format_date", "format_minutes", "slug"]
 
-
-def format_date(day: dt.date) -> str:
-    """"Mon 1 Feb 2027": unambiguous in every country."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_minutes(minutes: int) -> str:
-    """150 -> "2 h 30 min"."""
+def format_minutes(minutes: int | MinuteRange) -> str:
+    """150 -> "2 h 30 min"; a range of minutes (a check-in's length) -> "45-60 min"."""
+    if isinstance(minutes, MinuteRange):
+        if minutes.min != minutes.max:
+            return f"{minutes} min"
+        minutes = minutes.min
     hours, rest = divmod(minutes, 60)
     if hours and rest:
         return f"{hours} h {rest} min"

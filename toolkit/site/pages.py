@@ -66,7 +66,7 @@ CONFIDENTIALITY_PAGE = "guides/confidentiality.md"
 
 def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[PlannedPage]:
     """The pages of the handbook, in nav order. Pure: it reads nothing."""
-    modules = sorted(program.training, key=lambda m: (m.week, m.start_time))
+    modules = sorted(program.training, key=lambda m: (program.module_date(m), m.start_time))
     pages = [
         PlannedPage("index.md", "home.md.j2"),
         PlannedPage("goals.md", "goals.md.j2"),
@@ -116,15 +116,18 @@ class Event:
     kind: str
     title: str
     target: str = ""
+    date: dt.date | None = None
+    """The day it happens: a session's own day (Program.module_date, checkin_dates); a survey's is its week's first."""
 
 
 def _events(program: Program) -> list[Event]:
     """Training sessions, check-ins and surveys, in the order they happen."""
-    events = [Event(m.week, "Training", m.title, f"training/{m.id}.md") for m in program.training]
-    events += [Event(week, "Check-in", s.title, "checkins.md") for week, _, s in program.checkin_dates()]
-    events += [Event(s.week, "Survey", s.title) for s in program.feedback.surveys]
+    events = [Event(m.week, "Training", m.title, f"training/{m.id}.md", program.module_date(m))
+              for m in program.training]
+    events += [Event(week, "Check-in", s.title, "checkins.md", day) for week, day, s in program.checkin_dates()]
+    events += [Event(s.week, "Survey", s.title, "", program.week_start(s.week)) for s in program.feedback.surveys]
     order = {"Training": 0, "Check-in": 1, "Survey": 2}
-    return sorted(events, key=lambda e: (e.week, order[e.kind]))
+    return sorted(events, key=lambda e: (e.date or program.week_start(e.week), order[e.kind]))
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def _common(program: Program, page: str) -> dict[str, Any]:
         "date": format_date,
         "week_date": lambda week: format_date(program.week_start(week)),
         "week_end_date": lambda week: format_date(program.week_start(week) + dt.timedelta(days=6)),
+        "module_date": lambda module: format_date(program.module_date(module)),
         "clock": clock,
         "duration": format_minutes,
         "number": _number,
@@ -243,4 +247,5 @@ def _number(value: float, unit: str | None = None) -> str:
 
 def _modules_for(program: Program, role: Role) -> list[Module]:
     """The modules a role attends, in the order they happen."""
-    return sorted((m for m in program.training if role.id in m.audience), key=lambda m: (m.week, m.start_time))
+    return sorted((m for m in program.training if role.id in m.audience),
+                  key=lambda m: (program.module_date(m), m.start_time))

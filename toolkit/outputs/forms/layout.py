@@ -65,8 +65,10 @@ def make_forms(
     *,
     include: Callable[[FormPlan], bool] = lambda plan: True,
     characters: str = "",
+    round_number: int | None = None,
 ) -> FormSet:
-    """Lay out the program's forms (those `include` selects), reusing cached ones whose inputs are unchanged.
+    """Lay out the program's forms (those `include` selects), reusing cached ones whose inputs are unchanged;
+    with `round_number`, a round's forms for its pair packs (plan.py's `plan_forms`).
 
     The fields' font keeps FIELD_CHARACTERS and any of `characters` (the names a pack will
     fill in) that it has. Raises BuildError with every problem of every form.
@@ -74,12 +76,12 @@ def make_forms(
     program = loaded.program
     renderer = PdfRenderer(loaded.folder, program.program.paper_size,
                            templates=cache.templates if cache is not None else None)
-    common = form_context(program)
+    common = form_context(program, round_number)
     subsets = FontSubsets()
     made = FormSet()
     problems: list[Problem] = []
     extra = "".join(sorted({char for char in characters if not in_field_characters(ord(char))}))
-    for plan in plan_forms(program):
+    for plan in plan_forms(program, round_number):
         if not include(plan):
             continue
         made.plans.append(plan)

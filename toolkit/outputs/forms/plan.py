@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...pairing.pairs import GOALS_PER_SIDE
-from ...program.model import CheckinSession, Program
+from ...program.model import CheckinSession, ClosedDate, MinuteRange, Program, ProgramRound
 from ...render.text import document_context
 
 FOLDER = "forms"
@@ -66,12 +66,39 @@ class Checkin:
     """A scheduled check-in, as its form shows it."""
 
     number: int
+    """Counted over the whole program: check-in 4 is the program's fourth (it names the form, checkin-4)."""
     count: int
     week: int
     date: dt.date
+    """The day it is held (Program.checkin_dates: its week and weekday, moved off a closed date)."""
     time: dt.time
-    minutes: int
+    minutes: MinuteRange
+    """Its length: `duration(minutes)` shows "45 min", or "45-60 min" for a range."""
     session: CheckinSession
+    round: int = 1
+    """The round of pairs it belongs to (1 when the program has no rotation)."""
+    in_round: int = 0
+    """Its number within its round: 1 for the round's first check-in."""
+    round_checkins: int = 0
+    """How many check-ins its round has."""
+    rounds: int = 1
+    """How many rounds the program has."""
+    moved_from: dt.date | None = None
+    """The planned day, when that was a closed date and the check-in moved to `date`."""
+    closed: ClosedDate | None = None
+    """The closed date it moved off, if it did."""
+
+    @property
+    def label(self) -> str:
+        """"Check-in 2 of 6", or with rounds "Round 2, check-in 1 of 3": how a pair counts its check-ins."""
+        if self.rounds > 1:
+            return f"Round {self.round}, check-in {self.in_round} of {self.round_checkins}"
+        return f"Check-in {self.number} of {self.count}"
+
+    @property
+    def length(self) -> str:
+        """"45 minutes", or "45-60 minutes" for a range."""
+        return self.minutes.text
 
 
 def serves_field(goal_id: str) -> str:
@@ -79,31 +106,40 @@ def serves_field(goal_id: str) -> str:
     return "serves_" + goal_id.replace("-", "_")
 
 
-def checkins(program: Program) -> list[Checkin]:
-    """Every scheduled check-in with its number, planned date and time."""
+def checkins(program: Program, round_number: int | None = None) -> list[Checkin]:
+    """Every scheduled check-in with its number, planned date and time; only round `round_number`'s, if given."""
     dates = program.checkin_dates()
     if program.checkins is None:
         return []
     settings = program.checkins
-    return [
-        Checkin(number, len(dates), week, date, settings.time, settings.minutes, session)
-        for number, (week, date, session) in enumerate(dates, start=1)
-    ]
+    rounds = program.rounds()
+    days = program.checkin_days()
+    made = []
+    for number, (week, date, session) in enumerate(dates, start=1):
+        owner = program.checkin_round(number) or rounds[0]
+        if round_number is not None and owner.number != round_number:
+            continue
+        day = days[number - 1]
+        made.append(Checkin(number, len(dates), week, date, settings.time, settings.minutes, session, owner.number,
+                            owner.checkins.index(number) + 1 if number in owner.checkins else number,
+                            len(owner.checkins), len(rounds), day.planned if day.closed else None, day.closed))
+    return made
 
 
-def plan_forms(program: Program) -> list[FormPlan]:
-    """The forms of a program, in the order the downloads page lists them. Pure: it reads nothing."""
+def plan_forms(program: Program, round_number: int | None = None) -> list[FormPlan]:
+    """The forms of a program, in the order the downloads page lists them; for a round's pair packs
+    (`round_number`), the agreement and check-ins of that round only. Pure: it reads nothing."""
     terms = program.program.terminology
     forms = [
         FormPlan("agreement", "forms/agreement.html.j2", "Mentoring agreement", GROUP_FORMS,
                  "fillable PDF, filled in together at the first meeting: each side's own goals, meeting rhythm,"
                  " ground rules, confidentiality; both sign, a copy to the coordinator",
-                 {"checkins": checkins(program)}, in_pack=True),
+                 {"checkins": checkins(program, round_number)}, in_pack=True),
     ]
-    for checkin in checkins(program):
+    for checkin in checkins(program, round_number):
         forms.append(FormPlan(
             f"checkin-{checkin.number}", "forms/checkin.html.j2",
-            f"Check-in {checkin.number} of {checkin.count}: {checkin.session.title}", GROUP_FORMS,
+            f"{checkin.label}: {checkin.session.title}", GROUP_FORMS,
             f"pair record for week {checkin.week}, filled in together: what you covered, progress on your goals,"
             " agreed actions; both sign, a copy to the coordinator",
             {"checkin": checkin}, in_pack=True,
@@ -156,10 +192,14 @@ def certificate_plans(program: Program) -> list[FormPlan]:
     ]
 
 
-def planned_minutes(program: Program, side: str) -> int:
-    """The time one side of a pair is planned to give: every check-in at its length, plus the training its role attends."""
-    checkins = len(program.checkin_dates()) * program.checkins.minutes if program.checkins else 0
-    return checkins + sum(module.duration_minutes for module in program.training if side in module.audience)
+def planned_minutes(program: Program, side: str, round_number: int | None = None) -> int:
+    """The time one side of a pair is planned to give in its round (the whole program without rounds):
+    each of the round's check-ins at its shortest length, plus the round's training its role attends."""
+    held = checkins(program, round_number if program.rotation else None)
+    meetings = len(held) * program.checkins.minutes.min if program.checkins else 0
+    return meetings + sum(module.duration_minutes for module in program.training if side in module.audience
+                          and (not program.rotation or round_number is None
+                               or program.module_round(module) == round_number))
 
 
 def hours_text(minutes: int) -> str:
@@ -171,9 +211,9 @@ def hours_text(minutes: int) -> str:
     return " ".join(parts)
 
 
-def planned_hours(program: Program, side: str) -> str:
+def planned_hours(program: Program, side: str, round_number: int | None = None) -> str:
     """What a side's certificate says of its hours, until the coordinator writes the hours held over it."""
-    minutes = planned_minutes(program, side)
+    minutes = planned_minutes(program, side, round_number)
     return f"{hours_text(minutes)} planned" if minutes else ""
 
 
@@ -193,8 +233,12 @@ def lower_first(term: str) -> str:
     return term
 
 
-def form_context(program: Program) -> dict[str, Any]:
-    """What every form template receives."""
+def form_context(program: Program, round_number: int | None = None) -> dict[str, Any]:
+    """What every form template receives; for a round's pair packs (`round_number`) its dates too.
+
+    `round` is the ProgramRound of a round's packs (None for the site's blank forms), and
+    `round_start` and `round_end` its first and last day, or the program's when there is no round
+    (a program without rotation is one round): the span a certificate or an agreement covers."""
     info = program.program
     where = {
         "in-person": "in person",
@@ -214,4 +258,17 @@ def form_context(program: Program) -> dict[str, Any]:
         "serves_field": serves_field,
         "action_rows": ACTION_ROWS,
         "min_group_size": program.feedback.min_group_size,
+        **_round_context(program, round_number),
+    }
+
+
+def _round_context(program: Program, round_number: int | None) -> dict[str, Any]:
+    rounds = program.rounds()
+    chosen: ProgramRound | None = rounds[round_number - 1] if round_number and round_number <= len(rounds) else None
+    return {
+        "round": chosen,
+        "round_start": chosen.start if chosen else program.program.start_date,
+        "round_end": chosen.end if chosen else program.week_start(program.program.duration_weeks)
+        + dt.timedelta(days=6),
+        "rounds": len(rounds),
     }
