@@ -140,8 +140,10 @@ def test_each_rounds_pack_holds_only_its_rounds_checkin_forms(rounds: Path) -> N
     for number, checkins in {1: (1, 2), 2: (3, 4), 3: (5, 6)}.items():
         for pack in pack_folders(rounds, number):
             assert sorted(path.name for path in pack.iterdir()) == sorted([
-                f"{pack.name}-agreement.pdf", f"{pack.name}-certificate.pdf", f"{pack.name}-mentor-calendar.ics",
-                f"{pack.name}-mentee-calendar.ics", *(f"{pack.name}-checkin-{n}.pdf" for n in checkins)])
+                f"{pack.name}-agreement.pdf", f"{pack.name}-certificate-mentor.pdf",
+                f"{pack.name}-certificate-mentee.pdf", f"{pack.name}-mentor-calendar.ics",
+                f"{pack.name}-mentee-calendar.ics", *(f"{pack.name}-checkin-{n}.pdf" for n in checkins),
+                *(f"{pack.name}-checkin-{n}-pulse-{side}.pdf" for n in checkins for side in ("mentor", "mentee"))])
 
 
 def test_each_rounds_agreement_and_calendars_list_only_its_checkins_and_dates(rounds: Path) -> None:
@@ -240,7 +242,7 @@ def test_a_round_the_program_does_not_have_is_refused_at_its_rotation(inside: Pa
     result = run("match", "roster.csv", *(arg for n in (1, 2, 3) for arg in ("--history", PAIRS[n])))
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        "Error: program.yaml:108:5: rotation.rounds: round 4 is not one of the program's 3 rounds\n"
+        "Error: program.yaml:112:5: rotation.rounds: round 4 is not one of the program's 3 rounds\n"
         "  fix: describe round 4 in rotation.rounds, or give the pairs of fewer earlier rounds with --history\n")
     assert not (inside / "private/match-round-4").exists()
 

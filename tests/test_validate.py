@@ -256,26 +256,26 @@ def test_rounds_split_the_checkins(make_program: MakeProgram) -> None:
 
 @pytest.mark.parametrize(("rounds", "expected"), [
     (("{start_week: 1, end_week: 6}", "{start_week: 5, end_week: 12}"),
-     "program.yaml:47:20: rotation.rounds[1].start_week: round 2 (weeks 5 to 12) overlaps round 1 (weeks 1 to 6)\n"
+     "program.yaml:50:20: rotation.rounds[1].start_week: round 2 (weeks 5 to 12) overlaps round 1 (weeks 1 to 6)\n"
      "  fix: start round 2 after round 1 ends, in week 7 or later"),
     (("{start_week: 7, end_week: 12}", "{start_week: 1, end_week: 6}"),
-     "program.yaml:47:20: rotation.rounds[1].start_week: round 2 (weeks 1 to 6) starts before round 1 (weeks 7 to 12)\n"
+     "program.yaml:50:20: rotation.rounds[1].start_week: round 2 (weeks 1 to 6) starts before round 1 (weeks 7 to 12)\n"
      "  fix: list the rounds in the order they run"),
     (("{start_week: 1, end_week: 6}", "{start_week: 7, end_week: 14}"),
-     "program.yaml:47:33: rotation.rounds[1].end_week: round 2 (weeks 7 to 14) lies outside the program (weeks 1 to"
+     "program.yaml:50:33: rotation.rounds[1].end_week: round 2 (weeks 7 to 14) lies outside the program (weeks 1 to"
      " 12)\n  fix: keep every round within weeks 1 to 12, or lengthen program.duration_weeks"),
     (("{start_week: 0, end_week: 6}", "{start_week: 7, end_week: 12}"),
-     "program.yaml:46:20: rotation.rounds[0].start_week: round 1 (weeks 0 to 6) lies outside the program (weeks 1 to"
+     "program.yaml:49:20: rotation.rounds[0].start_week: round 1 (weeks 0 to 6) lies outside the program (weeks 1 to"
      " 12)\n  fix: keep every round within weeks 1 to 12, or lengthen program.duration_weeks"),
     (("{start_week: 1, end_week: 6}", "{start_week: 12, end_week: 7}"),
-     "program.yaml:47:34: rotation.rounds[1].end_week: round 2 ends (week 7) before it starts (week 12)\n"
+     "program.yaml:50:34: rotation.rounds[1].end_week: round 2 ends (week 7) before it starts (week 12)\n"
      "  fix: make end_week at least start_week"),
     (("{start_week: 1, end_week: 8}", "{start_week: 11, end_week: 12}"),
      "program.yaml:39:13: checkins.schedule: check-in 3 (week 10) is in no round, so no pair pack would hold it\n"
      "  fix: move it into a round, or widen a round of rotation.rounds to take in week 10\n"
-     "program.yaml:47:7: rotation.rounds[1]: round 2 (weeks 11 to 12) holds no check-in (the check-ins are in weeks"
+     "program.yaml:50:7: rotation.rounds[1]: round 2 (weeks 11 to 12) holds no check-in (the check-ins are in weeks"
      " 2, 6, 10)\n  fix: schedule a check-in in weeks 11 to 12, or change the round's weeks"),
-    ((), "program.yaml:45:11: rotation.rounds: needs at least 1 item\n  fix: add the missing items"),
+    ((), "program.yaml:48:11: rotation.rounds: needs at least 1 item\n  fix: add the missing items"),
 ])
 def test_bad_rounds_are_located(make_program: MakeProgram, rounds: tuple[str, ...], expected: str) -> None:
     text = with_rounds(*rounds) if rounds else MINIMAL + "rotation:\n  rounds: []\n"
