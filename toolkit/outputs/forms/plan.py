@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...pairing.applications import application_questions
 from ...program.model import CheckinSession, Goal, Program
 from ...render.text import document_context
 
@@ -18,6 +19,9 @@ FOLDER = "forms"
 """Where the blank forms go inside the site."""
 GROUP_FORMS = "Check-in forms"
 GROUP_SURVEYS = "Surveys"
+GROUP_APPLYING = "Applying to the program"
+APPLICATION = "application"
+"""The application form's name: forms/application.pdf."""
 
 PROGRESS = ("Not started", "Started", "Making progress", "Nearly there", "Achieved")
 """The progress scale of a goal on a check-in form, lowest first."""
@@ -130,6 +134,12 @@ def plan_forms(program: Program) -> list[FormPlan]:
         "for the mentor, with the names filled in", {}, in_site=False, in_pack=True,
         read_only=frozenset({"mentor_name", "mentee_name"}), centred=frozenset({"mentor_name", "mentee_name"}),
     ))
+    if program.application is not None:  # the application form: its fields are the applications export's columns
+        forms.append(FormPlan(
+            APPLICATION, "forms/application.html.j2", "Application form", GROUP_APPLYING,
+            "fillable PDF: role, topics, languages, times, and the self-assessment",
+            {"questions": application_questions(program), "application": program.application},
+        ))
     return forms
 
 
