@@ -228,8 +228,8 @@ def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str, header: _Head
                    " Windows-1252 or Latin-1)", _SAVE_AS, line) from None
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     separator = max(_SEPARATORS, key=lambda sep: (_count_outside_quotes(first_line, sep), -_SEPARATORS.index(sep)))
-    if header.expect and header.row is None:
-        separator = _separator_of_header(text, separator, header.expect)
+    if header.expect:
+        separator = _separator_of_header(text, separator, header)
     records: list[tuple[int, list[str]]] = []
     bounds = _Bounds(shown, what)
     try:
@@ -245,18 +245,23 @@ def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str, header: _Head
     return _table(shown, cells, separator=separator, what=what, ragged_rows=ragged_rows, header_at=header)
 
 
-def _separator_of_header(text: str, first_guess: str, expect: Sequence[str]) -> str:
-    """The separator under which one of the first rows reads as a header holding the most expected
-    names: a title above a semicolon-separated header must not make the file comma-separated."""
-    names = {loose_name(name) for name in expect if name}
-    head = "\n".join(text.lstrip("\r\n").split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
+def _separator_of_header(text: str, first_guess: str, header: _Header) -> str:
+    """The separator under which one of the first rows (or the row given) reads as a header holding
+    the most expected names: a title above a semicolon-separated header must not make the file
+    comma-separated."""
+    names = {loose_name(name) for name in header.expect if name}
+    lines = HEADER_SEARCH_ROWS + (header.row or 0)
+    head = "\n".join(text.split("\n", lines)[:lines])
 
     def found(separator: str) -> int:
-        try:
-            rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=separator))
+        counts = []
+        try:  # rows numbered as the table numbers them: a record, whatever line breaks its quotes hold
+            for number, row in enumerate(csv.reader(io.StringIO(head, newline=""), delimiter=separator), start=1):
+                if header.row is None or number == header.row:
+                    counts.append(len({loose_name(cell) for cell in row} & names))
         except csv.Error:
-            return 0
-        return max((len({loose_name(cell) for cell in row} & names) for row in rows), default=0)
+            pass
+        return max(counts, default=0)
 
     counts = {separator: found(separator) for separator in _SEPARATORS}
     best = max(counts.values())

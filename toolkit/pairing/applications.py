@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -21,7 +22,7 @@ from typing import Literal, NamedTuple
 from ..errors import Problem, RosterError, character_name, hidden_character
 from ..files.tables import Table, in_row_order, loose_name, read_table
 from ..program.model import APPLICATION_FIELDS, Application, Program, Style, Terminology
-from .cells import MENTEE, MENTOR, consent, did_you_mean, listing, plain, role_names, split_list
+from .cells import MENTEE, MENTOR, consent, did_you_mean, did_you_mean_address, listing, plain, role_names, split_list
 
 ID = "id"
 EMAIL = "email"
@@ -48,6 +49,8 @@ NO_PREFERENCE = "no-preference"
 FORMAT_LABELS = {"in-person": "In person", "remote": "Remote (video)", "hybrid": "A mix of both"}
 
 Kind = Literal["text", "one", "several", "scale", "tick"]
+_GRID_ROW = re.compile(r"\[(.+)\]\s*$")
+"""A survey tool's heading for one row of a grid question: the statement in brackets at the end."""
 
 
 class Choice(NamedTuple):
@@ -228,8 +231,9 @@ def _locate(table: Table, questions: Sequence[Question]) -> dict[str, int]:
             continue
         text = plain(question.text).rstrip("?:")
         found: int | None = by_text.get(text)
-        if found is None and question.kind == "scale":
-            found = next((i for i, name in enumerate(table.header) if name and f"[{text}]" in plain(name)), None)
+        if found is None and question.kind == "scale":  # a grid's column: "What kind of mentor are you? [statement]"
+            found = next((i for i, name in enumerate(table.header)
+                          if (inside := _GRID_ROW.search(name)) and plain(inside.group(1)).rstrip("?:") == text), None)
         if found is not None:
             where[question.column] = found
     submitted = next((by_name[loose_name(name)] for name in SUBMITTED if loose_name(name) in by_name), None)
@@ -330,9 +334,10 @@ class _Reader:
             where = f"application.{noun}"
             what = "the program's topics" if noun == "topics" else f"the choices of {where}"
             hint = did_you_mean(item, choices)
-            choose = f"use one of {where} in program.yaml" if hint else f"use one of {listing(choices)}"
-            self.error(row, f"{column}: '{item}' is not one of {what}",
-                       f"{hint}{choose}, separated by semicolons, or add it to {where}")
+            fix = (f"{hint}use the {noun} of {where} in program.yaml, separated by semicolons, or add this one there"
+                   if hint else f"use one of {listing(choices)}, separated by semicolons, or add it to {where} in"
+                   " program.yaml")
+            self.error(row, f"{column}: '{item}' is not one of {what}", fix)
         return tuple(dict.fromkeys(chosen))
 
     def meeting_format(self, row: int, text: str) -> str:
@@ -346,7 +351,8 @@ class _Reader:
         value = options.get(plain(text)) or options.get(plain(text).replace(" ", "-"))
         if value is None or value == NO_PREFERENCE:
             if value is None:
-                labels = [*FORMAT_LABELS, "no preference"]
+                labels = [choice.label for choice in question.choices] if question is not None else [
+                    *FORMAT_LABELS, "no preference"]
                 self.error(row, f"{MEETING_FORMAT} '{text}' is not a meeting format",
                            f"{did_you_mean(text, labels)}write one of {listing(labels)}")
             return ""
@@ -462,7 +468,7 @@ def join(applications: Applications, roster: RosterKeys) -> Joined:
                       f"{hint}correct the id, add the person to the roster, or delete the application")
             continue
         if at_id is None and at_email is None:
-            hint = did_you_mean(answer.email, list(roster.emails), 0.85) if suggested < 20 else ""
+            hint = did_you_mean_address(answer.email, list(roster.emails)) if suggested < 20 else ""
             suggested += 1
             error(answer.row, f"{EMAIL} '{answer.email}' is in no row of the roster ({roster.file})",
                   f"{hint}write the address the roster has, add the person to the roster, or delete the application")

@@ -59,9 +59,25 @@ def consent(text: str) -> bool | None:
 
 def did_you_mean(text: str, options: Sequence[str], cutoff: float = 0.6) -> str:
     """'did you mean 'X'? ' for the closest of `options` (ignoring case and spaces), or ''."""
-    keys = {plain(option): option for option in options}
+    keys: dict[str, str] = {}
+    for option in options:
+        keys.setdefault(plain(option), option)
     close = difflib.get_close_matches(plain(text), list(keys), n=1, cutoff=cutoff)
     return f"did you mean '{keys[close[0]]}'? " if close else ""
+
+
+def did_you_mean_address(address: str, addresses: Sequence[str]) -> str:
+    """'did you mean 'X'? ' for an e-mail address one typo away from one of `addresses`: the part
+    before the @ compared among the same domain's, or the domain for the same name; else ''."""
+    name, _, domain = plain(address).partition("@")
+    split = [(other, *plain(other).partition("@")[::2]) for other in addresses]
+    same_domain = {other_name: other for other, other_name, other_domain in split if other_domain == domain}
+    close = difflib.get_close_matches(name, list(same_domain), n=1, cutoff=0.75)
+    if close:
+        return f"did you mean '{same_domain[close[0]]}'? "
+    same_name = {other_domain: other for other, other_name, other_domain in split if other_name == name}
+    close = difflib.get_close_matches(domain, list(same_name), n=1, cutoff=0.8)
+    return f"did you mean '{same_name[close[0]]}'? " if close else ""
 
 
 def listing(options: Sequence[str], limit: int = 12) -> str:

@@ -157,14 +157,16 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _required(matching: Matching, applications: Applications | None = None) -> dict[str, str]:
+def _required(matching: Matching, applications: Applications | None = None, applying: bool = False) -> dict[str, str]:
     """Columns the roster must have, each with the rule that needs it ('' when matching always does).
-    What an applications export holds (the role, the topics, the consent) the roster need not."""
+    What an applications export holds (the role, the topics, the consent) the roster need not:
+    `applying` says one is given (`applications` is None when it could not be read)."""
     rules = matching.rules
+    applying = applying or applications is not None
     needed = {"id": "", "name": "", "manager_id": ""}
-    if applications is None:
+    if not applying:
         needed["role"] = ""
-    if rules.shared_topic and applications is None:
+    if rules.shared_topic and not applying:
         needed["offers"] = needed["wants"] = "matching.rules.shared_topic"
     if rules.mentor_junior:
         needed["level"] = "matching.rules.mentor_junior"
@@ -172,7 +174,7 @@ def _required(matching: Matching, applications: Applications | None = None) -> d
         needed["department"] = "matching.rules.different_department"
     if rules.shared_language:
         needed["languages"] = "matching.rules.shared_language"
-    if rules.manager_consent and (applications is None or not applications.asks_consent):
+    if rules.manager_consent and not (applying and (applications is None or applications.asks_consent)):
         needed["manager_consent"] = "matching.rules.manager_consent"
     if applications is not None and any(not answer.id for answer in applications.answers):
         needed["email"] = ""  # the applications without an id are joined by e-mail address
@@ -249,7 +251,8 @@ def read_roster(
             after.extend(error.problems)
     try:
         with table.reporting(RosterError):
-            roster = _check(table, matching, start_date, terminology, program_file, read, after)
+            roster = _check(table, matching, start_date, terminology, program_file, read, after,
+                            applying=applications is not None)
     except RosterError as error:
         raise RosterError([*error.problems, *after]) from None
     if after:
@@ -277,11 +280,11 @@ def _expected_keys(table: Table, where: dict[str, int], roles: dict[str, str]) -
 
 def _check(table: Table, matching: Matching, start_date: dt.date | None, terminology: Terminology,
            program_file: str, applications: Applications | None = None,
-           after: list[Problem] | None = None) -> Roster:
+           after: list[Problem] | None = None, applying: bool = False) -> Roster:
     """The roster's own rules over every row (each applicant's answers in place of their row's
     cells); raises RosterError listing every broken one. The applications' problems go to `after`."""
     after = after if after is not None else []
-    needed = _required(matching, applications)
+    needed = _required(matching, applications, applying)
     if applications is not None:
         after.extend(applications.problems)
     where = _locate_columns(table, matching.columns, needed, program_file)
