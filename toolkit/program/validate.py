@@ -579,7 +579,7 @@ class _CrossChecker:
         for item_path, text in self.texts(path):
             if one_cell and ("," in text or ";" in text):
                 self.error(item_path, f"{noun} '{excerpt(text)}' holds a comma or semicolon, which separate {noun}s in"
-                           " one cell of an export", "write it without them, e.g. 'Copilot and AI assistants'")
+                           " one cell of an export", "write it without them: 'and' or 'or' instead, or two items")
             key = " ".join(text.split()).casefold()
             if key in first:
                 self.error(item_path, f"{noun} '{excerpt(text)}' is listed twice (also {format_path(first[key])})",
