@@ -333,8 +333,9 @@ class _Reader:
                 continue
             where = f"application.{noun}"
             what = "the program's topics" if noun == "topics" else f"the choices of {where}"
-            hint = did_you_mean(item, choices)
-            fix = (f"{hint}use the {noun} of {where} in program.yaml, separated by semicolons, or add this one there"
+            hint = did_you_mean(item, choices, 0.7)
+            items = {"availability": "times"}.get(noun, noun)
+            fix = (f"{hint}use the {items} of {where} in program.yaml, separated by semicolons, or add this one there"
                    if hint else f"use one of {listing(choices)}, separated by semicolons, or add it to {where} in"
                    " program.yaml")
             self.error(row, f"{column}: '{item}' is not one of {what}", fix)

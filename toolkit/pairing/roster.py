@@ -360,7 +360,8 @@ def _check(table: Table, matching: Matching, start_date: dt.date | None, termino
             if level_text and bands:
                 level = bands.get(loose_name(level_text))
                 if level is None:
-                    error(row, f"{col('level')} '{level_text}' is not one of the bands of matching.levels",
+                    number = " (with matching.levels, a level names a band, not a number)" if _number(level_text) else ""
+                    error(row, f"{col('level')} '{level_text}' is not one of the bands of matching.levels{number}",
                           f"{did_you_mean(level_text, matching.levels)}write one of {listing(matching.levels)}, or add"
                           " the band to matching.levels in program.yaml, in its place from the most junior to the most"
                           " senior")
