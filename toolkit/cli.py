@@ -233,10 +233,12 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
     """Pair mentors with mentees from a roster, with the reasons for every pair.
 
     ROSTER is a CSV (UTF-8, comma or semicolon separated) or XLSX export, one row per person;
-    program.yaml's `matching` section names its columns and sets the rules. Every pair keeps
-    the hard rules; among those, the pairing makes the most pairs, then the best total score.
-    Everyone left unmatched is listed with the reason. A bad roster is reported row by row
-    and nothing is written.
+    program.yaml's `matching` section names its columns and sets the rules. With
+    --applications it may be a plain HR export (ids, names, e-mails, levels, managers,
+    departments): the applications say who takes part, as what, and what they offer or want.
+    Every pair keeps the hard rules; among those, the pairing makes the most pairs, then the
+    best total score. Everyone left unmatched is listed with the reason. A bad roster or
+    application is reported row by row and nothing is written.
 
     \b
     Examples:
