@@ -252,6 +252,12 @@ class _Reader:
         self.roles = role_names(terminology)
         self.problems: list[Problem] = []
         self.assessment = application.self_assessment if application is not None else None
+        self.known: dict[str, dict[str, str]] = {}
+        """Each list's choices by the way they are compared (`plain`), made once per file."""
+        statement = self.questions.get(self.assessment.items[0].id) if self.assessment is not None else None
+        self.scale = statement.choices if statement is not None else ()
+        self.points = {plain(choice.label): int(choice.value) for choice in self.scale}
+        self.points.update({choice.value: int(choice.value) for choice in self.scale})
 
     def error(self, row: int, message: str, fix: str) -> None:
         self.problems.append(Problem(self.table.file, f"row {row}: {message}", fix, row))
@@ -325,7 +331,9 @@ class _Reader:
         items = split_list(text)
         if not choices:
             return items
-        known = {plain(choice): choice for choice in choices}
+        known = self.known.get(noun)
+        if known is None:
+            known = self.known[noun] = {plain(choice): choice for choice in choices}
         chosen = []
         for item in items:
             if plain(item) in known:
@@ -334,8 +342,8 @@ class _Reader:
             where = f"application.{noun}"
             what = "the program's topics" if noun == "topics" else f"the choices of {where}"
             hint = did_you_mean(item, choices, 0.7)
-            items = {"availability": "times"}.get(noun, noun)
-            fix = (f"{hint}use the {items} of {where} in program.yaml, separated by semicolons, or add this one there"
+            plural = {"availability": "times"}.get(noun, noun)
+            fix = (f"{hint}use the {plural} of {where} in program.yaml, separated by semicolons, or add this one there"
                    if hint else f"use one of {listing(choices)}, separated by semicolons, or add it to {where} in"
                    " program.yaml")
             self.error(row, f"{column}: '{item}' is not one of {what}", fix)
@@ -364,10 +372,7 @@ class _Reader:
         assessment = self.assessment
         if assessment is None:
             return ()
-        question = self.questions.get(assessment.items[0].id)
-        scale = question.choices if question is not None else ()
-        points = {plain(choice.label): int(choice.value) for choice in scale}
-        points.update({choice.value: int(choice.value) for choice in scale})
+        scale, points = self.scale, self.points
         totals: dict[str, list[int]] = {}
         for item in assessment.items:
             text = self.cell(cells, item.id)
