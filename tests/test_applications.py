@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from toolkit.outputs.forms.questions import application_text
 from toolkit.pairing.applications import APPLICATION_COLUMNS, application_questions, read_applications
-from toolkit.pairing.matching import pair_score, prepare_match
+from toolkit.pairing.matching import pair_reasons, pair_score, prepare_match
 from toolkit.pairing.roster import read_roster
 from toolkit.program.model import Program
 from toolkit.program.validate import load_program
@@ -283,6 +283,10 @@ def test_the_style_asked_for_scores_its_weight_in_the_vectorised_scores_too(fold
     assert np.allclose(vectorised, plain, atol=1e-6)
     assert plain == [[5.0, 4.0], [1.5, 5.0]]  # Lena asked for a demonstrator (Jo), Liam for a sounding board (Jay)
     assert cohort.max_score == 6.0
+    lena, jay = roster.mentees[0], roster.mentors[1]
+    assert pair_reasons(jay, lena) == ("shared topic: AI tools", "different departments",
+                                       "mentor's style: Sounding board (the mentee asked for Demonstrator)",
+                                       "both free: Mornings")
 
 
 # --- bands -----------------------------------------------------------------------------------

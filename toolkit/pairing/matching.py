@@ -262,6 +262,7 @@ def prepare_match(
     unmatched = [_explain(d, roster, MENTEE) for d in diagnose(cohort, lonely_mentees, MENTEE)]
     unmatched += [_explain(d, roster, MENTOR, matching) for d in diagnose(cohort, lonely_mentors, MENTOR)]
     unmatched += [Unmatched(p, "capacity 0: takes no mentee this round") for p in roster.mentors if p.capacity == 0]
+    on_roster = {p.id for p in roster.people}
     rules = tuple(
         RuleSummary(name, RULE_TEXT[name], solved.excluded.get(name, 0),
                     sum(1 for u in unmatched if name in u.bound))
@@ -277,7 +278,7 @@ def prepare_match(
         history_paths=tuple(Path(os.path.abspath(p)) for p in history_paths),
         places_left=sum(p.capacity for p in roster.mentors) - len(pairs), timings=timings,
         applications_path=Path(os.path.abspath(applications)) if applications is not None else None,
-        earlier={pid: n for pid, n in earlier_partners(earlier).items() if pid in {p.id for p in roster.people}},
+        earlier={pid: n for pid, n in earlier_partners(earlier).items() if pid in on_roster},
         notes=_header_notes(roster, header_row),
     )
     timings["reasons"] = time.perf_counter() - explained
@@ -370,7 +371,8 @@ def style_met(mentor: Person, mentee: Person) -> bool:
 
 
 def pair_reasons(mentor: Person, mentee: Person, place: int = 0) -> tuple[str, ...]:
-    """Why this pair, in words: shared topics, departments, hours apart, languages, the mentor's load."""
+    """Why this pair, in words: shared topics, departments, hours apart, languages, the mentor's style,
+    times both are free and formats, the mentor's load. No reason holds '; ', which joins them."""
     reasons = []
     topics = _shared(mentee.wants, mentor.offers)
     if topics:
@@ -394,7 +396,7 @@ def pair_reasons(mentor: Person, mentee: Person, place: int = 0) -> tuple[str, .
     if mentee.wants_style and mentor.styles:
         met = style_met(mentor, mentee)
         reasons.append(f"mentor's style as asked: {mentee.wants_style}" if met else
-                       f"mentee asked for: {mentee.wants_style}; mentor's style: {' or '.join(mentor.styles)}")
+                       f"mentor's style: {' or '.join(mentor.styles)} (the mentee asked for {mentee.wants_style})")
     if mentor.availability and mentee.availability:
         both = _shared(mentor.availability, mentee.availability)
         reasons.append(f"both free: {', '.join(both)}" if both else "no free time in common given")
