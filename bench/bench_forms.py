@@ -4,7 +4,7 @@ The toolkit lays each blank form out once with WeasyPrint and then only sets fie
 pair with pikepdf. The alternative, laying out every pair's form from its HTML with the values
 in it, is timed on a sample of forms and extrapolated (printed as such): 6,000 layouts would
 take the better part of an hour. Then the whole `revmentor forms` run for 1,000 pairs (every
-check-in, the agreement, the certificate and the calendar, written to disk) is timed end to end.
+check-in, the agreement, both certificates and the calendar, written to disk) is timed end to end.
 Target: at least 100 pre-filled forms a second. These VMs are noisy: compare the ratios.
 
     python bench/bench_forms.py              # 1,000 pairs, 20 layouts sampled

@@ -60,6 +60,9 @@ checkins:
     - {title: Start, purpose: Agree goals}
     - {title: Middle, purpose: Review}
     - {title: End, purpose: Close}
+confidentiality:
+  concerns:
+    - {about: Anything that worries you, contact: The coordinator}
 """
 
 

@@ -69,6 +69,7 @@ PAGES = [
     "training/orientation.html",
     "training/feedback-skills.html",
     "checkins.html",
+    "guides/confidentiality.html",
     "checklist.html",
     "challenges.html",
     "faq.html",

@@ -101,23 +101,16 @@ NAMES = ("Zoë Ōkubo", "Ann Lee", "Quentin Marsh", "Carla Winterbourne")
 CHECKIN_FIELDS = [
     ("pair_id", "/Tx", "Pair"),
     ("meeting_date", "/Tx", "Date of the meeting"),
+    ("meeting_minutes", "/Tx", "How long you met (minutes)"),
     ("mentor_name", "/Tx", "Digital mentor"),
     ("mentee_name", "/Tx", "Leader"),
-    ("goal_1", "/Tx", "Goal 1"),
-    ("goal_1_progress", "/Btn", "Progress on goal 1 (choose one: Not started, Started, Making progress, Nearly there,"
-     " Achieved)"),
-    ("goal_2", "/Tx", "Goal 2"),
-    ("goal_2_progress", "/Btn", "Progress on goal 2 (choose one: Not started, Started, Making progress, Nearly there,"
-     " Achieved)"),
-    ("goal_3", "/Tx", "Goal 3"),
-    ("goal_3_progress", "/Btn", "Progress on goal 3 (choose one: Not started, Started, Making progress, Nearly there,"
-     " Achieved)"),
     ("agenda_1", "/Tx", "Notes on agenda item 1: Where and when you will meet"),
     ("agenda_2", "/Tx", "Notes on agenda item 2: What confidentiality means to you"),
-    ("question_1_mentor", "/Tx", "Digital mentor: What do you need from your partner?"),
-    ("question_1_mentee", "/Tx", "Leader: What do you need from your partner?"),
-    ("went_well", "/Tx", "What went well"),
-    ("got_in_the_way", "/Tx", "What got in the way"),
+    ("question_1", "/Tx", "Question 1: What do you need from your partner?"),
+    *[item for side, name in (("mentee", "Leader"), ("mentor", "Digital mentor")) for n in (1, 2, 3) for item in (
+        (f"{side}_goal_{n}", "/Tx", f"{name}'s goal {n}"),
+        (f"{side}_goal_{n}_progress", "/Btn", f"Progress on {name.lower()}'s goal {n} (choose one: Not started,"
+         " Started, Making progress, Nearly there, Achieved)"))],
     *[(f"action_{n}{part}", "/Tx", f"Action {n}{label}")
       for n in range(1, 6) for part, label in (("", ""), ("_owner", ": owner"), ("_due", ": due date"))],
     ("mentor_signature", "/Tx", "Digital mentor: signature or name"),
@@ -125,6 +118,7 @@ CHECKIN_FIELDS = [
     ("mentee_signature", "/Tx", "Leader: signature or name"),
     ("mentee_signed", "/Tx", "Date"),
 ]
+"""The pair record of check-in 1: no answer of one side beside the other's, and each side's own goals."""
 
 
 def write_program(folder: Path, paper: str = "A4", application: bool = False) -> Path:
@@ -184,13 +178,16 @@ def test_forms_of_a_program(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
         ("agreement", "Mentoring agreement", True, True),
         ("checkin-1", "Check-in 1 of 2: Start", True, True),
         ("checkin-2", "Check-in 2 of 2: Close", True, True),
+        ("pulse-mentor", "Check-in pulse: Digital mentor", True, True),
+        ("pulse-mentee", "Check-in pulse: Leader", True, True),
         ("survey-leader-end", "Leaders - looking back", True, False),
-        ("certificate", "Certificate of appreciation", False, True),
+        ("certificate-mentor", "Certificate of appreciation", False, True),
+        ("certificate-mentee", "Certificate of participation", False, True),
         ("application", "Application form", True, False),
     ]
     assert [artifact.path for artifact in made.artifacts()] == [
-        "forms/agreement.pdf", "forms/checkin-1.pdf", "forms/checkin-2.pdf", "forms/survey-leader-end.pdf",
-        "forms/application.pdf"]
+        "forms/agreement.pdf", "forms/checkin-1.pdf", "forms/checkin-2.pdf", "forms/pulse-mentor.pdf",
+        "forms/pulse-mentee.pdf", "forms/survey-leader-end.pdf", "forms/application.pdf"]
 
 
 def test_checkin_form_fields_are_named_typed_and_labelled_in_reading_order(
@@ -202,16 +199,15 @@ def test_checkin_form_fields_are_named_typed_and_labelled_in_reading_order(
 def test_progress_is_a_radio_group_of_five_labelled_choices(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
     _, made = forms_a4
     reader = PdfReader(io.BytesIO(made.blanks["checkin-1"]))
-    group = (reader.get_fields() or {})["goal_1_progress"]
+    group = (reader.get_fields() or {})["mentee_goal_1_progress"]
     assert group["/_States_"] == ["/0", "/1", "/2", "/3", "/4"]
     assert [str(v) for v in group["/Opt"]] == ["1", "2", "3", "4", "5"]
     assert not any("." in name for name in reader.get_fields() or {})  # no `goal_1_progress.goal_1_progress`
     with pikepdf.open(io.BytesIO(made.blanks["checkin-1"])) as pdf:
-        (field,) = [f for f in pdf.Root.AcroForm.Fields if str(f.T) == "goal_1_progress"]
+        (field,) = [f for f in pdf.Root.AcroForm.Fields if str(f.T) == "mentee_goal_1_progress"]
         assert [str(kid.TU) for kid in field.Kids] == [
-            "Progress on goal 1: Not started (1 of 5)", "Progress on goal 1: Started (2 of 5)",
-            "Progress on goal 1: Making progress (3 of 5)", "Progress on goal 1: Nearly there (4 of 5)",
-            "Progress on goal 1: Achieved (5 of 5)"]
+            f"Progress on leader's goal 1: {label} ({n} of 5)" for n, label in enumerate(
+                ("Not started", "Started", "Making progress", "Nearly there", "Achieved"), start=1)]
         assert all("/T" not in kid for kid in field.Kids)
 
 
@@ -222,6 +218,7 @@ def test_agreement_survey_and_certificate_fields(forms_a4: tuple[LoadedProgram, 
         "pair_id", "agreed_on", "mentor_name", "mentee_name",
         *[f"mentee_goal_{n}{part}" for n in (1, 2, 3) for part in ("", "_measure")],
         *[f"mentor_goal_{n}{part}" for n in (1, 2, 3) for part in ("", "_measure")],
+        "serves_digital", "serves_visibility",
         "meeting_when", "meeting_where", "meeting_moved", "ground_rules",
         "confidentiality_mentor", "confidentiality_mentee",
         "mentor_signature", "mentor_signed", "mentee_signature", "mentee_signed",
@@ -233,8 +230,12 @@ def test_agreement_survey_and_certificate_fields(forms_a4: tuple[LoadedProgram, 
         ("confidence", "/Btn", "Question 1: I am confident with our tools. (choose one: Disagree, Not sure, Agree)"),
         ("learned", "/Tx", "Question 2: What did you learn?"),
     ]
-    assert fields(made.blanks["certificate"]) == [
-        ("mentor_name", "/Tx", "Digital mentor's name"), ("mentee_name", "/Tx", "Leader's name")]
+    signing = [("hours", "/Tx", "Hours of mentoring and training"), ("sponsor_name", "/Tx", "Name of the person signing"),
+               ("awarded_on", "/Tx", "Date")]
+    assert fields(made.blanks["certificate-mentor"]) == [
+        ("mentor_name", "/Tx", "Digital mentor's name"), ("mentee_name", "/Tx", "Leader's name"), *signing]
+    assert fields(made.blanks["certificate-mentee"]) == [
+        ("mentee_name", "/Tx", "Leader's name"), ("mentor_name", "/Tx", "Digital mentor's name"), *signing]
 
 
 APPLICATION_FIELDS = [
@@ -366,8 +367,8 @@ def test_every_field_of_every_form_takes_a_value_but_the_certificates_names(
     _, made = forms_a4
     for name, data in made.blanks.items():
         filled, typed, read_only = fill_every_field(data)
-        assert read_only == ({"mentor_name", "mentee_name"} if name == "certificate" else set()), name
-        assert typed or name == "certificate", name
+        assert read_only == ({"mentor_name", "mentee_name"} if name.startswith("certificate-") else set()), name
+        assert typed, name
         assert {key: value for key, value in values_of(filled).items() if key in typed} == typed, name
 
 
@@ -411,13 +412,14 @@ def test_forms_print_on_a4_and_letter_with_nothing_cut(
         with pikepdf.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 width, height = (float(v) for v in page.mediabox[2:])
-                assert (round(width, 3), round(height, 3)) == size, name
+                landscape = name.startswith("certificate-")
+                assert (round(width, 3), round(height, 3)) == (size[::-1] if landscape else size), name
                 for annot in page.obj.get("/Annots", []):
                     x0, y0, x1, y1 = (float(v) for v in annot.Rect)
                     assert margin <= min(x0, x1) and max(x0, x1) <= width - margin, name
                     assert margin <= min(y0, y1) and max(y0, y1) <= height - margin, name
         words = subprocess.run(["pdftotext", "-bbox", str(file), "-"], capture_output=True, text=True, check=True).stdout
-        page_width, page_height = size
+        page_width, page_height = size[::-1] if name.startswith("certificate-") else size
         for x_min, y_min, x_max, y_max, word in re.findall(
                 r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', words):
             assert float(x_min) >= 0 and float(x_max) <= page_width, (name, word)
@@ -498,23 +500,29 @@ def test_a_pack_per_pair(packs: Path) -> None:
     assert sorted(p.relative_to(packs).as_posix() for p in packs.rglob("*") if p.is_file()) == sorted([
         ".revmentor-manifest.json",
         *[f"{pair}/{pair}-{name}" for pair in ("P001", "P002")
-          for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate.pdf", "calendar.ics")],
+          for name in ("agreement.pdf", "checkin-1.pdf", "checkin-2.pdf", "certificate-mentor.pdf",
+                       "certificate-mentee.pdf", "calendar.ics",
+                       *(f"checkin-{n}-pulse-{side}.pdf" for n in (1, 2) for side in ("mentor", "mentee")))],
     ])
 
 
-def test_pack_forms_hold_the_pairs_names_dates_and_goals(packs: Path) -> None:
+def test_pack_forms_hold_the_pairs_names_and_dates_and_never_the_programs_goals(packs: Path) -> None:
+    """Made from the pairs file `match` writes: the personal goal rows stay blank for the pair to fill in."""
     assert values(packs / "P001/P001-checkin-2.pdf") == {
-        "pair_id": "P001", "meeting_date": "Mon 8 Feb 2027", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee",
-        "goal_1": "Digital confidence", "goal_2": "Mentors seen by leadership"}
+        "pair_id": "P001", "meeting_date": "Mon 8 Feb 2027", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee"}
     assert values(packs / "P002/P002-checkin-1.pdf")["meeting_date"] == "Mon 11 Jan 2027"
     assert values(packs / "P001/P001-agreement.pdf") == {
-        "pair_id": "P001", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee",
-        "mentee_goal_1": "Digital confidence", "mentor_goal_1": "Mentors seen by leadership"}
-    assert values(packs / "P002/P002-certificate.pdf") == {"mentor_name": "Quentin Marsh",
-                                                            "mentee_name": "Carla Winterbourne"}
-    with pikepdf.open(packs / "P002/P002-certificate.pdf") as pdf:
-        assert [(str(f.T), int(f.Ff) & 1, int(f.Q)) for f in pdf.Root.AcroForm.Fields] == [
-            ("mentor_name", 1, 1), ("mentee_name", 1, 1)]
+        "pair_id": "P001", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee"}
+    assert values(packs / "P001/P001-checkin-2-pulse-mentee.pdf") == {
+        "pair_id": "P001", "name": "Ann Lee", "checkin": "2 of 2, Mon 8 Feb 2027"}
+    assert values(packs / "P001/P001-checkin-1-pulse-mentor.pdf") == {
+        "pair_id": "P001", "name": "Zoë Ōkubo", "checkin": "1 of 2, Mon 11 Jan 2027"}
+    for side in ("mentor", "mentee"):  # 2 check-ins of 45 minutes and the 45-minute orientation both sides attend
+        assert values(packs / f"P002/P002-certificate-{side}.pdf") == {
+            "mentor_name": "Quentin Marsh", "mentee_name": "Carla Winterbourne", "hours": "2 hours 15 minutes planned"}
+    with pikepdf.open(packs / "P002/P002-certificate-mentor.pdf") as pdf:
+        assert [(str(f.T), int(f.get("/Ff", 0)) & 1, int(f.get("/Q", 0))) for f in pdf.Root.AcroForm.Fields] == [
+            ("mentor_name", 1, 1), ("mentee_name", 1, 1), ("hours", 0, 1), ("sponsor_name", 0, 0), ("awarded_on", 0, 0)]
 
 
 def dark_pixels(pdf: Path, rect: list[float], tmp_path: Path) -> int:
@@ -550,10 +558,11 @@ def test_poppler_shows_the_filled_in_values(packs: Path, forms_a4: tuple[LoadedP
 @pytest.mark.poppler
 def test_poppler_renders_every_page_of_a_pack(packs: Path, tmp_path: Path) -> None:
     for file in sorted((packs / "P001").glob("*.pdf")):
-        result = subprocess.run(["pdftoppm", "-r", "30", "-png", str(file), str(tmp_path / file.stem)],
+        (tmp_path / file.stem).mkdir()
+        result = subprocess.run(["pdftoppm", "-r", "30", "-png", str(file), str(tmp_path / file.stem / "page")],
                                 capture_output=True, text=True)
         assert (result.returncode, result.stderr) == (0, ""), file.name
-        assert len(list(tmp_path.glob(f"{file.stem}-*.png"))) == len(PdfReader(file).pages)
+        assert len(list((tmp_path / file.stem).glob("page-*.png"))) == len(PdfReader(file).pages)
 
 
 def test_pair_calendar_has_the_pairs_checkins_on_the_right_dates(packs: Path) -> None:
@@ -574,12 +583,13 @@ def test_pair_calendar_has_the_pairs_checkins_on_the_right_dates(packs: Path) ->
 def test_values_of_one_pair_never_leak_into_the_next(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
     loaded, made = forms_a4
     filler = FormFiller(made.blanks["checkin-1"])
-    both = Pair(2, "P001", "Zoë Ōkubo", "Ann Lee", ("digital", "visibility"))
-    one = Pair(3, "P002", "Quentin Marsh", "Carla Winterbourne", ("visibility",))
+    both = Pair(2, "P001", "Zoë Ōkubo", "Ann Lee", mentee_goals=("Run a Teams call", "Read a dashboard"),
+                mentor_goals=("Chair a meeting",))
+    one = Pair(3, "P002", "Quentin Marsh", "Carla Winterbourne", mentee_goals=("Use Copilot",))
     filler.fill(pair_values(loaded.program, both, "checkin-1"))
     second = filler.fill(pair_values(loaded.program, one, "checkin-1"))
     assert values_of(second) == {"pair_id": "P002", "meeting_date": "Mon 11 Jan 2027", "mentor_name": "Quentin Marsh",
-                      "mentee_name": "Carla Winterbourne", "goal_1": "Mentors seen by leadership"}
+                      "mentee_name": "Carla Winterbourne", "mentee_goal_1": "Use Copilot"}
 
 
 def test_a_filled_form_is_the_blank_plus_an_incremental_update(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
@@ -629,8 +639,8 @@ def test_progress_lines(tmp_path: Path, run: Run) -> None:
     result = run("forms", str(program), "--pairs", str(tmp_path / "pairs.csv"))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:2] == ["Preparing 4 forms…", "Filling them in for 2 pairs…"]
-    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 10 files,"
+    assert lines[:2] == ["Preparing 7 forms…", "Filling them in for 2 pairs…"]
+    assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 20 files,"
                         r" \d+\.\d s\)", lines[2])
 
 
@@ -681,16 +691,16 @@ def test_the_pairs_files_revmentor_match_writes_make_packs(tmp_path: Path, run: 
             "mentor_name": "=Sam Roy", "mentee_name": "Ann Lee"}
 
 
-def test_goals_column_names_the_pairs_goals(tmp_path: Path) -> None:
+def test_goals_columns_give_the_program_goals_served_and_each_sides_own_goals(tmp_path: Path) -> None:
     program = load_program(write_program(tmp_path / "prog")).program
     file = tmp_path / "pairs.csv"
-    file.write_text('pair_id,mentor_name,mentee_name,goals,team\n'
-                    'P1,Ann,Bob,"visibility; digital",Ops\n'
-                    'P2,Cy,Di,,Ops\n', encoding="utf-8")
+    file.write_text('pair_id,mentor_name,mentee_name,goals,mentee_goals,mentor_goals,team\n'
+                    'P1,Ann,Bob,"visibility; digital","Run a Teams call;  Read the  dashboard ",Chair a meeting,Ops\n'
+                    'P2,Cy,Di,,,,Ops\n', encoding="utf-8")
     pairs = read_pairs(file, program)
-    assert [(p.row, p.pair_id, p.mentor_name, p.mentee_name, p.goals) for p in pairs] == [
-        (2, "P1", "Ann", "Bob", ("visibility", "digital")),
-        (3, "P2", "Cy", "Di", ("digital", "visibility")),  # no goals: every goal that benefits mentors or mentees
+    assert [(p.row, p.pair_id, p.goals, p.mentee_goals, p.mentor_goals) for p in pairs] == [
+        (2, "P1", ("visibility", "digital"), ("Run a Teams call", "Read the dashboard"), ("Chair a meeting",)),
+        (3, "P2", (), (), ()),  # nothing given: nothing is filled in for the pair, program goals least of all
     ]
 
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 
 from toolkit.cli import cli
 from toolkit.files.paths import data_dir
-from toolkit.program.model import Program
+from toolkit.program.model import DEFAULT_EXCEPTIONS, DEFAULT_PROMISE, Program
 from toolkit.program.validate import load_program
 from toolkit.scaffold import init as scaffold
 from toolkit.scaffold.init import markdown_literal, presets
@@ -114,6 +114,23 @@ def test_every_preset_validates_strictly_and_is_complete(preset_id: str) -> None
     assert program.faq and program.recognition
     assert program.feedback.scales and program.feedback.questions and program.feedback.surveys
     assert program.matching.rules.mentor_junior
+
+
+@pytest.mark.parametrize("preset_id", PRESET_IDS)
+def test_every_preset_says_where_concerns_go_and_how_a_pulse_reaches_the_coordinator(preset_id: str) -> None:
+    """Its own promise and limits, a route for the program itself to the program's own address, a
+    pulse returned to that address, and no session question that belongs on the private pulse."""
+    program = preset_program(preset_id)
+    section = program.confidentiality
+    assert section.promise != DEFAULT_PROMISE and section.exceptions != DEFAULT_EXCEPTIONS
+    assert len(section.concerns) >= 5
+    match = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", program.program.contact or "")
+    assert match, "the preset's contact names no e-mail address"
+    program_route = section.concerns[-1]
+    assert program_route.about.startswith("Your pairing or ") and match.group(0) in program_route.contact
+    assert section.returns and match.group(0) in section.returns
+    questions = [q.lower() for session in program.checkins.sessions for q in session.questions] if program.checkins else []
+    assert [q for q in questions if "contact you" in q or "say what you think" in q] == []
 
 
 def test_each_preset_speaks_its_own_field() -> None:

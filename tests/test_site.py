@@ -318,14 +318,14 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
     result = run("build", "prog")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[:5] == ["Generating 15 pages…", "Training pack: 7 files (7 made, 0 from the cache)",
-                         "Blank forms: 4 files (4 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
+    assert lines[:5] == ["Generating 16 pages…", "Training pack: 7 files (7 made, 0 from the cache)",
+                         "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
                          "Building site with MkDocs…"]
-    assert re.fullmatch(r"Site written to prog/site/ \(15 pages, \d+\.\d s\)", lines[5])
+    assert re.fullmatch(r"Site written to prog/site/ \(16 pages, \d+\.\d s\)", lines[5])
     assert run("build", "prog", "--quiet").stdout == ""
     again = run("build", "prog").stdout.splitlines()
     assert again[1:4] == ["Training pack: 7 files (0 made, 7 from the cache)",
-                          "Blank forms: 4 files (0 made, 4 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
+                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
 
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) -> None:
@@ -341,7 +341,7 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) ->
         yaml_file = program / "program.yaml"
         yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("name: Bridge", "name: Crossing"),
                              encoding="utf-8")
-        served.wait_for("Rebuilt 15 pages")
+        served.wait_for("Rebuilt 16 pages")
         assert "Crossing" in _fetch(url)
         yaml_file.write_text("program: [\n", encoding="utf-8")
         served.wait_for("The last good site is still served; fix the problem and save to rebuild.")

@@ -82,7 +82,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys(make_program: 
     assert problems(make_program, text) == (
         "program.yaml:8:3: program.budget: unknown key 'budget'\n"
         "  fix: allowed keys here: name, organisation, summary, language, start_date, time_zone, duration_weeks, "
-        "rollout, meeting_format, video_tool, paper_size, terminology, contact, slide_template"
+        "rollout, meeting_format, video_tool, paper_size, terminology, contact, slide_template, sponsor, colours"
     )
 
 
@@ -446,24 +446,28 @@ application:
 """
 
 
+AT = MINIMAL.count("\n")
+"""Lines of MINIMAL, after which APPLICATION begins."""
+
+
 def test_the_application_sections_lists_statements_and_styles_are_checked(make_program: MakeProgram) -> None:
     assert problems(make_program, MINIMAL + APPLICATION) == (
-        "program.yaml:48:28: matching.levels[2]: band 'band  6' is listed twice (also matching.levels[1])\n"
+        f"program.yaml:{AT + 5}:28: matching.levels[2]: band 'band  6' is listed twice (also matching.levels[1])\n"
         "  fix: list each band once\n"
-        "program.yaml:50:22: application.topics[1]: topic 'Social media, TikTok' holds a comma or semicolon, which"
+        f"program.yaml:{AT + 7}:22: application.topics[1]: topic 'Social media, TikTok' holds a comma or semicolon, which"
         " separate topics in one cell of an export\n"
         "  fix: write it without them: 'and' or 'or' instead, or two items\n"
-        "program.yaml:50:46: application.topics[2]: topic 'ai tools' is listed twice (also application.topics[0])\n"
+        f"program.yaml:{AT + 7}:46: application.topics[2]: topic 'ai tools' is listed twice (also application.topics[0])\n"
         "  fix: list each topic once\n"
-        "program.yaml:51:18: application.availability[0]: time 'Mornings; afternoons' holds a comma or semicolon,"
+        f"program.yaml:{AT + 8}:18: application.availability[0]: time 'Mornings; afternoons' holds a comma or semicolon,"
         " which separate times in one cell of an export\n"
         "  fix: write it without them: 'and' or 'or' instead, or two items\n"
-        "program.yaml:53:12: application.self_assessment.scale: unknown scale 'like-m'\n"
+        f"program.yaml:{AT + 10}:12: application.self_assessment.scale: unknown scale 'like-m'\n"
         "  fix: did you mean 'like-me'? known scales: like-me\n"
-        "program.yaml:59:14: application.self_assessment.items[1].id: statement id 'email' is also the application"
+        f"program.yaml:{AT + 16}:14: application.self_assessment.items[1].id: statement id 'email' is also the application"
         " form's field 'email'\n"
         "  fix: give the statement another id, e.g. 'email-statement'\n"
-        "program.yaml:59:54: application.self_assessment.items[1].style: unknown style 'demonstrater'\n"
+        f"program.yaml:{AT + 16}:54: application.self_assessment.items[1].style: unknown style 'demonstrater'\n"
         "  fix: did you mean 'demonstrator'? known styles: demonstrator, connector"
     )
 
@@ -475,6 +479,6 @@ def test_a_style_no_statement_points_to_is_a_warning(make_program: MakeProgram) 
     text = text.replace("scale: like-m\n", "scale: like-me\n")
     loaded = load_program(make_program(text))
     assert [warning.format() for warning in loaded.warnings] == [
-        "program.yaml:56:9: warning: application.self_assessment.styles[1]: style 'connector' has no statement, so no"
+        f"program.yaml:{AT + 13}:9: warning: application.self_assessment.styles[1]: style 'connector' has no statement, so no"
         " mentor can be found to have it\n"
         "  fix: add a statement with `style: connector` to the self-assessment, or remove the style"]

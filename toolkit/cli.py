@@ -289,12 +289,13 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, no progress.")
 @_guarded
 def forms_command(path: str, pairs_file: str, output: str | None, quiet: bool) -> None:
-    """Write a pack for every pair: their forms filled in, a certificate and a calendar.
+    """Write a pack for every pair: their forms filled in, certificates and a calendar.
 
     PATH is a program.yaml or the folder holding one (default: the current folder). Each
-    pair's folder holds every check-in form and the mentoring agreement with the pair's
-    names, dates and goals filled in (fillable PDFs), a certificate of appreciation for the
-    mentor and the pair's calendar (.ics). The pairs file is checked first: every bad row is
+    pair's folder holds the mentoring agreement, every check-in's pair record and a private
+    pulse per side and check-in, with the pair's names and dates filled in (and each side's
+    own goals, when the pairs file gives them), a certificate for each side with the names
+    and planned hours, and the pair's calendar (.ics). The pairs file is checked first: every bad row is
     listed and nothing is written. The output folder is replaced as a whole. Blank forms are
     in the handbook's downloads (`revmentor build`).
 

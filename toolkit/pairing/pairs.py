@@ -29,7 +29,11 @@ PACK_COLUMNS = ("pair_id", "mentor_name", "mentee_name")
 HISTORY_COLUMNS = ("mentor_id", "mentee_id")
 """Columns an earlier round's pairs file needs for `match --history`."""
 GOALS_COLUMN = "goals"
-"""Optional column: the pair's goals as program goal ids separated by semicolons."""
+"""Optional column: the program goals the pair's work serves, as ids separated by semicolons; ticked on the agreement."""
+PERSONAL_GOAL_COLUMNS = ("mentee_goals", "mentor_goals")
+"""Optional columns: each side's own goals, in their words, separated by semicolons; written on the forms."""
+GOALS_PER_SIDE = 3
+"""Rows for each side's own goals on the agreement and every check-in record."""
 
 _PAIR_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -45,25 +49,23 @@ class Pair:
     mentor_name: str
     mentee_name: str
     goals: tuple[str, ...] = ()
-    """Ids of the program goals the pair works on."""
+    """Ids of the program goals the pair's work serves (never written into a personal goal's row)."""
     mentor_id: str = ""
     mentee_id: str = ""
     mentor_email: str = ""
     mentee_email: str = ""
     score: str = ""
     reasons: str = ""
+    mentee_goals: tuple[str, ...] = ()
+    """The mentee's own goals, in their words, as the pairs file gives them."""
+    mentor_goals: tuple[str, ...] = ()
+    """The mentor's own goals, in their words."""
 
 
 def shown(text: str) -> str:
     """A user's value quoted back to them: control characters made visible, length capped."""
     text = _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def default_goals(program: Program) -> tuple[str, ...]:
-    """A pair's goals when the pairs file names none: every goal that benefits mentors or mentees."""
-    personal = tuple(goal.id for goal in program.goals if {"mentors", "mentees"} & set(goal.benefits))
-    return personal or tuple(goal.id for goal in program.goals)
 
 
 class _Rows:
@@ -149,7 +151,6 @@ def _packs(rows: _Rows, program: Program) -> tuple[Pair, ...]:
         raise PairsError(Problem(table.file, "has a header row but no pairs", "add one row per pair below the header",
                                  1))
     known = [goal.id for goal in program.goals]
-    fallback = default_goals(program)
     problems: list[Problem] = []
     pairs: list[Pair] = []
     first_row: dict[str, int] = {}
@@ -195,9 +196,22 @@ def _packs(rows: _Rows, program: Program) -> tuple[Pair, ...]:
                       f"{hint}use the ids of program.yaml's goals, separated by semicolons: {', '.join(known)}")
             elif goal_id not in goals:
                 goals.append(goal_id)
+        personal: dict[str, tuple[str, ...]] = {}
+        for column in PERSONAL_GOAL_COLUMNS:
+            written = tuple(part.strip() for part in re.split(r"[;\n]", rows.cell(cells, column)) if part.strip())
+            side = column.split("_")[0]
+            if len(written) > GOALS_PER_SIDE:
+                error(row, f"{column} holds {len(written)} goals; the forms have room for {GOALS_PER_SIDE}",
+                      f"keep the {GOALS_PER_SIDE} that matter most to the {side}, separated by semicolons")
+            for goal in written:
+                if len(goal) > 200:
+                    error(row, f"{column}: a goal is {len(goal)} characters long",
+                          "shorten it to at most 200 characters: one goal, not a plan")
+            personal[column] = tuple(" ".join(goal.split()) for goal in written)
         pairs.append(replace(rows.pair(row, cells), pair_id=pair_id, mentor_name=names["mentor_name"],
-                             mentee_name=names["mentee_name"], goals=tuple(goals) if goals_text else fallback,
-                             mentor_id=cell("mentor_id"), mentee_id=cell("mentee_id")))
+                             mentee_name=names["mentee_name"], goals=tuple(goals),
+                             mentor_id=cell("mentor_id"), mentee_id=cell("mentee_id"),
+                             mentee_goals=personal["mentee_goals"], mentor_goals=personal["mentor_goals"]))
     if problems:
         raise PairsError(problems)
     return tuple(pairs)

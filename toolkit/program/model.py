@@ -55,6 +55,28 @@ class Terminology(Model):
     """Name of the senior role, who is mentored (e.g. "Leader")."""
 
 
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+"""A colour written as # and six hex digits, e.g. #163f63."""
+
+
+class Colours(Model):
+    """The program's colours, as #rrggbb in quotes (after a space, a bare # starts a YAML comment). The certificates are printed in them; other branded outputs may use them too."""
+
+    primary: HexColour = "#163f63"
+    """Main colour: a certificate's frame, heading and names. Text is set in it, so `validate` warns when it has less than WCAG AA's contrast of 4.5:1 on white."""
+    accent: HexColour = "#8a3b00"
+    """Second colour: a certificate's small labels and rule. Also used for text, so the same 4.5:1 is checked."""
+
+
+class Sponsor(Model):
+    """The executive who backs the program and signs its certificates."""
+
+    title: Text
+    """Their job title as it is printed under the signature, e.g. "Chief Operating Officer"; the organisation's name follows it."""
+    name: Text | None = None
+    """Their name as it is printed on the certificates. Without it, each certificate has a field above the title to type or write the name in."""
+
+
 class ProgramInfo(Model):
     """The program at a glance."""
 
@@ -86,6 +108,10 @@ class ProgramInfo(Model):
     """Who participants write to with questions, e.g. the coordinator's team mailbox."""
     slide_template: Text | None = None
     """Optional .pptx deck, relative to the program folder, whose layouts brand the slides."""
+    sponsor: Sponsor | None = None
+    """Who signs the certificates both sides of every pair receive. `validate` warns when a recognition entry promises a certificate and no sponsor is given."""
+    colours: Colours = Colours()
+    """The program's colours; the defaults are the forms' own dark blue and burnt orange."""
 
 
 class Measure(Model):
@@ -286,11 +312,12 @@ class CheckinSession(Model):
     prompts: Texts = ()
     """Agenda prompts for the pair's conversation."""
     questions: Texts = ()
-    """Reflection questions each side answers on the form."""
+    """Questions the pair talks over before closing and notes on the pair record; what either side
+    would say only to the coordinator goes on their private pulse."""
 
 
 class Checkins(Model):
-    """The rhythm of scheduled check-ins between each pair and the coordinator."""
+    """The rhythm of the structured check-ins each pair holds, and what each covers."""
 
     schedule: Schedule
     """When the check-ins happen."""
@@ -400,6 +427,8 @@ class Feedback(Model):
     """The surveys: which questions, when, and for whom."""
     min_group_size: Annotated[int, Field(ge=2, le=100)] = 5
     """Smallest group a report breaks figures down by, so no one can be identified."""
+    returns: Text | None = None
+    """How completed surveys come back without saying who sent them, printed on every survey, e.g. "Put it in the sealed Crosswise box at your site's reception" or the survey tool's link. Without it, surveys say they go back to the program contact, who can see who sent each one."""
 
 
 class Columns(Model):
@@ -544,6 +573,39 @@ class Application(Model):
     """The "what kind of mentor are you" self-assessment; mentees then choose the kind of mentor they want."""
 
 
+class ConcernRoute(Model):
+    """Where one kind of concern goes: the route the program points people to, never a form."""
+
+    about: Text
+    """The kind of concern, in the words participants use, e.g. "Safety and safeguarding"."""
+    contact: Text
+    """Whom to contact and how, e.g. "The designated safeguarding lead, Room 14, extension 2210"."""
+
+
+DEFAULT_PROMISE = "What the two of you say in your meetings stays between you, unless you both agree otherwise."
+DEFAULT_EXCEPTIONS = ("a risk to someone's health or safety", "a breach of the law")
+
+
+class Confidentiality(Model):
+    """The program's confidentiality promise, its limits, and where each kind of concern goes.
+
+    One source for every output: the handbook's confidentiality page, the agreement, every
+    check-in form, the pulse and the facilitator guides print these same words.
+    """
+
+    promise: Text = DEFAULT_PROMISE
+    """What stays in the pair, in one or two sentences both sides sign up to."""
+    exceptions: Texts = DEFAULT_EXCEPTIONS
+    """What cannot stay in the pair, whoever hears it, each completing "If either of you learns of ..."."""
+    concerns: tuple[ConcernRoute, ...] = ()
+    """Where each kind of concern goes (safety and safeguarding, harassment, wellbeing, the program itself)."""
+    returns: Text | None = None
+    """How a private pulse form reaches the coordinator and no one else, e.g. "E-mail it from your own
+    account to crosswise@example.org". Without it the forms say to send it to program.contact."""
+    content: Text | None = None
+    """Optional Markdown file, relative to the program folder, added to the handbook's confidentiality page."""
+
+
 class Program(Model):
     """A reverse-mentoring program: everything the toolkit generates comes from this."""
 
@@ -567,6 +629,8 @@ class Program(Model):
     """Frequently asked questions."""
     recognition: tuple[Recognition, ...] = ()
     """How participants are recognised and thanked."""
+    confidentiality: Confidentiality = Confidentiality()
+    """What stays in a pair, its limits, and where concerns go: printed alike on every page and form."""
     feedback: Feedback = Feedback()
     """Feedback surveys and their questions."""
     matching: Matching = Matching()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 import zoneinfo
@@ -168,6 +169,9 @@ def _describe(document: Document, error: Any) -> Problem:
         fix = "write the text after the colon; use `|` and indented lines for several paragraphs"
         if isinstance(value, dict):
             fix = "put the text in quotes: text that contains ': ' is read as a key and its value"
+        elif value is None and len(loc) >= 2 and loc[-2] == "colours":
+            message, fix = ("expected a colour written #rrggbb, got nothing",
+                            "put the colour in quotes, e.g. \"#163f63\": after a space, # starts a comment in YAML")
     elif kind == "string_too_short":
         message, fix = "must not be empty", "write the text, or remove the key if it is optional"
     elif kind == "string_too_long":
@@ -177,6 +181,11 @@ def _describe(document: Document, error: Any) -> Problem:
             message, fix = (
                 f"expected a language code such as en or pt-BR, got {got}",
                 "write a code such as en, fr or pt-BR",
+            )
+        elif len(loc) >= 2 and loc[-2] == "colours":
+            message, fix = (
+                f"expected a colour written #rrggbb, such as #163f63, got {got}",
+                "write # and six hexadecimal digits (0-9, a-f), as colour pickers show it",
             )
         else:
             message = f"expected an id of lowercase letters, digits and hyphens, got {got}"
@@ -421,6 +430,16 @@ class _CrossChecker:
             self.refs(path + ("questions",), questions, "question")
         self.checkins()
         self.unused_roles()
+        self.file(("confidentiality", "content"), ".md")
+        if not self.value(("confidentiality", "concerns")):
+            self.warn(
+                ("confidentiality",) if isinstance(self.value(("confidentiality",)), dict) else (),
+                "confidentiality.concerns is missing: with no route for each kind of concern, the handbook and"
+                " every form can only send people to the coordinator",
+                "add confidentiality.concerns: each kind of concern (safety and safeguarding, harassment,"
+                " wellbeing, the program itself) with whom to contact",
+            )
+        self.surveys_and_certificates()
         self.distinct(("matching", "levels"), "band")
         self.application(scales)
         meeting = self.value(("program", "meeting_format"))
@@ -625,3 +644,70 @@ class _CrossChecker:
                     f"role '{role['id']}' is not referred to by any module, checklist item or survey",
                     "give it a module, a checklist item or a survey, or remove it",
                 )
+
+    # --- surveys, certificates and colours (forms/survey.html.j2, forms/certificate.html.j2) ------
+
+    def surveys_and_certificates(self) -> None:
+        """Question ids that would clash with a survey's own fields, colours too light for text on
+        white, and a certificate promised with no one named to sign it."""
+        for path, question in self.items("feedback", "questions"):
+            if question.get("id") in RESPONSE_COLUMNS:
+                self.error(path + ("id",), f"question id '{question['id']}' is taken: surveys and their response"
+                           f" files use '{question['id']}' for a column of their own",
+                           f"give the question another id, e.g. '{question['id']}-question', and use it in the surveys")
+        for key in ("primary", "accent"):
+            where: KeyPath = ("program", "colours", key)
+            colour = _text(self.value(where))
+            if colour is None or not _HEX_COLOUR.fullmatch(colour):
+                continue
+            ratio = contrast_with_white(colour)
+            if ratio < MIN_CONTRAST:
+                shade = darker(colour)
+                self.warn(where, f"colour '{colour}' has a contrast of only {_floor(ratio)}:1 with white, so text set"
+                          f" in it is hard to read (WCAG AA asks for {MIN_CONTRAST:g}:1)",
+                          f"choose a darker shade, such as {shade}, which has {_floor(contrast_with_white(shade))}:1")
+        if isinstance(self.value(("program", "sponsor")), dict):
+            return
+        for path, item in self.items("recognition"):
+            words = " ".join(text for text in (_text(item.get("title")), _text(item.get("description"))) if text)
+            if "certificate" in words.casefold():
+                self.warn(path, f"'{_text(item.get('title')) or 'recognition'}' promises a certificate, but no sponsor"
+                          " is named to sign the certificates in the pair packs",
+                          "add `sponsor:` under `program:` with the signer's `title` (e.g. Chief Executive Officer)"
+                          " and `name`; both are printed under the signature line")
+                return
+
+
+RESPONSE_COLUMNS = ("respondent", "role", "survey")
+"""Columns of a survey's response file that are not questions (evaluation/responses.py); `role` is also
+the survey form's field for the respondent's role."""
+MIN_CONTRAST = 4.5
+"""WCAG 2 AA's contrast for body text, against the white of the page."""
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _floor(ratio: float) -> str:
+    """A contrast ratio to one decimal, rounded down, so 4.46 never reads as the 4.5 it misses."""
+    return f"{int(ratio * 10) / 10:.1f}"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2's contrast ratio of a #rrggbb colour against white: 1 (white) to 21 (black)."""
+    return 1.05 / (_luminance(colour) + 0.05)
+
+
+def darker(colour: str) -> str:
+    """The lightest shade of a colour (each channel scaled by one factor) with the contrast WCAG AA asks on white."""
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(100, -1, -1):
+        shade = "#" + "".join(f"{round(c * step / 100):02x}" for c in channels)
+        if contrast_with_white(shade) >= MIN_CONTRAST:
+            return shade
+    return "#000000"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from ..program.model import Program
+from ..program.model import ConcernRoute, Program
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -39,6 +40,29 @@ def slug(text: str, fallback: str = "program") -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
 
 
+@dataclass(frozen=True)
+class Privacy:
+    """The program's confidentiality section as every page and form prints it: one source."""
+
+    promise: str
+    exceptions: tuple[str, ...]
+    concerns: tuple[ConcernRoute, ...]
+    fallback: str
+    """Where concerns go when the program names no routes: its contact, or the coordinator."""
+    returns: str
+    """How a private form reaches the coordinator alone."""
+
+
+def privacy(program: Program) -> Privacy:
+    """The promise, its limits, the routes for concerns and how private forms come back."""
+    section, info = program.confidentiality, program.program
+    fallback = info.contact or "the program coordinator"
+    returns = section.returns or (f"Send it yourself to {info.contact.rstrip('.')}, from your own account, and do not"
+                                  " copy your partner." if info.contact else
+                                  "Give it to the program coordinator yourself, and do not copy your partner.")
+    return Privacy(section.promise, section.exceptions, section.concerns, fallback, returns)
+
+
 def document_context(program: Program) -> dict[str, Any]:
     """What every document template receives, whatever it is: the program and the text helpers."""
     info = program.program
@@ -49,4 +73,5 @@ def document_context(program: Program) -> dict[str, Any]:
         "date": format_date,
         "duration": format_minutes,
         "clock": clock,
+        "privacy": privacy(program),
     }

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import yaml
@@ -401,7 +401,7 @@ def read_config(path: Path, reach: Reach | None = None, depth: int = 0,
                 check_expansion(node, shown)
             data = loader.construct_document(node) if node is not None else None
         finally:
-            loader.dispose()  # type: ignore[no-untyped-call]
+            cast(Any, loader).dispose()  # typed in some types-PyYAML releases, untyped in others
     except ProgramError as error:
         raise BuildError(error.problems) from None
     except yaml.MarkedYAMLError as error:

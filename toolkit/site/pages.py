@@ -21,7 +21,7 @@ from ..program.model import Module, Program, Role
 from ..program.schedule import training_schedule
 from ..render.artifact import PlannedFile
 from ..render.templating import Markdown, environment, escape_markdown, render
-from ..render.text import clock, format_date, format_minutes
+from ..render.text import clock, format_date, format_minutes, privacy
 
 TEMPLATES = "handbook"
 MODULE_FILES = ("guide", "handout", "slides")
@@ -59,7 +59,9 @@ class Handbook:
     """Folder of the docs tree -> section title in the nav, e.g. {"training": "Training"}."""
 
 
-SECTIONS = {"roles": "Roles", "training": "Training"}
+SECTIONS = {"roles": "Roles", "training": "Training", "guides": "Guides"}
+CONFIDENTIALITY_PAGE = "guides/confidentiality.md"
+"""The confidentiality page, among the guides: hand-written guides link to it as confidentiality.md."""
 
 
 def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[PlannedPage]:
@@ -87,7 +89,11 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
                         (module.content,) if module.content else ())
             for module in program.training
         ),
-        PlannedPage("checkins.md", "checkins.md.j2"),
+        PlannedPage("checkins.md", "checkins.md.j2", {"files": {d.topic: d for d in downloads if d.part == "form"},
+                                                       "calendar": next((d for d in downloads if d.part == "calendar"),
+                                                                        None)}),
+        PlannedPage(CONFIDENTIALITY_PAGE, "confidentiality.md.j2", {},
+                    (program.confidentiality.content,) if program.confidentiality.content else ()),
         PlannedPage("checklist.md", "checklist.md.j2", {"groups": _checklist_groups(program)}),
         PlannedPage("challenges.md", "challenges.md.j2"),
         PlannedPage("faq.md", "faq.md.j2"),
@@ -144,6 +150,7 @@ def _checklist_groups(program: Program) -> list[ChecklistGroup]:
 def included_files(program: Program) -> list[str]:
     """Markdown files named by `content:` keys: appended to a page, never pages themselves."""
     named = [role.content for role in program.roles] + [module.content for module in program.training]
+    named.append(program.confidentiality.content)
     return [name for name in named if name]
 
 
@@ -223,6 +230,7 @@ def _common(program: Program, page: str) -> dict[str, Any]:
         "terms": info.terminology,
         "page": page,
         "end_date": end,
+        "privacy": privacy(program),
         **helpers,
     }
 

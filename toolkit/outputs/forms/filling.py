@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 
@@ -36,6 +36,7 @@ class FormFiller:
         self._previous = int(starts[-1])
         self._xref_stream = not blank[self._previous:self._previous + 4].startswith(b"xref")
         self._fields: dict[str, tuple[int, int, bytes]] = {}
+        self._boxes: dict[str, tuple[int, int, bytes]] = {}
         extra: list[tuple[int, int, bytes]] = []
         with pikepdf.open(io.BytesIO(blank)) as pdf:
             trailer = pdf.trailer
@@ -47,8 +48,17 @@ class FormFiller:
             self._first_id = bytes(ids[0]) if ids is not None and len(ids) == 2 else hashlib.md5(blank).digest()  # noqa: S324 - an id, not security
             form = pdf.Root.AcroForm
             for item in form.Fields:
-                if "/T" in item and item.is_indirect and item.get("/FT") == "/Tx":
+                if "/T" not in item or not item.is_indirect:
+                    continue
+                if item.get("/FT") == "/Tx":
                     self._fields[str(item.T)] = (*item.objgen, _without(item, "/V"))
+                elif item.get("/FT") == "/Btn" and not int(item.get("/Ff", 0)) & _RADIO:
+                    appearance = item.get("/AP")
+                    normal = appearance.get("/N") if appearance is not None else None
+                    states = [str(key) for key in (normal.keys() if normal is not None else ()) if key != "/Off"]
+                    if states:  # a check box: its "on" state is named by its appearance
+                        head = _without(item, "/V", "/AS")
+                        self._boxes[str(item.T)] = (*item.objgen, head + b" /V %s /AS %s" % ((states[0].encode(),) * 2))
             if not bool(form.get("/NeedAppearances", False)):
                 holder = form if form.is_indirect else pdf.Root
                 if holder is form:
@@ -64,9 +74,20 @@ class FormFiller:
         """Names of the text fields `fill` can set."""
         return list(self._fields)
 
-    def fill(self, values: Mapping[str, str]) -> bytes:
-        """The form with these text fields filled in; names the form does not have are ignored."""
+    @property
+    def boxes(self) -> list[str]:
+        """Names of the check boxes `fill` can tick."""
+        return list(self._boxes)
+
+    def fill(self, values: Mapping[str, str], ticked: Collection[str] = ()) -> bytes:
+        """The form with these text fields filled in and these check boxes ticked; names the form does
+        not have are ignored."""
         objects = list(self._extra)
+        for name in ticked:
+            box = self._boxes.get(name)
+            if box is not None:
+                number, generation, head = box
+                objects.append((number, generation, head + b" >>"))
         for name, value in values.items():
             found = self._fields.get(name)
             if found is not None:
@@ -105,11 +126,15 @@ class FormFiller:
         return bytes(out)
 
 
-def _without(item: Any, key: str) -> bytes:
-    """A dictionary's PDF text without `key`, its closing `>>` left off, ready for more entries."""
+_RADIO = 1 << 15
+"""The radio-button flag of a button field's /Ff (ISO 32000-1, table 226)."""
+
+
+def _without(item: Any, *keys: str) -> bytes:
+    """A dictionary's PDF text without `keys`, its closing `>>` left off, ready for more entries."""
     import pikepdf
 
-    copy = pikepdf.Dictionary({k: v for k, v in item.items() if k != key})
+    copy = pikepdf.Dictionary({k: v for k, v in item.items() if k not in keys})
     text = bytes(copy.unparse(resolved=True)).rstrip()
     return text[:-2].rstrip() if text.endswith(b">>") else text
 

@@ -87,8 +87,8 @@ def make_forms(
         made.plans.append(plan)
         try:
             html = renderer.html(plan.template, {**common, **plan.context})
-        except BuildError as error:
-            problems.extend(error.problems)
+        except BuildError as error:  # both certificates share a template: say its problem once
+            problems.extend(problem for problem in error.problems if problem not in problems)
             continue
         key = _key(renderer.key(html, forms=True), plan, extra)
         made.keys[plan.name] = key

@@ -19,7 +19,7 @@ from ...errors import Problem
 from ...files.output import check_output, normalise, staged_output
 from ...files.paths import default_output, display_path
 from ...pairing.pairs import Pair, read_pairs, shown
-from ...program.model import Goal, Program
+from ...program.model import Program
 from ...program.validate import LoadedProgram, load_program
 from ...render.cache import RenderCache
 from ...render.text import format_date
@@ -27,39 +27,42 @@ from ..calendar import CalendarPair, program_calendar, program_stamp, time_zone
 from .filling import FormFiller
 from .fonts import field_characters
 from .layout import FormSet, make_forms
-from .plan import for_mentee, for_mentor, plan_forms
+from .plan import plan_forms, planned_hours, serves_field
 
 COMMAND = "packs"
 
 
-def pair_goals(program: Program, pair: Pair) -> list[Goal]:
-    """A pair's goals, in the order the pairs file (or the program) lists them."""
-    goals: dict[str, Goal] = {goal.id: goal for goal in program.goals}
-    return [goals[goal_id] for goal_id in pair.goals if goal_id in goals]
+def pair_values(program: Program, pair: Pair, form: str, checkin: int | None = None) -> dict[str, str]:
+    """What a pair pack fills in on one form: names, the pair's id, planned dates and the pair's own goals.
 
-
-def pair_values(program: Program, pair: Pair, form: str) -> dict[str, str]:
-    """What a pair pack fills in on one form: names, the pair's id, planned date and goals.
-
-    Check-in forms review all of the pair's goals; the agreement puts each goal on the side
-    it benefits (a goal for both sides on both).
+    Personal goal rows hold only what the pairs file's mentee_goals and mentor_goals columns say,
+    never the program's goals: those are the report's. A pulse (`checkin` given) gets the check-in
+    and the name of the side it is for. Each side's certificate gets both names and that side's
+    planned hours, which the coordinator may overwrite with the hours held.
     """
-    if form == "certificate":
-        return {"mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name}
+    if form.startswith("certificate-"):
+        hours = planned_hours(program, form.removeprefix("certificate-"))
+        return {"mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name, **({"hours": hours} if hours else {})}
+    dates = program.checkin_dates()
+    if form.startswith("pulse-"):
+        side = form.removeprefix("pulse-")
+        values = {"pair_id": pair.pair_id, "name": pair.mentor_name if side == "mentor" else pair.mentee_name}
+        if checkin is not None and 0 < checkin <= len(dates):
+            values["checkin"] = f"{checkin} of {len(dates)}, {format_date(dates[checkin - 1][1])}"
+        return values
     values = {"pair_id": pair.pair_id, "mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name}
-    goals = pair_goals(program, pair)
+    values.update({f"mentee_goal_{slot}": goal for slot, goal in enumerate(pair.mentee_goals, start=1)})
+    values.update({f"mentor_goal_{slot}": goal for slot, goal in enumerate(pair.mentor_goals, start=1)})
     if form.startswith("checkin-"):
         number = int(form.removeprefix("checkin-"))
-        dates = program.checkin_dates()
         if 0 < number <= len(dates):
             values["meeting_date"] = format_date(dates[number - 1][1])
-        values.update({f"goal_{slot}": goal.title for slot, goal in enumerate(goals, start=1)})
-    elif form == "agreement":
-        mentee = [goal for goal in goals if for_mentee(goal)]
-        mentor = [goal for goal in goals if for_mentor(goal)]
-        values.update({f"mentee_goal_{slot}": goal.title for slot, goal in enumerate(mentee, start=1)})
-        values.update({f"mentor_goal_{slot}": goal.title for slot, goal in enumerate(mentor, start=1)})
     return values
+
+
+def ticked(pair: Pair, form: str) -> frozenset[str]:
+    """The check boxes a pair pack ticks: on the agreement, the program goals the pairs file says the pair serves."""
+    return frozenset(serves_field(goal) for goal in pair.goals) if form == "agreement" else frozenset()
 
 
 def pack_files(
@@ -75,11 +78,19 @@ def pack_files(
     program = loaded.program
     stamp = program_stamp(loaded)
     fillers = {name: FormFiller(data) for name, data in blanks.items()}
+    per_checkin = {plan.name for plan in plan_forms(program) if plan.per_checkin}
+    count = len(program.checkin_dates())
     zone = time_zone(program) if calendar else None
     for pair in pairs:
         folder = pair.pair_id
         for name, filler in fillers.items():
-            yield f"{folder}/{pair.pair_id}-{name}.pdf", filler.fill(pair_values(program, pair, name))
+            if name in per_checkin:
+                for number in range(1, count + 1):
+                    yield (f"{folder}/{pair.pair_id}-checkin-{number}-{name}.pdf",
+                           filler.fill(pair_values(program, pair, name, number)))
+            else:
+                yield (f"{folder}/{pair.pair_id}-{name}.pdf",
+                       filler.fill(pair_values(program, pair, name), ticked(pair, name)))
         if calendar:
             who = CalendarPair(pair.pair_id, pair.mentor_name, pair.mentee_name)
             yield f"{folder}/{pair.pair_id}-calendar.ics", program_calendar(program, stamp, who, zone)
@@ -123,7 +134,7 @@ def write_packs(
     *,
     progress: Callable[[str], None] | None = None,
 ) -> PacksResult:
-    """Write a pack per pair (filled check-in forms and agreement, certificate, calendar) into `output`
+    """Write a pack per pair (filled check-in forms and agreement, two certificates, calendar) into `output`
     (default: private/packs in the program folder). Progress lines go to `progress`, if given.
 
     The output folder is replaced as a whole; it may not be the program folder, lie inside
@@ -138,7 +149,8 @@ def write_packs(
     check_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden, inputs=inputs)
     say(f"Preparing {len([p for p in plan_forms(loaded.program) if p.in_pack])} forms…")
     texts = [text for pair in pairs for text in (pair.pair_id, pair.mentor_name, pair.mentee_name)]
-    characters = "".join(sorted(set("".join([*texts, *(goal.title for goal in loaded.program.goals)]))))
+    texts += [goal for pair in pairs for goal in (*pair.mentee_goals, *pair.mentor_goals)]
+    characters = "".join(sorted(set("".join(texts))))
     cache = RenderCache.beside(target, "forms")
     made = make_forms(loaded, cache, include=lambda plan: plan.in_pack, characters=characters)
     cache.prune()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...pairing.applications import application_questions
-from ...program.model import CheckinSession, Goal, Program
+from ...pairing.pairs import GOALS_PER_SIDE
+from ...program.model import CheckinSession, Program
 from ...render.text import document_context
 
 FOLDER = "forms"
@@ -25,8 +26,11 @@ APPLICATION = "application"
 
 PROGRESS = ("Not started", "Started", "Making progress", "Nearly there", "Achieved")
 """The progress scale of a goal on a check-in form, lowest first."""
-MIN_GOAL_SLOTS = 3
-"""Goal rows on a form at least; a program with more goals gets a row for each."""
+WORKING = ("Not at all", "Not very well", "Fairly well", "Well", "Very well")
+"""The pulse's "how well is it working" scale, lowest first."""
+COMFORTABLE = ("Not at all", "A little", "Fairly", "Very", "Completely")
+"""The pulse's "how comfortable saying what you think" scale, lowest first."""
+SIDES = ("mentor", "mentee")
 ACTION_ROWS = 5
 """Rows of the agreed-actions table."""
 
@@ -48,6 +52,8 @@ class FormPlan:
     """Whether the blank form is offered in the handbook's downloads."""
     in_pack: bool = False
     """Whether every pair pack has a filled copy."""
+    per_checkin: bool = False
+    """Whether a pair pack has a filled copy for each check-in (the pulses), named checkin-N-<name>."""
     read_only: frozenset[str] = frozenset()
     """Fields a reader cannot change (the certificate's names)."""
     centred: frozenset[str] = frozenset()
@@ -72,25 +78,9 @@ class Checkin:
     session: CheckinSession
 
 
-def goal_slots(program: Program) -> int:
-    """Goal rows on a check-in form: enough for every goal of the program, and never fewer than three."""
-    return max(MIN_GOAL_SLOTS, len(program.goals))
-
-
-def for_mentee(goal: Goal) -> bool:
-    """Whether the agreement lists a goal on the mentee's side: it benefits mentees, or no participant."""
-    return "mentees" in goal.benefits or "mentors" not in goal.benefits
-
-
-def for_mentor(goal: Goal) -> bool:
-    """Whether the agreement lists a goal on the mentor's side: it benefits mentors."""
-    return "mentors" in goal.benefits
-
-
-def agreement_slots(program: Program) -> tuple[int, int]:
-    """Goal rows on the agreement, mentee's side and mentor's: one per goal that can land there, three at least."""
-    return (max(MIN_GOAL_SLOTS, sum(for_mentee(goal) for goal in program.goals)),
-            max(MIN_GOAL_SLOTS, sum(for_mentor(goal) for goal in program.goals)))
+def serves_field(goal_id: str) -> str:
+    """The agreement's check box for a program goal the pair's work serves."""
+    return "serves_" + goal_id.replace("-", "_")
 
 
 def checkins(program: Program) -> list[Checkin]:
@@ -107,18 +97,30 @@ def checkins(program: Program) -> list[Checkin]:
 
 def plan_forms(program: Program) -> list[FormPlan]:
     """The forms of a program, in the order the downloads page lists them. Pure: it reads nothing."""
+    terms = program.program.terminology
     forms = [
         FormPlan("agreement", "forms/agreement.html.j2", "Mentoring agreement", GROUP_FORMS,
-                 "fillable PDF: goals on both sides, meeting rhythm, ground rules, confidentiality",
+                 "fillable PDF, filled in together at the first meeting: each side's own goals, meeting rhythm,"
+                 " ground rules, confidentiality; both sign, a copy to the coordinator",
                  {"checkins": checkins(program)}, in_pack=True),
     ]
     for checkin in checkins(program):
         forms.append(FormPlan(
             f"checkin-{checkin.number}", "forms/checkin.html.j2",
             f"Check-in {checkin.number} of {checkin.count}: {checkin.session.title}", GROUP_FORMS,
-            f"fillable PDF for week {checkin.week}: goals, agenda, reflection, agreed actions",
+            f"pair record for week {checkin.week}, filled in together: what you covered, progress on your goals,"
+            " agreed actions; both sign, a copy to the coordinator",
             {"checkin": checkin}, in_pack=True,
         ))
+    if program.checkins is not None:
+        for side in SIDES:
+            name, partner = (terms.mentor, terms.mentee) if side == "mentor" else (terms.mentee, terms.mentor)
+            forms.append(FormPlan(
+                f"pulse-{side}", "forms/pulse.html.j2", f"Check-in pulse: {name}", GROUP_FORMS,
+                f"private, for the {name.lower()} alone after every check-in: how it is going, and whether to"
+                " contact you; it goes to the coordinator only, never to your partner",
+                {"side": side, "name": name, "partner": partner}, in_pack=True, per_checkin=True,
+            ))
     questions = {question.id: question for question in program.feedback.questions}
     scales = {scale.id: scale for scale in program.feedback.scales}
     for survey in program.feedback.surveys:
@@ -127,13 +129,10 @@ def plan_forms(program: Program) -> list[FormPlan]:
             f"survey-{survey.id}", "forms/survey.html.j2", survey.title, GROUP_SURVEYS,
             f"fillable PDF survey for week {survey.week}",
             {"survey": survey, "questions": asked, "scales": scales,
-             "audience": [program.role(role_id) for role_id in survey.audience]},
+             "audience": [program.role(role_id) for role_id in survey.audience],
+             "returns": program.feedback.returns},
         ))
-    forms.append(FormPlan(
-        "certificate", "forms/certificate.html.j2", "Certificate of appreciation", GROUP_FORMS,
-        "for the mentor, with the names filled in", {}, in_site=False, in_pack=True,
-        read_only=frozenset({"mentor_name", "mentee_name"}), centred=frozenset({"mentor_name", "mentee_name"}),
-    ))
+    forms.extend(certificate_plans(program))
     if program.application is not None:  # the application form: its fields are the applications export's columns
         forms.append(FormPlan(
             APPLICATION, "forms/application.html.j2", "Application form", GROUP_APPLYING,
@@ -141,6 +140,67 @@ def plan_forms(program: Program) -> list[FormPlan]:
             {"questions": application_questions(program), "application": program.application},
         ))
     return forms
+
+
+# --- certificates: one for each side of the pair -------------------------------------------
+
+CERTIFICATE_SIDES = ("mentor", "mentee")
+"""The sides of a pair that get a certificate, by the role id the pairing uses; a form each, `certificate-<side>`."""
+CERTIFICATE_NAMES = frozenset({"mentor_name", "mentee_name"})
+"""The certificate's name fields: filled in by pair packs and read-only, so it prints like a document."""
+
+
+def certificate_plans(program: Program) -> list[FormPlan]:
+    """The certificates for the two sides: the mentor's thanks them for mentoring, the mentee's for taking part."""
+    terms = program.program.terminology
+    titles = {"mentor": "Certificate of appreciation", "mentee": "Certificate of participation"}
+    whom = {"mentor": terms.mentor, "mentee": terms.mentee}
+    return [
+        FormPlan(f"certificate-{side}", "forms/certificate.html.j2", titles[side], GROUP_FORMS,
+                 f"landscape, for the {lower_first(whom[side])}, with the names and hours filled in",
+                 {"side": side, "certificate_title": titles[side], "sponsor": program.program.sponsor,
+                  "colours": program.program.colours, "long_date": long_date, "lower_first": lower_first},
+                 in_site=False, in_pack=True, read_only=CERTIFICATE_NAMES,
+                 centred=frozenset({*CERTIFICATE_NAMES, "hours"}))
+        for side in CERTIFICATE_SIDES
+    ]
+
+
+def planned_minutes(program: Program, side: str) -> int:
+    """The time one side of a pair is planned to give: every check-in at its length, plus the training its role attends."""
+    checkins = len(program.checkin_dates()) * program.checkins.minutes if program.checkins else 0
+    return checkins + sum(module.duration_minutes for module in program.training if side in module.audience)
+
+
+def hours_text(minutes: int) -> str:
+    """810 -> "13 hours 30 minutes", as a certificate writes a length out."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def planned_hours(program: Program, side: str) -> str:
+    """What a side's certificate says of its hours, until the coordinator writes the hours held over it."""
+    minutes = planned_minutes(program, side)
+    return f"{hours_text(minutes)} planned" if minutes else ""
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def long_date(day: dt.date) -> str:
+    """"1 February 2027", as a certificate writes a date."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def lower_first(term: str) -> str:
+    """A role's name inside a sentence: "Reverse mentor" -> "reverse mentor", but "HR leader" stays."""
+    if len(term) > 1 and term[0].isupper() and not term[1].isupper():
+        return term[0].lower() + term[1:]
+    return term
 
 
 def form_context(program: Program) -> dict[str, Any]:
@@ -157,9 +217,11 @@ def form_context(program: Program) -> dict[str, Any]:
         "where": where,
         "end_date": end,
         "progress": PROGRESS,
-        "goal_slots": goal_slots(program),
-        "mentee_goal_slots": agreement_slots(program)[0],
-        "mentor_goal_slots": agreement_slots(program)[1],
+        "working": WORKING,
+        "comfortable": COMFORTABLE,
+        "mentee_goal_slots": GOALS_PER_SIDE,
+        "mentor_goal_slots": GOALS_PER_SIDE,
+        "serves_field": serves_field,
         "action_rows": ACTION_ROWS,
         "min_group_size": program.feedback.min_group_size,
     }
