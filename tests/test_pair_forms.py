@@ -38,6 +38,12 @@ PROGRAM = program_yaml(
         {"id": "retention", "title": "Keep the early-career talent we have hired",
          "description": "Fewer juniors leave.", "measures": [{"metric": "Leavers", "target": 5, "method": "HR report"}]},
     ],
+    feedback={
+        "scales": [{"id": "agree3", "labels": ["Disagree", "Not sure", "Agree"]}],
+        "questions": [{"id": "confidence", "text": "I am confident with our tools.", "scale": "agree3"}],
+        "surveys": [{"id": "end", "title": "Looking back", "moment": "end", "week": 11, "audience": ["mentee"],
+                     "questions": ["confidence"]}],
+    },
     confidentiality={
         "promise": "What you say in a Bridge meeting stays between the two of you.",
         "exceptions": EXCEPTIONS, "concerns": CONCERNS, "returns": RETURNS,
@@ -95,6 +101,8 @@ def test_the_same_promise_exceptions_and_routes_on_every_page_and_form_that_prin
         text = pdf_text(built / f"forms/pulse-{side}.pdf")
         assert all(route["about"] in text and route["contact"] in text for route in CONCERNS), side
         assert RETURNS in text, side
+    survey = pdf_text(built / "forms/survey-end.pdf")  # a survey too: read weeks later, it sends what cannot wait on
+    assert all(route["about"] in survey and route["contact"] in survey for route in CONCERNS)
 
 
 def test_the_handbook_says_who_sees_each_form_as_the_forms_say_it(built: Path) -> None:
@@ -111,7 +119,8 @@ def test_the_handbook_says_who_sees_each_form_as_the_forms_say_it(built: Path) -
 
 def test_a_program_without_routes_is_warned_about_and_its_forms_send_concerns_to_its_contact(
         tmp_path: Path, run: Run) -> None:
-    folder = write_program(tmp_path / "prog", program_yaml(program={"contact": "bridge@acme.example"}))
+    folder = write_program(tmp_path / "prog", program_yaml(program={"contact": "bridge@acme.example"},
+                                                           confidentiality=None))
     result = run("validate", str(folder))
     assert result.exit_code == 0, result.output
     assert (f"{folder / 'program.yaml'}:1:1: warning: confidentiality.concerns is missing: with no route for each kind"

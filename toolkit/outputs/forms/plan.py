@@ -117,7 +117,7 @@ def plan_forms(program: Program) -> list[FormPlan]:
             name, partner = (terms.mentor, terms.mentee) if side == "mentor" else (terms.mentee, terms.mentor)
             forms.append(FormPlan(
                 f"pulse-{side}", "forms/pulse.html.j2", f"Check-in pulse: {name}", GROUP_FORMS,
-                f"private, for the {name.lower()} alone after every check-in: how it is going, and whether to"
+                f"private, for the {lower_first(name)} alone after every check-in: how it is going, and whether to"
                 " contact you; it goes to the coordinator only, never to your partner",
                 {"side": side, "name": name, "partner": partner}, in_pack=True, per_checkin=True,
             ))
