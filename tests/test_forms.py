@@ -7,6 +7,7 @@ poppler is installed by .ci/run; a missing one fails these tests, it never skips
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -42,9 +43,26 @@ ROLES = [
 ]
 
 
-def program_text(paper: str = "A4") -> str:
+APPLICATION = {
+    "topics": ["AI tools", "Social media"],
+    "availability": ["Mornings", "Afternoons"],
+    "formats": ["in-person", "remote"],
+    "manager_consent": True,
+    "self_assessment": {
+        "scale": "agree3",
+        "styles": [{"id": "demonstrator", "name": "Demonstrator", "description": "Shows, then lets you try."},
+                   {"id": "sounding-board", "name": "Sounding board", "description": "Listens and asks."}],
+        "items": [{"id": "show-first", "statement": "I would rather show than tell.", "style": "demonstrator"},
+                  {"id": "ask-first", "statement": "I ask before I answer.", "style": "sounding-board"}],
+    },
+}
+"""An application section: the blank forms' fixtures lay out the application form too."""
+
+
+def program_text(paper: str = "A4", application: bool = False) -> str:
     """Remote pairs in Paris with two goals (one for each side), two check-ins and one survey."""
     return program_yaml(
+        application=APPLICATION if application else None,
         program={"time_zone": "Europe/Paris", "meeting_format": "remote", "video_tool": "Zoom", "paper_size": paper,
                  "contact": "bridge@acme.example", "terminology": {"mentor": "Digital mentor", "mentee": "Leader"}},
         goals=[
@@ -104,19 +122,19 @@ CHECKIN_FIELDS = [
 """The pair record of check-in 1: no answer of one side beside the other's, and each side's own goals."""
 
 
-def write_program(folder: Path, paper: str = "A4") -> Path:
-    return write_folder(folder, program_text(paper))
+def write_program(folder: Path, paper: str = "A4", application: bool = False) -> Path:
+    return write_folder(folder, program_text(paper, application))
 
 
 @pytest.fixture(scope="module")
 def forms_a4(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, FormSet]:
-    loaded = load_program(write_program(tmp_path_factory.mktemp("a4") / "prog"))
+    loaded = load_program(write_program(tmp_path_factory.mktemp("a4") / "prog", application=True))
     return loaded, make_forms(loaded)
 
 
 @pytest.fixture(scope="module")
 def forms_letter(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, FormSet]:
-    loaded = load_program(write_program(tmp_path_factory.mktemp("letter") / "prog", "Letter"))
+    loaded = load_program(write_program(tmp_path_factory.mktemp("letter") / "prog", "Letter", application=True))
     return loaded, make_forms(loaded)
 
 
@@ -166,10 +184,11 @@ def test_forms_of_a_program(forms_a4: tuple[LoadedProgram, FormSet]) -> None:
         ("survey-leader-end", "Leaders - looking back", True, False),
         ("certificate-mentor", "Certificate of appreciation", False, True),
         ("certificate-mentee", "Certificate of participation", False, True),
+        ("application", "Application form", True, False),
     ]
     assert [artifact.path for artifact in made.artifacts()] == [
         "forms/agreement.pdf", "forms/checkin-1.pdf", "forms/checkin-2.pdf", "forms/pulse-mentor.pdf",
-        "forms/pulse-mentee.pdf", "forms/survey-leader-end.pdf"]
+        "forms/pulse-mentee.pdf", "forms/survey-leader-end.pdf", "forms/application.pdf"]
 
 
 def test_checkin_form_fields_are_named_typed_and_labelled_in_reading_order(
@@ -218,6 +237,93 @@ def test_agreement_survey_and_certificate_fields(forms_a4: tuple[LoadedProgram, 
         ("mentor_name", "/Tx", "Digital mentor's name"), ("mentee_name", "/Tx", "Leader's name"), *signing]
     assert fields(made.blanks["certificate-mentee"]) == [
         ("mentee_name", "/Tx", "Leader's name"), ("mentor_name", "/Tx", "Digital mentor's name"), *signing]
+
+
+APPLICATION_FIELDS = [
+    ("name", "/Tx", "Your full name"),
+    ("email", "/Tx", "Your work e-mail address"),
+    ("id", "/Tx", "Your employee id, if you know it"),
+    ("role", "/Btn", "Which role do you apply for? (choose one: Digital mentor, Leader)"),
+    ("languages", "/Tx", "Languages you could hold your meetings in"),
+    ("availability", "/Tx", "When could you usually meet? (write them from the list, separated by semicolons)"),
+    ("meeting_format", "/Btn", "How would you rather meet? (choose one: In person, Remote (Zoom), No preference)"),
+    ("offers", "/Tx", "Topics you could help a leader with (write them from the list, separated by semicolons)"),
+    ("capacity", "/Btn", "How many partners could you take on at once? (choose one: 1, 2)"),
+    ("manager_consent", "/Btn", "My line manager has agreed that I can give this time to Bridge"),
+    ("show-first", "/Btn", "Statement 1: I would rather show than tell. (choose one: Disagree, Not sure, Agree)"),
+    ("ask-first", "/Btn", "Statement 2: I ask before I answer. (choose one: Disagree, Not sure, Agree)"),
+    ("wants", "/Tx", "Topics you want to learn about (write them from the list, separated by semicolons)"),
+    ("preferred_style", "/Btn", "Which kind of digital mentor would help you most? (choose one: Demonstrator: Shows,"
+     " then lets you try, Sounding board: Listens and asks, No preference)"),
+]
+
+
+def test_the_application_forms_fields_are_the_exports_columns_labelled_in_reading_order(
+        forms_a4: tuple[LoadedProgram, FormSet]) -> None:
+    _, made = forms_a4
+    assert fields(made.blanks["application"]) == APPLICATION_FIELDS
+
+
+def test_a_returned_application_form_reads_as_a_row_of_the_applications_export(
+        forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
+    """The fields as a PDF reader gives them (a choice is its index into /Opt) make the export's row as they are."""
+    from toolkit.pairing.applications import read_applications
+
+    loaded, made = forms_a4
+    typed = {"name": "Zoë Ōkubo", "email": "zoe@acme.example", "role": 0, "availability": "Mornings; afternoons",
+             "meeting_format": 1, "offers": "AI tools;Social media", "capacity": 1, "manager_consent": True,
+             "show-first": 2, "ask-first": 0}
+    with pikepdf.open(io.BytesIO(made.blanks["application"])) as pdf:
+        for field in pdf.Root.AcroForm.Fields:
+            value = typed.get(str(field.T))
+            if isinstance(value, str):
+                field.V = pikepdf.String(value)
+            elif value is True:
+                field.V = field.AS = pikepdf.Name("/on")
+            elif isinstance(value, int):
+                field.V = pikepdf.Name(f"/{value}")
+        returned = io.BytesIO()
+        pdf.save(returned)
+    row = {}
+    for name, field in (PdfReader(returned).get_fields() or {}).items():
+        value = str(field.get("/V") or "")
+        options = [str(option) for option in field.get("/Opt") or []]
+        if value in ("", "/Off"):
+            row[name] = ""
+        elif options:  # a radio group: the index of the choice ticked
+            row[name] = options[int(value[1:])]
+        else:
+            row[name] = "yes" if value == "/on" else value
+    export = tmp_path / "applications.csv"
+    with export.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+
+    (answer,) = read_applications(export, loaded.program).answers
+    assert (answer.email, answer.role, answer.values, answer.availability, answer.meeting_format, answer.styles) == (
+        "zoe@acme.example", "mentor", {"role": "mentor", "offers": "AI tools; Social media", "capacity": "2",
+                                       "manager_consent": "yes"},
+        ("Mornings", "Afternoons"), "remote", ("Demonstrator",))
+
+
+def test_the_application_questions_for_a_survey_tool_are_planned_beside_the_form(
+        forms_a4: tuple[LoadedProgram, FormSet], tmp_path: Path) -> None:
+    from toolkit.outputs.forms.layout import FormsFamily
+    from toolkit.outputs.forms.questions import application_text
+
+    loaded, _ = forms_a4
+    planned = FormsFamily().plan(loaded.program)
+    assert [(item.path, item.group) for item in planned[-2:]] == [
+        ("forms/application.pdf", "Applying to the program"),
+        ("forms/application-questions.txt", "Applying to the program")]
+    text = application_text(loaded.program)
+    assert text.startswith("Bridge: the application form's questions, for a survey tool\n")
+    assert "4. Which role do you apply for?  [role]  (required)\n   One choice.\n   - Digital mentor\n   - Leader\n" in text
+    assert ("  Demonstrator: Shows, then lets you try. Statements: [show-first].\n\n"
+            "  Sounding board: Listens and asks. Statements: [ask-first].\n") in text
+    without = FormsFamily().plan(load_program(write_program(tmp_path / "prog")).program)
+    assert [item.path for item in without if "application" in item.path] == []
 
 
 def test_every_field_of_every_form_has_a_label(forms_a4: tuple[LoadedProgram, FormSet]) -> None:

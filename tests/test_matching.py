@@ -384,7 +384,8 @@ def test_every_bad_row_is_reported_at_once(tmp_path: Path) -> None:
         f"{path}:4: row 4: management cycle through manager_id: E3 -> E4 -> E3 (rows 4, 5)",
         "  fix: correct the manager_id of one of these people: a chain must end at someone with no manager",
         f"{path}:5: row 5: level 'x' is not a number",
-        "  fix: write seniority as a number, higher for more senior (e.g. 2 for a graduate, 6 for a director)",
+        "  fix: write seniority as a number, higher for more senior (e.g. 2 for a graduate, 6 for a director), or list"
+        " the roster's bands in order, most junior first, as matching.levels in program.yaml",
         f"{path}:6: row 6: id is empty",
         "  fix: give every person their own id, or delete the row",
         f"{path}:7: row 7: capacity '1.5' is not a whole number", capacity_fix,

@@ -416,3 +416,48 @@ def test_a_workbook_written_with_control_characters_shows_them_escaped() -> None
     assert sheet is not None
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
         ["name\\x1b"], ["Ann\\x0bLee"], ["'=\\x07"]]
+
+
+# --- the header row -----------------------------------------------------------------------------
+
+ROSTER_NAMES = ("id", "name", "role", "level")
+
+
+def test_a_title_and_a_note_above_the_header_are_passed_over_when_the_column_names_are_known() -> None:
+    data = b"Crosswise roster\nExported 2027-01-04 by HR, do not forward\n\nid;name;role\nE1;Ann;mentor\n"
+    Path("roster.csv").write_bytes(data)
+    table = read_table("roster.csv", expect=ROSTER_NAMES)
+    assert (table.header, table.rows, table.header_row, table.above_header) == (
+        ("id", "name", "role"), ((5, ("E1", "Ann", "mentor")),), 4, 2)
+    assert read_table("roster.csv").header == ("Crosswise roster",)  # no names to look for: the first row, as ever
+
+
+def test_the_header_is_the_first_row_holding_the_most_expected_names() -> None:
+    data = b"id,note\nid,name,role\nE1,Ann,mentor\nid,name,role\n"
+    assert table_of("roster.csv", data, expect=ROSTER_NAMES)[1][0] == (3, ("E1", "Ann", "mentor"))
+    assert table_of("roster.csv", b"id,name\nE1,Ann\n", expect=ROSTER_NAMES)[1] == ((2, ("E1", "Ann")),)
+
+
+def test_a_workbook_with_a_title_row_reads_from_its_header() -> None:
+    data = workbook(("Export", [["People in the pilot"], [], ["id", "name", "role"], ["E1", "Ann", "mentor"]]))
+    Path("roster.xlsx").write_bytes(data)
+    table = read_table("roster.xlsx", expect=ROSTER_NAMES)
+    assert (table.header, table.rows, table.header_row, table.above_header) == (
+        ("id", "name", "role"), ((4, ("E1", "Ann", "mentor")),), 3, 1)
+
+
+def test_the_header_row_may_be_given_and_a_row_that_cannot_be_it_is_refused() -> None:
+    data = b"Roster\nid,name\nE1,Ann\n\n"
+    assert table_of("roster.csv", data, header_row=2) == (("id", "name"), ((3, ("E1", "Ann")),))
+    assert error_of("roster.csv", data + b"E2,Bob\n", header_row=4) == [
+        "roster.csv:4: --header-row 4: row 4 is empty, so it cannot be the header row\n  fix: give the number of the"
+        " row that holds the column names, as the spreadsheet numbers it, or leave --header-row out to have it found"]
+    assert error_of("roster.csv", data, header_row=9) == [
+        "roster.csv: --header-row 9: the file's last row with text is row 3, so it cannot be the header row\n  fix:"
+        " give the number of the row that holds the column names, as the spreadsheet numbers it, or leave"
+        " --header-row out to have it found"]
+
+
+def test_a_title_with_a_comma_does_not_make_a_semicolon_file_comma_separated() -> None:
+    data = b"Roster, exported 4 January\nid;name;role\nE1;Ann;mentor\n"
+    assert table_of("roster.csv", data, expect=ROSTER_NAMES) == (("id", "name", "role"), ((3, ("E1", "Ann", "mentor")),))

@@ -476,3 +476,61 @@ def test_text_or_an_id_too_long_is_located_at_its_value(make_program: MakeProgra
         "program.yaml:4:12: program.summary: is longer than 20000 characters\n  fix: shorten it\n"
         "program.yaml:9:9: goals[0].id: is longer than 60 characters\n  fix: shorten it"
     )
+
+
+APPLICATION = """\
+feedback:
+  scales:
+    - {id: like-me, labels: [Not like me, Like me]}
+matching:
+  levels: [Band 5, Band 6, band  6]
+application:
+  topics: [AI tools, "Social media, TikTok", ai tools]
+  availability: [Mornings; afternoons]
+  self_assessment:
+    scale: like-m
+    styles:
+      - {id: demonstrator, name: Demonstrator, description: Shows.}
+      - {id: connector, name: Connector, description: Introduces.}
+    items:
+      - {id: show-first, statement: I show first., style: demonstrator}
+      - {id: email, statement: I write well., style: demonstrater}
+"""
+
+
+AT = MINIMAL.count("\n")
+"""Lines of MINIMAL, after which APPLICATION begins."""
+
+
+def test_the_application_sections_lists_statements_and_styles_are_checked(make_program: MakeProgram) -> None:
+    assert problems(make_program, MINIMAL + APPLICATION) == (
+        f"program.yaml:{AT + 5}:28: matching.levels[2]: band 'band  6' is listed twice (also matching.levels[1])\n"
+        "  fix: list each band once\n"
+        f"program.yaml:{AT + 7}:22: application.topics[1]: topic 'Social media, TikTok' holds a comma or semicolon, which"
+        " separate topics in one cell of an export\n"
+        "  fix: write it without them: 'and' or 'or' instead, or two items\n"
+        f"program.yaml:{AT + 7}:46: application.topics[2]: topic 'ai tools' is listed twice (also application.topics[0])\n"
+        "  fix: list each topic once\n"
+        f"program.yaml:{AT + 8}:18: application.availability[0]: time 'Mornings; afternoons' holds a comma or semicolon,"
+        " which separate times in one cell of an export\n"
+        "  fix: write it without them: 'and' or 'or' instead, or two items\n"
+        f"program.yaml:{AT + 10}:12: application.self_assessment.scale: unknown scale 'like-m'\n"
+        "  fix: did you mean 'like-me'? known scales: like-me\n"
+        f"program.yaml:{AT + 16}:14: application.self_assessment.items[1].id: statement id 'email' is also the application"
+        " form's field 'email'\n"
+        "  fix: give the statement another id, e.g. 'email-statement'\n"
+        f"program.yaml:{AT + 16}:54: application.self_assessment.items[1].style: unknown style 'demonstrater'\n"
+        "  fix: did you mean 'demonstrator'? known styles: demonstrator, connector"
+    )
+
+
+def test_a_style_no_statement_points_to_is_a_warning(make_program: MakeProgram) -> None:
+    text = MINIMAL + APPLICATION.replace("demonstrater", "demonstrator").replace("id: email", "id: write-well")
+    text = text.replace("[Band 5, Band 6, band  6]", "[Band 5, Band 6]").replace(", ai tools]", "]")
+    text = text.replace('"Social media, TikTok"', "Social media").replace("Mornings; afternoons", "Mornings")
+    text = text.replace("scale: like-m\n", "scale: like-me\n")
+    loaded = load_program(make_program(text))
+    assert [warning.format() for warning in loaded.warnings] == [
+        f"program.yaml:{AT + 13}:9: warning: application.self_assessment.styles[1]: style 'connector' has no statement, so no"
+        " mentor can be found to have it\n"
+        "  fix: add a statement with `style: connector` to the self-assessment, or remove the style"]

@@ -223,6 +223,11 @@ def serve(path: str, port: int, host: str) -> None:
               help="The round this is, checked against --history (round N takes the pairs.csv of the N-1 rounds"
               " before it) and the program's rotation; its pair ids say it (R2-P001).")
 @click.option("--sheet", help="Worksheet of an .xlsx roster (default: the first).")
+@click.option("--applications", "applications", type=click.Path(), metavar="FILE",
+              help="Applications export (CSV or XLSX: the application form's answers), joined to the roster by"
+              " employee id or e-mail address: each applicant's role, topics and answers replace the roster's.")
+@click.option("--header-row", type=click.IntRange(min=1), metavar="N",
+              help="The roster's header row, as the spreadsheet numbers it (default: found among the first rows).")
 @click.option("-o", "--output", type=click.Path(),
               help="Private folder for pairs.csv, pairs.xlsx and match-report.html (default: private/match in"
               " the program folder, private/match-round-N for round N, that is with N-1 --history files; never"
@@ -230,25 +235,32 @@ def serve(path: str, port: int, host: str) -> None:
 @click.option("--strict", is_flag=True, help="Treat roster warnings (a manager id found nowhere) as errors.")
 @_guarded
 def match_command(roster: str, program_path: str | None, history: tuple[str, ...], round_number: int | None,
-                  sheet: str | None, output: str | None, strict: bool) -> None:
+                  sheet: str | None, applications: str | None, header_row: int | None, output: str | None,
+                  strict: bool) -> None:
     """Pair mentors with mentees from a roster, with the reasons for every pair.
 
     ROSTER is a CSV (UTF-8, comma or semicolon separated) or XLSX export, one row per person;
-    program.yaml's `matching` section names its columns and sets the rules. Every pair keeps
-    the hard rules; among those, the pairing makes the most pairs, then the best total score.
-    Everyone left unmatched is listed with the reason. A bad roster is reported row by row
-    and nothing is written.
+    program.yaml's `matching` section names its columns and sets the rules. With
+    --applications it may be a plain HR export (ids, names, e-mails, levels, managers,
+    departments): the applications say who takes part, as what, and what they offer or want.
+    Every pair keeps the hard rules; among those, the pairing makes the most pairs, then the
+    best total score. Everyone left unmatched is listed with the reason. A bad roster or
+    application is reported row by row and nothing is written.
 
     \b
     Examples:
       revmentor match roster.csv
       revmentor match hr-export.xlsx --sheet Participants --program programs/finance
       revmentor match roster.csv --history private/match/pairs.csv --round 2
+      revmentor match hr-export.xlsx --applications applications.csv
     """
     loaded = api.find_program(program_path)
     if loaded is None:
         say("No program.yaml here: using the default matching settings (see the README).", err=True)
-    result = api.prepare_match(roster, loaded, history, sheet=sheet, strict=strict, round_number=round_number)
+    result = api.prepare_match(roster, loaded, history, sheet=sheet, strict=strict, round_number=round_number,
+                               applications=applications, header_row=header_row)
+    for note in result.notes:
+        say(note, err=True)
     _print_problems(result.warnings)
     written = api.write_match(result, output)
     _print_problems(written.warnings)
@@ -263,6 +275,12 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
             say(f"  {who.role} {who.name or who.id} ({who.id}): {item.reason}")
         if len(result.unmatched) > 10:
             say(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
+    if result.free_places_note:
+        say(result.free_places_note)
+    waiting = len(result.waiting_for_consent)
+    if waiting:
+        say(f"{waiting} pair{'s wait' if waiting != 1 else ' waits'} for the mentor's line manager to agree: see"
+            " match-report.html.")
     names = ", ".join(Path(file).name for file in written.files)
     which = f" (round {result.round})" if result.round > 1 else ""
     say(f"Wrote {display_path(written.output)}{which}: {names}")

@@ -10,6 +10,11 @@ would be taken by Excel (or LibreOffice) as a formula, so every such text cell w
 toolkit gets a leading single quote (`'=HYPERLINK(...)` shows as typed and never runs).
 `read_table` removes that quote again, so files the toolkit wrote read back unchanged.
 
+Header rows: exports often put a title or a note above the header ("Crosswise roster, exported
+2027-01-04"). A caller that knows the column names it reads (`expect`) gets, as the header, the
+first of the file's first HEADER_SEARCH_ROWS rows that holds the most of them; `header_row`
+names it outright. Rows above the header are passed over and counted (`Table.above_header`).
+
 Bounded: a file is read through files/reading.py (a regular file, at most MAX_TABLE_BYTES), then
 at most MAX_ROWS rows, MAX_COLUMNS columns and MAX_CELLS cells, whatever size an XLSX sheet claims
 for itself. A cell holding a control character, or a row with more values than the header has
@@ -50,6 +55,8 @@ MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_ROWS = 200_000
 """Rows as a spreadsheet numbers them, the header and blank rows included."""
 MAX_COLUMNS = 1_000
+HEADER_SEARCH_ROWS = 20
+"""Rows with text looked through for the header row, when the caller says which column names it reads."""
 MAX_CELLS = 20_000_000
 """Rows times columns read: what keeps a file within MAX_ROWS but very wide from filling the memory."""
 _V = TypeVar("_V")
@@ -84,6 +91,8 @@ class Table:
     problems: tuple[RowProblem, ...] = ()
     """Bad cells and rows, in row order. A row with too many values is not in `rows`; a row with a
     control character is, as read, so that the caller's own checks of it are made all the same."""
+    above_header: int = 0
+    """Rows with text above the header row, passed over (a title, a note): 0 when the header is the first."""
 
     def problem(self, found: RowProblem) -> Problem:
         """A RowProblem as a roster's or pairs file's error: 'row 4: column B (name): ...'."""
@@ -144,13 +153,17 @@ def read_table(
     what: str = "roster",
     source: str = "your HR system or spreadsheet",
     ragged_rows: Literal["refuse", "keep"] = "refuse",
+    header_row: int | None = None,
+    expect: Sequence[str] = (),
 ) -> Table:
     """Read a CSV (UTF-8, with or without BOM; comma, semicolon or tab) or an XLSX sheet.
 
     Raises RosterError naming the file (and the row, where there is one) with the fix; `what`
     and `source` name the file and where it comes from in those fixes. A row with more values
     than the header has columns is an error, or with `ragged_rows="keep"` is returned whole,
-    for a caller that leaves such rows out and counts them (survey responses).
+    for a caller that leaves such rows out and counts them (survey responses). The header is
+    row `header_row` when given (as a spreadsheet numbers it), else the row among the first
+    that holds the most of the column names in `expect`, else the first row with text.
     """
     file = Path(path)
     shown = display_path(file)
@@ -174,7 +187,7 @@ def read_table(
         if not is_zip:
             raise fail("is not an Excel workbook (.xlsx), though its name ends in " + suffix,
                        f"open it in the program that made it and {_SAVE_AS}")
-        return _read_xlsx(raw, shown, sheet, what, ragged_rows)
+        return _read_xlsx(raw, shown, sheet, what, ragged_rows, _Header(header_row, tuple(expect)))
     if suffix == ".xls":
         raise fail("is an old-style Excel file (.xls), which cannot be read", f"open it in Excel and {_SAVE_AS}")
     if suffix not in CSV_SUFFIXES:
@@ -186,10 +199,18 @@ def read_table(
                    "rename it to end in .xlsx, or " + _SAVE_AS)
     if sheet is not None:
         raise fail(f"--sheet '{sheet}' was given but a CSV file has no sheets", "leave out --sheet for a CSV file")
-    return _read_csv(raw, shown, what, ragged_rows)
+    return _read_csv(raw, shown, what, ragged_rows, _Header(header_row, tuple(expect)))
 
 
-def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str) -> Table:
+@dataclass(frozen=True)
+class _Header:
+    """Where a table's header row is: given (`row`), or to be found by the column names `expect`ed."""
+
+    row: int | None = None
+    expect: tuple[str, ...] = ()
+
+
+def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str, header: _Header) -> Table:
     def fail(message: str, fix: str, line: int | None = None) -> RosterError:
         return RosterError(Problem(shown, (f"row {line}: " if line else "") + message, fix, line))
 
@@ -207,6 +228,8 @@ def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str) -> Table:
                    " Windows-1252 or Latin-1)", _SAVE_AS, line) from None
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     separator = max(_SEPARATORS, key=lambda sep: (_count_outside_quotes(first_line, sep), -_SEPARATORS.index(sep)))
+    if header.expect:
+        separator = _separator_of_header(text, separator, header)
     records: list[tuple[int, list[str]]] = []
     bounds = _Bounds(shown, what)
     try:
@@ -219,14 +242,37 @@ def _read_csv(raw: bytes, shown: str, what: str, ragged_rows: str) -> Table:
                    " that opens with a quote must end with one",
                    len(records) + 1) from None
     cells = [(n, [cell.strip() for cell in record]) for n, record in records]
-    return _table(shown, cells, separator=separator, what=what, ragged_rows=ragged_rows)
+    return _table(shown, cells, separator=separator, what=what, ragged_rows=ragged_rows, header_at=header)
+
+
+def _separator_of_header(text: str, first_guess: str, header: _Header) -> str:
+    """The separator under which one of the first rows (or the row given) reads as a header holding
+    the most expected names: a title above a semicolon-separated header must not make the file
+    comma-separated."""
+    names = {loose_name(name) for name in header.expect if name}
+    lines = HEADER_SEARCH_ROWS + (header.row or 0)
+    head = "\n".join(text.split("\n", lines)[:lines])
+
+    def found(separator: str) -> int:
+        counts = []
+        try:  # rows numbered as the table numbers them: a record, whatever line breaks its quotes hold
+            for number, row in enumerate(csv.reader(io.StringIO(head, newline=""), delimiter=separator), start=1):
+                if header.row is None or number == header.row:
+                    counts.append(len({loose_name(cell) for cell in row} & names))
+        except csv.Error:
+            pass
+        return max(counts, default=0)
+
+    counts = {separator: found(separator) for separator in _SEPARATORS}
+    best = max(counts.values())
+    return first_guess if counts[first_guess] == best else next(sep for sep in _SEPARATORS if counts[sep] == best)
 
 
 def _count_outside_quotes(line: str, separator: str) -> int:
     return sum(part.count(separator) for part in line.split('"')[::2])
 
 
-def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows: str) -> Table:
+def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows: str, header: _Header) -> Table:
     from openpyxl import load_workbook
 
     _check_unpacked_size(raw, shown)
@@ -255,7 +301,7 @@ def _read_xlsx(raw: bytes, shown: str, sheet: str | None, what: str, ragged_rows
                                   f"open it in Excel and save it again as .xlsx, or {_SAVE_AS}")) from None
     finally:
         book.close()
-    return _table(shown, records, separator="", what=what, ragged_rows=ragged_rows)
+    return _table(shown, records, separator="", what=what, ragged_rows=ragged_rows, header_at=header)
 
 
 class _Bounds:
@@ -316,7 +362,7 @@ def _cell_text(value: Any) -> str:
 
 
 def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, what: str,
-           ragged_rows: str) -> Table:
+           ragged_rows: str, header_at: _Header = _Header()) -> Table:
     """Header and rows, with the header checked and rows padded; ragged CSV rows are errors
     unless `ragged_rows` is "keep".
 
@@ -326,6 +372,8 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, 
     if not records:
         raise RosterError(Problem(shown, "the file is empty", f"export the {what} with a header row and one row"
                                   " per person"))
+    above = _header_at(shown, records, header_at)
+    records = records[above:]
     header_row, header_cells = records[0]
     while header_cells and not header_cells[-1]:
         header_cells.pop()
@@ -358,10 +406,41 @@ def _table(shown: str, records: list[tuple[int, list[str]]], *, separator: str, 
         padded = [*kept, *[""] * (width - len(kept))]
         rows.append((number, tuple(excel_unsafe(cell) if cell[:1] == "'" else cell for cell in padded)))
     problems.sort(key=lambda found: found.row)
-    table = Table(shown, header, tuple(rows), header_row, tuple(problems))
+    table = Table(shown, header, tuple(rows), header_row, tuple(problems), above)
     if twice:  # which of the two columns is meant cannot be known: nothing further can be checked
         raise RosterError(in_row_order(table.problem(found) for found in [*twice, *problems]))
     return table
+
+
+def loose_name(name: str) -> str:
+    """A column name compared as people write it: case, spaces, underscores and hyphens ignored."""
+    return re.sub(r"[\s_\-]+", "", name.casefold())
+
+
+def _header_at(shown: str, records: list[tuple[int, list[str]]], header: _Header) -> int:
+    """Which of the rows with text is the header: the one given, or among the first
+    HEADER_SEARCH_ROWS the first that holds the most of the expected names, or the first."""
+    if header.row is not None:
+        at = next((index for index, (number, _) in enumerate(records) if number == header.row), None)
+        if at is None:
+            last = records[-1][0]
+            where = (f"the file's last row with text is row {last}" if header.row > last else
+                     f"row {header.row} is empty")
+            raise RosterError(Problem(shown, f"--header-row {header.row}: {where}, so it cannot be the header row",
+                                      "give the number of the row that holds the column names, as the spreadsheet"
+                                      " numbers it, or leave --header-row out to have it found",
+                                      header.row if header.row <= last else None))
+        return at
+    names = {loose_name(name) for name in header.expect if name}
+    if not names:
+        return 0
+
+    def found(cells: list[str]) -> int:
+        return len({loose_name(cell) for cell in cells if cell} & names)
+
+    counts = [found(cells) for _, cells in records[:HEADER_SEARCH_ROWS]]
+    best = max(counts)
+    return counts.index(best) if best > counts[0] else 0
 
 
 def _control_characters(records: list[tuple[int, list[str]]]) -> list[RowProblem]:

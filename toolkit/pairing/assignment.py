@@ -10,6 +10,11 @@ pair scores minus the load penalty (a mentor's k-th extra mentee costs `weights.
 Capacity is handled by giving each mentor one column per place ("slots"); a forbidden pair costs
 more than any total of allowed ones, so the solver uses one only when no full assignment of
 allowed pairs exists, and those are dropped afterwards.
+
+Rotation: in a later round (with history), among pairings equally good by that objective, the
+one whose people had fewer earlier partners wins. Each pair costs a little more for every
+earlier partner its two people had, scaled so that all of it together stays below `TIE_TOTAL`:
+too little to outweigh any real difference of score, enough to decide between equals.
 """
 
 from __future__ import annotations
@@ -28,10 +33,13 @@ Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float32]
 
-RULE_ORDER = ("shared_topic", "management_chain", "history", "mentor_junior", "different_department", "shared_language")
+RULE_ORDER = ("shared_topic", "management_chain", "history", "mentor_junior", "different_department", "shared_language",
+              "manager_consent")
 """Hard rules in the order reasons name them: the first rule a candidate breaks is the one reported."""
 WORKING_HOURS = 8.0
 """Length of a working day: two people this many hours apart share no working hours."""
+TIE_TOTAL = 1e-4
+"""What the rotation tie-break may add to the whole assignment's cost, at most (see the module docstring)."""
 
 
 def _codes(values: Iterable[str]) -> tuple[npt.NDArray[np.int32], dict[str, int]]:
@@ -59,6 +67,7 @@ class Cohort:
     """The two sides of a roster as arrays, with the pairs the chain and the history forbid."""
 
     def __init__(self, roster: Roster, matching: Matching, history: Iterable[tuple[str, str]] = ()) -> None:
+        history = list(history)
         self.matching = matching
         mentors, mentees = roster.mentors, roster.mentees
         self.m, self.n = len(mentors), len(mentees)
@@ -74,6 +83,9 @@ class Cohort:
         departments, _ = _codes([p.department for p in (*mentors, *mentees)])
         self.dept_m, self.dept_n = departments[: self.m], departments[self.m :]
         self.zone_n, self.zone_m, self.common_hours = _zone_table(mentees, mentors)
+        self.style_n, self.style_m, self.style_match = _style_table(mentees, mentors)
+        self.has_styles = bool(self.style_match.any())
+        self.consent_m = np.array([p.manager_consent is True for p in mentors], dtype=np.bool_).reshape(-1)
         self.profile_n, self.profile_m, self.bonus = self._bonus_table()
         self.capacity = np.array([p.capacity for p in mentors], dtype=np.intp).reshape(-1)
         self.chain = _chain_pairs(roster)
@@ -88,12 +100,16 @@ class Cohort:
         self.history_count = len(ordered)
         self.history = (np.array([n for n, _ in ordered], dtype=np.intp), np.array([m for _, m in ordered], dtype=np.intp))
         self.uses_history = bool(ordered)
+        partners = earlier_partners(history)
+        self.earlier_n = np.array([partners.get(p.id, 0) for p in mentees], dtype=np.float64).reshape(-1)
+        self.earlier_m = np.array([partners.get(p.id, 0) for p in mentors], dtype=np.float64).reshape(-1)
 
     @property
     def max_score(self) -> float:
         """The best score a pair can reach: the sum of the weights that can apply."""
         w = self.matching.weights
-        return float(w.topics + w.cross_department + w.time_zone + (w.language if self.has_languages else 0.0))
+        return float(w.topics + w.cross_department + w.time_zone + (w.language if self.has_languages else 0.0)
+                     + (w.style if self.has_styles else 0.0))
 
     def active_rules(self) -> tuple[str, ...]:
         """The hard rules in force for this cohort, in reporting order."""
@@ -105,6 +121,7 @@ class Cohort:
             "mentor_junior": rules.mentor_junior,
             "different_department": rules.different_department,
             "shared_language": rules.shared_language,
+            "manager_consent": rules.manager_consent,
         }
         return tuple(name for name in RULE_ORDER if on[name])
 
@@ -131,6 +148,8 @@ class Cohort:
             return np.asarray((dn != dm) | (dn < 0) | (dm < 0))
         if name == "shared_language":
             return self.shared_language[self.langs_n[n]][:, self.langs_m[m]]
+        if name == "manager_consent":
+            return np.repeat(self.consent_m[m][None, :], len(n), axis=0)
         raise ValueError(name)
 
     def eligible(self, n: Ints, m: Ints) -> tuple[Bools, dict[str, int]]:
@@ -167,8 +186,8 @@ class Cohort:
         mentee and one column per mentor, the size of the score matrix itself.
         """
         w = self.matching.weights
-        keys_n = np.stack([self.dept_n, self.zone_n, self.langs_n], axis=1)
-        keys_m = np.stack([self.dept_m, self.zone_m, self.langs_m], axis=1)
+        keys_n = np.stack([self.dept_n, self.zone_n, self.langs_n, self.style_n], axis=1)
+        keys_m = np.stack([self.dept_m, self.zone_m, self.langs_m, self.style_m], axis=1)
         unique_n, profile_n = np.unique(keys_n, axis=0, return_inverse=True)
         unique_m, profile_m = np.unique(keys_m, axis=0, return_inverse=True)
         dn, dm = unique_n[:, 0][:, None], unique_m[:, 0][None, :]
@@ -180,7 +199,42 @@ class Cohort:
         if w.language:
             np.add(bonus, np.float32(w.language), out=bonus,
                    where=self.shared_language[unique_n[:, 2]][:, unique_m[:, 2]])
+        if w.style and self.has_styles:
+            np.add(bonus, np.float32(w.style), out=bonus, where=self.style_match[unique_n[:, 3]][:, unique_m[:, 3]])
         return profile_n.reshape(-1).astype(np.intp), profile_m.reshape(-1).astype(np.intp), bonus
+
+    def tie_break(self, pairs_at_most: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+        """What each mentee's and each mentor's earlier partners add to a pair's cost, or None in a first round."""
+        most = float(max(self.earlier_n.max(initial=0.0), self.earlier_m.max(initial=0.0)))
+        if most == 0 or pairs_at_most == 0:
+            return None
+        unit = TIE_TOTAL / (2 * most * pairs_at_most)
+        return self.earlier_n * unit, self.earlier_m * unit
+
+
+def earlier_partners(history: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """How many different partners each id had in the earlier rounds, on either side of a pair."""
+    seen: dict[str, set[str]] = {}
+    for a, b in history:
+        seen.setdefault(a, set()).add(b)
+        seen.setdefault(b, set()).add(a)
+    return {person: len(partners) for person, partners in seen.items()}
+
+
+def _style_table(mentees: Sequence[Person], mentors: Sequence[Person]) -> tuple[Ints, Ints, Bools]:
+    """Each mentee's wished-for style and each mentor's styles as codes, and which wish each style set meets.
+
+    Code 0 is "no wish" for a mentee and "no style" for a mentor, which meet nothing.
+    """
+    wishes: dict[str, int] = {"": 0}
+    sets: dict[frozenset[str], int] = {frozenset(): 0}
+    codes_n = [wishes.setdefault(p.wants_style.casefold(), len(wishes)) for p in mentees]
+    codes_m = [sets.setdefault(frozenset(s.casefold() for s in p.styles), len(sets)) for p in mentors]
+    table = np.zeros((len(wishes), len(sets)), dtype=np.bool_)
+    for wish, i in wishes.items():
+        for styles, j in sets.items():
+            table[i, j] = bool(wish) and wish in styles
+    return np.array(codes_n, dtype=np.intp).reshape(-1), np.array(codes_m, dtype=np.intp).reshape(-1), table
 
 
 def _language_table(mentees: Sequence[Person], mentors: Sequence[Person]) -> tuple[Ints, Ints, Bools]:
@@ -326,6 +380,7 @@ def assign(cohort: Cohort, timings: dict[str, float] | None = None) -> Assignmen
     # Filled a band of mentees at a time: the float32 scores and masks stay small and are reused,
     # so the cost matrix is the only large allocation (8 bytes a combination).
     band = max(1, _BAND_CELLS // max(len(owner), 1))
+    tie = cohort.tie_break(pairs_at_most)
     for start in range(0, len(rows), band):
         some = rows[start : start + band]
         score = cohort.scores(some, owner)
@@ -333,10 +388,14 @@ def assign(cohort: Cohort, timings: dict[str, float] | None = None) -> Assignmen
         if transpose:
             target = cost[:, start : start + len(some)]
             np.subtract(penalty[:, None], score.T, out=target)
+            if tie is not None:
+                target += tie[1][owner][:, None] + tie[0][some][None, :]
             np.copyto(target, forbidden_cost, where=forbidden.T)
         else:
             target = cost[start : start + len(some)]
             np.subtract(penalty[None, :], score, out=target)
+            if tie is not None:
+                target += tie[0][some][:, None] + tie[1][owner][None, :]
             np.copyto(target, forbidden_cost, where=forbidden)
         del score, forbidden
     del eligible

@@ -32,6 +32,7 @@ RULE_TEXT = {
     "mentor_junior": "the mentor's level is below the mentee's",
     "different_department": "mentor and mentee work in different departments",
     "shared_language": "mentor and mentee share a language",
+    "manager_consent": "the mentor's line manager has agreed",
 }
 """Each hard rule as the match report states it."""
 
@@ -41,6 +42,7 @@ _BROKEN = {
     "history": ("was their partner in an earlier round", "were their partners in an earlier round"),
     "different_department": ("is in their department", "are in their department"),
     "shared_language": ("shares no language with them", "share no language with them"),
+    "manager_consent": ("has no line manager's agreement yet", "have no line manager's agreement yet"),
 }
 
 
@@ -106,12 +108,62 @@ class MatchResult:
     """Seconds per phase (read, prepare, rules, scores, solve, reasons), for the benchmark."""
     round: int = 1
     """Which round this is (`history_round`); its pair ids say it: R2-P001."""
+    applications_path: Path | None = None
+    """The applications export joined to the roster, absolute, if one was."""
+    earlier: dict[str, int] = field(default_factory=dict, repr=False)
+    """Person id -> how many partners they had in the earlier rounds (only those who had any)."""
+    notes: tuple[str, ...] = ()
+    """What the run says without it being a problem: which row of a file was taken as its header."""
 
     @property
     def inputs(self) -> tuple[tuple[Path, str], ...]:
         """The files the match read, each with what it is, for the output writer."""
         roster = ((self.roster_path, "the roster"),) if self.roster_path else ()
-        return (*roster, *((path, "the history file") for path in self.history_paths))
+        applications = ((self.applications_path, "the applications export"),) if self.applications_path else ()
+        return (*roster, *applications, *((path, "the history file") for path in self.history_paths))
+
+    @property
+    def waiting_for_consent(self) -> tuple[MatchedPair, ...]:
+        """Pairs whose mentor's line manager has not (yet) agreed, where consent is recorded at all and
+        `rules.manager_consent` did not keep such pairs from being made: the report flags them."""
+        if not self.roster.consent_known or self.matching.rules.manager_consent:
+            return ()
+        return tuple(pair for pair in self.pairs if pair.mentor.manager_consent is not True)
+
+    @property
+    def free_places_note(self) -> str:
+        """How many mentors with free places got nobody, and why, in one sentence ('' when none)."""
+        idle = [u for u in self.unmatched if u.person.role == MENTOR and u.person.capacity > 0]
+        if not idle:
+            return ""
+        causes: dict[str, int] = {}
+        for item in idle:
+            if "places" in item.bound:
+                cause = "every mentee they could take went to another mentor"
+            elif "manager_consent" in item.bound:
+                cause = "their line manager has not agreed"
+            elif item.bound == ("shared_topic",) or item.reason.startswith("no mentee wants"):
+                cause = "no mentee wants their topics"
+            else:
+                cause = "the rules allow them no mentee" + (f" ({', '.join(item.bound)})" if item.bound else "")
+            causes[cause] = causes.get(cause, 0) + 1
+        count = len(idle)
+        places = sum(p.capacity for p in self.roster.mentors)
+        mentees = len(self.roster.mentees)
+        because = ", ".join(f"{n} because {cause}" for cause, n in sorted(causes.items(), key=lambda c: -c[1]))
+        if count == 1:
+            because = because.removeprefix("1 because ")
+            text = f"1 mentor with free places got nobody: {because}"
+        else:
+            text = f"{count} mentors with free places got nobody: {because}"
+        text += f" ({places} mentor places for {mentees} mentee{'s' if mentees != 1 else ''})"
+        if self.history_paths:
+            never = sum(1 for item in idle if not self.earlier.get(item.person.id))
+            if never:
+                text += (f"; {'they' if count == 1 else f'{never} of them'} had no partner in the earlier rounds"
+                         " either")
+            text += "; among equally good pairings, people with fewer earlier partners came first"
+        return text + "."
 
     @property
     def total_score(self) -> float:
@@ -188,14 +240,18 @@ def prepare_match(
     sheet: str | None = None,
     strict: bool = False,
     round_number: int | None = None,
+    applications: str | os.PathLike[str] | None = None,
+    header_row: int | None = None,
 ) -> MatchResult:
     """Pair a roster's mentors and mentees under the program's `matching` rules; writes nothing.
 
     `history` names the pairs files of earlier rounds, whose pairs are never made again; they make
     this round's number (`match_round`), which `round_number` (--round), if given, must agree with.
-    Raises UsageError when it does not, RosterError listing every problem of the roster and the
-    history files at once; with `strict`, StrictWarnings for any roster warning. `write_match`
-    writes the result.
+    `applications` names an applications export joined to the roster (see applications.py);
+    `header_row` the roster's header row, when it is not to be found.
+    Raises UsageError when the round does not agree, RosterError listing every problem of the
+    roster, the applications and the history files at once; with `strict`, StrictWarnings for any
+    roster warning. `write_match` writes the result.
     """
     started = time.perf_counter()
     model, folder, program_file = _program_parts(program)
@@ -208,7 +264,8 @@ def prepare_match(
     roster: Roster | None = None
     try:
         roster = read_roster(roster_path, matching, sheet=sheet, start_date=model.program.start_date if model else None,
-                             terminology=terminology, program_file=program_file)
+                             terminology=terminology, program_file=program_file, header_row=header_row,
+                             applications=applications, program=model)
     except RosterError as error:
         problems.extend(error.problems)
     earlier: list[tuple[str, str]] = []
@@ -226,7 +283,7 @@ def prepare_match(
     import numpy as np
     from scipy.optimize import linear_sum_assignment  # noqa: F401 - loaded here so "prepare" counts it
 
-    from .assignment import Cohort, assign, diagnose  # numpy and scipy load with it
+    from .assignment import Cohort, assign, diagnose, earlier_partners  # numpy and scipy load with it
 
     cohort = Cohort(roster, matching, earlier)
     timings["prepare"] = time.perf_counter() - read  # numpy's and scipy's imports on a first run, and the arrays
@@ -241,8 +298,9 @@ def prepare_match(
     lonely_mentors = np.array([i for i, p in enumerate(roster.mentors) if p.capacity > 0 and p.id not in mentor_count],
                               dtype=np.intp)
     unmatched = [_explain(d, roster, MENTEE) for d in diagnose(cohort, lonely_mentees, MENTEE)]
-    unmatched += [_explain(d, roster, MENTOR) for d in diagnose(cohort, lonely_mentors, MENTOR)]
+    unmatched += [_explain(d, roster, MENTOR, matching) for d in diagnose(cohort, lonely_mentors, MENTOR)]
     unmatched += [Unmatched(p, "capacity 0: takes no mentee this round") for p in roster.mentors if p.capacity == 0]
+    on_roster = {p.id for p in roster.people}
     rules = tuple(
         RuleSummary(name, RULE_TEXT[name], solved.excluded.get(name, 0),
                     sum(1 for u in unmatched if name in u.bound))
@@ -257,9 +315,26 @@ def prepare_match(
         roster_path=Path(os.path.abspath(roster_path)),
         history_paths=tuple(Path(os.path.abspath(p)) for p in history_paths),
         places_left=sum(p.capacity for p in roster.mentors) - len(pairs), timings=timings, round=number,
+        applications_path=Path(os.path.abspath(applications)) if applications is not None else None,
+        earlier={pid: n for pid, n in earlier_partners(earlier).items() if pid in on_roster},
+        notes=_header_notes(roster, header_row),
     )
     timings["reasons"] = time.perf_counter() - explained
     return result
+
+
+def _header_notes(roster: Roster, header_row: int | None) -> tuple[str, ...]:
+    """A line for each file whose header was found below rows of text (a title, a note), saying which row."""
+    notes = []
+    found = [(roster.file, roster.header_row, roster.above_header, header_row is None)]
+    if roster.applied is not None:
+        found.append((roster.applied.file, roster.applied.header_row, roster.applied.above_header, True))
+    for file, row, above, searched in found:
+        if above and searched:
+            rows = "row" if above == 1 else f"{above} rows"
+            notes.append(f"{file}: the header is row {row} (the {rows} above it, a title or a note, passed over)"
+                         + ("; say otherwise with --header-row N" if file == roster.file else ""))
+    return tuple(notes)
 
 
 MAX_COMBINATIONS = 100_000_000
@@ -324,11 +399,19 @@ def pair_score(mentor: Person, mentee: Person, matching: Matching) -> float:
         score += w.time_zone * max(0.0, 8.0 - gap) / 8.0
     if _shared(mentee.languages, mentor.languages):
         score += w.language
+    if style_met(mentor, mentee):
+        score += w.style
     return score
 
 
+def style_met(mentor: Person, mentee: Person) -> bool:
+    """Whether the mentor's style (from the self-assessment) is the kind of mentor the mentee asked for."""
+    return bool(mentee.wants_style) and mentee.wants_style.casefold() in {s.casefold() for s in mentor.styles}
+
+
 def pair_reasons(mentor: Person, mentee: Person, place: int = 0) -> tuple[str, ...]:
-    """Why this pair, in words: shared topics, departments, hours apart, languages, the mentor's load."""
+    """Why this pair, in words: shared topics, departments, hours apart, languages, the mentor's style,
+    times both are free and formats, the mentor's load. No reason holds '; ', which joins them."""
     reasons = []
     topics = _shared(mentee.wants, mentor.offers)
     if topics:
@@ -349,6 +432,15 @@ def pair_reasons(mentor: Person, mentee: Person, place: int = 0) -> tuple[str, .
             reasons.append(f"shared language{'s' if len(languages) > 1 else ''}: {', '.join(languages)}")
         else:
             reasons.append("no shared language")
+    if mentee.wants_style and mentor.styles:
+        met = style_met(mentor, mentee)
+        reasons.append(f"mentor's style as asked: {mentee.wants_style}" if met else
+                       f"mentor's style: {' or '.join(mentor.styles)} (the mentee asked for {mentee.wants_style})")
+    if mentor.availability and mentee.availability:
+        both = _shared(mentor.availability, mentee.availability)
+        reasons.append(f"both free: {', '.join(both)}" if both else "no free time in common given")
+    if mentor.meeting_format and mentee.meeting_format and mentor.meeting_format != mentee.meeting_format:
+        reasons.append(f"would rather meet: {mentor.meeting_format} (mentor), {mentee.meeting_format} (mentee)")
     if place:
         reasons.append(f"mentor's {_ordinal(place + 1)} mentee")
     return tuple(reasons)
@@ -370,8 +462,13 @@ def _names(people: Sequence[Person], limit: int = 3) -> str:
     return shown + (f" and {len(people) - limit} more" if len(people) > limit else "")
 
 
-def _explain(d: Diagnosis, roster: Roster, side: str) -> Unmatched:
+def _explain(d: Diagnosis, roster: Roster, side: str, matching: Matching | None = None) -> Unmatched:
     """An unmatched person's reason in words, from the numbers `diagnose` found."""
+    if (side == MENTOR and matching is not None and matching.rules.manager_consent
+            and roster.mentors[d.index].manager_consent is not True):
+        return Unmatched(roster.mentors[d.index], "their line manager has not agreed"
+                         + (" yet" if roster.mentors[d.index].manager_consent is None else "")
+                         + " (matching.rules.manager_consent)", ("manager_consent",))
     if side == MENTEE:
         person, others, noun = roster.mentees[d.index], roster.mentors, "mentor"
         topics, verb, verbs = person.wants, "offers", "offer"

@@ -3,7 +3,10 @@
 Why a module of its own: a bad roster must be reported completely (every bad row, at once)
 before any pairing starts, and nothing here needs numpy, so checking stays fast and light.
 People with an empty role take no part: they are read only to complete management chains,
-as an export of a whole organisation would list them.
+as an export of a whole organisation would list them. Given an applications export
+(applications.py), each applicant's answers (role, topics, languages, capacity, a manager's
+consent) take the place of the roster's cells on their row, and every rule below checks them
+there; the roster then needs no role, offers or wants column of its own.
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import Problem, RosterError, character_name, hidden_character
-from ..files.tables import Table, read_table
-from ..program.model import Columns, Matching, Terminology
+from ..files.tables import Table, in_row_order, loose_name, read_table
+from ..program.model import Columns, Matching, Program, Terminology
+from .applications import Answer, Applications, Joined, RosterKeys, join, read_applications
+from .cells import MENTEE, MENTOR, consent, did_you_mean, listing, role_names, split_list
 
-MENTOR = "mentor"
-MENTEE = "mentee"
-_LIST_SPLIT = re.compile(r"[;,\n]")
+__all__ = ["MENTEE", "MENTOR", "Person", "Roster", "read_roster", "split_list", "utc_offset"]
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.h]?(\d{2}))?$", re.IGNORECASE)
 _HOURS = re.compile(r"^[+\-]?\d{1,2}(?:\.\d+)?$")
 DEFAULT_DATE = dt.date(2027, 1, 15)
@@ -54,6 +57,31 @@ class Person:
     languages: tuple[str, ...]
     capacity: int
     """Mentees this mentor can take (0 for mentees and for people taking no part)."""
+    styles: tuple[str, ...] = ()
+    """A mentor's style names, from their application's self-assessment (several when tied)."""
+    wants_style: str = ""
+    """The kind of mentor (a style's name) a mentee asked for in their application ('' for none)."""
+    availability: tuple[str, ...] = ()
+    """When they could usually meet, from their application."""
+    meeting_format: str = ""
+    """How they would rather meet (in-person, remote, hybrid), from their application ('' for no preference)."""
+    manager_consent: bool | None = None
+    """Whether their line manager has agreed: True, False, or None when not recorded."""
+    applied: int = 0
+    """The row of their application in the applications export (0 for none)."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What an applications export brought to a roster."""
+
+    file: str
+    used: int
+    """Applications joined to a roster row (one per person)."""
+    duplicates: int
+    """Applications left out because the same person applied again later."""
+    header_row: int = 1
+    above_header: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,14 @@ class Roster:
     managers: dict[str, str] = field(repr=False)
     """id -> manager's id, only for managers found in the roster (the chain stops at others)."""
     warnings: tuple[Problem, ...] = ()
+    header_row: int = 1
+    """The row the header was read from (as a spreadsheet numbers it)."""
+    above_header: int = 0
+    """Rows with text above the header, passed over (a title, a note)."""
+    consent_known: bool = False
+    """Whether line managers' consent is recorded at all (a manager_consent column in the roster or the applications)."""
+    applied: Applied | None = None
+    """The applications export joined to the roster, if one was."""
 
     def chain(self, person_id: str) -> list[str]:
         """The ids up a person's management chain, nearest manager first."""
@@ -77,18 +113,6 @@ class Roster:
             up.append(current)
             current = self.managers.get(current)
         return up
-
-
-def split_list(text: str) -> tuple[str, ...]:
-    """A cell listing topics or languages: separated by semicolons (or commas), spaces tidied, duplicates dropped."""
-    items: list[str] = []
-    seen = set()
-    for part in _LIST_SPLIT.split(text):
-        item = " ".join(part.split())
-        if item and item.casefold() not in seen:
-            seen.add(item.casefold())
-            items.append(item)
-    return tuple(items)
 
 
 def utc_offset(text: str, on: dt.date) -> float | None:
@@ -133,19 +157,16 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _roles(terminology: Terminology) -> dict[str, str]:
-    """Accepted spellings of the two roles: mentor and mentee, and the program's own names for them."""
-    names = {MENTOR: MENTOR, MENTEE: MENTEE, "mentors": MENTOR, "mentees": MENTEE}
-    names.setdefault(terminology.mentor.casefold(), MENTOR)
-    names.setdefault(terminology.mentee.casefold(), MENTEE)
-    return names
-
-
-def _required(matching: Matching) -> dict[str, str]:
-    """Columns the roster must have, each with the rule that needs it ('' when matching always does)."""
+def _required(matching: Matching, applications: Applications | None = None, applying: bool = False) -> dict[str, str]:
+    """Columns the roster must have, each with the rule that needs it ('' when matching always does).
+    What an applications export holds (the role, the topics, the consent) the roster need not:
+    `applying` says one is given (`applications` is None when it could not be read)."""
     rules = matching.rules
-    needed = {"id": "", "name": "", "role": "", "manager_id": ""}
-    if rules.shared_topic:
+    applying = applying or applications is not None
+    needed = {"id": "", "name": "", "manager_id": ""}
+    if not applying:
+        needed["role"] = ""
+    if rules.shared_topic and not applying:
         needed["offers"] = needed["wants"] = "matching.rules.shared_topic"
     if rules.mentor_junior:
         needed["level"] = "matching.rules.mentor_junior"
@@ -153,6 +174,10 @@ def _required(matching: Matching) -> dict[str, str]:
         needed["department"] = "matching.rules.different_department"
     if rules.shared_language:
         needed["languages"] = "matching.rules.shared_language"
+    if rules.manager_consent and not (applying and (applications is None or applications.asks_consent)):
+        needed["manager_consent"] = "matching.rules.manager_consent"
+    if applications is not None and any(not answer.id for answer in applications.answers):
+        needed["email"] = ""  # the applications without an id are joined by e-mail address
     return needed
 
 
@@ -185,13 +210,13 @@ def _locate_columns(table: Table, columns: Columns, needed: dict[str, str], prog
         for rule, names_of in by_rule.items():
             fix += (f"; {' and '.join(names_of)} {'are' if len(names_of) > 1 else 'is'} needed by {rule}"
                     " (or set that rule to false)")
-        raise RosterError(Problem(table.file, f"row 1: missing column{plural} {names}; the columns found are: {header}",
-                                  fix, 1))
+        raise RosterError(Problem(table.file, f"row {table.header_row}: missing column{plural} {names}; the columns"
+                                  f" found are: {header}", fix, table.header_row))
     return found
 
 
 def _loose(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name.casefold())
+    return loose_name(name)
 
 
 def read_roster(
@@ -202,26 +227,79 @@ def read_roster(
     start_date: dt.date | None = None,
     terminology: Terminology | None = None,
     program_file: str = "",
+    header_row: int | None = None,
+    applications: str | os.PathLike[str] | None = None,
+    program: Program | None = None,
 ) -> Roster:
     """Read and check a roster; raises RosterError listing every bad row (the cells the table
-    reader found bad among them, in row order), warnings are returned."""
-    table = read_table(path, sheet=sheet, what="roster")
-    with table.reporting(RosterError):
-        roster = _check(table, matching or Matching(), start_date, terminology or Terminology(), program_file)
+    reader found bad among them, in row order), warnings are returned.
+
+    `header_row` names the header's row (else it is found: see files/tables.py). With
+    `applications`, an applications export is read (against `program`'s application section)
+    and joined to the roster: its problems follow the roster's, in its own row order.
+    """
+    matching = matching or Matching()
+    terminology = terminology or Terminology()
+    table = read_table(path, sheet=sheet, what="roster", header_row=header_row,
+                       expect=tuple(getattr(matching.columns, key) for key in Columns.model_fields))
+    read: Applications | None = None
+    after: list[Problem] = []
+    if applications is not None:
+        try:
+            read = read_applications(applications, program, terminology)
+        except RosterError as error:
+            after.extend(error.problems)
+    try:
+        with table.reporting(RosterError):
+            roster = _check(table, matching, start_date, terminology, program_file, read, after,
+                            applying=applications is not None)
+    except RosterError as error:
+        raise RosterError([*error.problems, *after]) from None
+    if after:
+        raise RosterError(after)
     return roster
 
 
+def _expected_keys(table: Table, where: dict[str, int], roles: dict[str, str]) -> RosterKeys:
+    """The roster's rows by id and by e-mail address, and the role each gives, for joining applications."""
+    ids: dict[str, int] = {}
+    emails: dict[str, tuple[int, str]] = {}
+    given: dict[int, str] = {}
+    for row, cells in table.rows:
+        person_id = cells[where["id"]] if "id" in where else ""
+        if not person_id or person_id in ids:
+            continue
+        ids[person_id] = row
+        email = cells[where["email"]].casefold() if "email" in where else ""
+        if email:
+            emails.setdefault(email, (row, person_id))
+        role_text = cells[where["role"]] if "role" in where else ""
+        given[row] = roles.get(" ".join(role_text.split()).casefold(), "")
+    return RosterKeys(table.file, ids, emails, given)
+
+
 def _check(table: Table, matching: Matching, start_date: dt.date | None, terminology: Terminology,
-           program_file: str) -> Roster:
-    """The roster's own rules over every row; raises RosterError listing every broken one."""
-    needed = _required(matching)
+           program_file: str, applications: Applications | None = None,
+           after: list[Problem] | None = None, applying: bool = False) -> Roster:
+    """The roster's own rules over every row (each applicant's answers in place of their row's
+    cells); raises RosterError listing every broken one. The applications' problems go to `after`."""
+    after = after if after is not None else []
+    needed = _required(matching, applications, applying)
+    if applications is not None:
+        after.extend(applications.problems)
     where = _locate_columns(table, matching.columns, needed, program_file)
     header = table.header
     rules = matching.rules
-    roles = _roles(terminology)
+    roles = role_names(terminology)
+    joined: Joined | None = None
+    if applications is not None:
+        joined = join(applications, _expected_keys(table, where, roles))
+        after[:] = in_row_order([*after, *joined.problems])
+    answers: dict[int, Answer] = joined.by_row if joined is not None else {}
+    bands = {loose_name(band): float(place) for place, band in enumerate(matching.levels, start=1)}
     on = start_date or DEFAULT_DATE
     problems: list[Problem] = []
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(joined.warnings) if joined is not None else []
     people: list[Person] = []
     first_row: dict[str, int] = {}
     first_email: dict[str, tuple[int, str]] = {}
@@ -232,14 +310,18 @@ def _check(table: Table, matching: Matching, start_date: dt.date | None, termino
 
     if not table.rows:
         raise RosterError(Problem(table.file, "has a header row but no people",
-                                  "add one row per person below the header", 1))
+                                  "add one row per person below the header", table.header_row))
     for row, cells in table.rows:
-        def cell(key: str, cells: tuple[str, ...] = cells) -> str:
+        answer = answers.get(row)
+
+        def cell(key: str, cells: tuple[str, ...] = cells, answer: Answer | None = answer) -> str:
+            if answer is not None and key in answer.values:
+                return answer.values[key]
             index = where.get(key)
             return cells[index] if index is not None else ""
 
         def col(key: str) -> str:
-            return header[where[key]]
+            return header[where[key]] if key in where else key
 
         person_id = cell("id")
         if not person_id:
@@ -270,18 +352,30 @@ def _check(table: Table, matching: Matching, start_date: dt.date | None, termino
         level: float | None = None
         capacity = 0
         offset: float | None = None
+        agreed: bool | None = None
         if role_text:  # an unknown role is reported, and the row's other values are checked all the same
             if not cell("name"):
                 error(row, f"{col('name')} is empty", "give every mentor and mentee a name")
             level_text = cell("level")
-            if level_text:
+            if level_text and bands:
+                level = bands.get(loose_name(level_text))
+                if level is None:
+                    number = " (with matching.levels, a level names a band, not a number)" if _number(level_text) else ""
+                    error(row, f"{col('level')} '{level_text}' is not one of the bands of matching.levels{number}",
+                          f"{did_you_mean(level_text, matching.levels)}write one of {listing(matching.levels)}, or add"
+                          " the band to matching.levels in program.yaml, in its place from the most junior to the most"
+                          " senior")
+            elif level_text:
                 level = _number(level_text)
                 if level is None:
                     error(row, f"{col('level')} '{level_text}' is not a number",
-                          "write seniority as a number, higher for more senior (e.g. 2 for a graduate, 6 for a director)")
+                          "write seniority as a number, higher for more senior (e.g. 2 for a graduate, 6 for a"
+                          " director), or list the roster's bands in order, most junior first, as matching.levels in"
+                          " program.yaml")
             elif rules.mentor_junior:
                 error(row, f"{col('level')} is empty", "write this person's seniority as a number (higher is more"
-                      " senior): matching.rules.mentor_junior compares the levels of mentor and mentee")
+                      " senior)" + (" or one of the bands of matching.levels" if bands else "")
+                      + ": matching.rules.mentor_junior compares the levels of mentor and mentee")
             zone = cell("time_zone")
             if zone:
                 if zone not in offsets:
@@ -290,31 +384,51 @@ def _check(table: Table, matching: Matching, start_date: dt.date | None, termino
                 if offset is None:
                     error(row, f"{col('time_zone')} '{zone}' is not a time zone", "write an IANA time zone such as"
                           " Europe/London or America/New_York, or an offset from UTC such as +5:30 or -3, or leave it empty")
+            consent_text = cell("manager_consent")
+            try:
+                agreed = consent(consent_text)
+            except ValueError:
+                error(row, f"{col('manager_consent')} '{consent_text}' is not yes or no", "write yes or no, or leave it"
+                      " empty if the line manager has not been asked yet")
         if role == MENTOR:
-            capacity = _capacity(cell("capacity"), col("capacity") if "capacity" in where else "capacity",
-                                 matching.default_capacity, row, error)
+            capacity = _capacity(cell("capacity"), col("capacity"), matching.default_capacity, row, error)
         people.append(Person(
             row=row, id=person_id, name=cell("name"), email=cell("email"), role=role, level=level,
             department=" ".join(cell("department").split()), manager_id=cell("manager_id"),
             time_zone=cell("time_zone"), utc_offset=offset, offers=split_list(cell("offers")),
             wants=split_list(cell("wants")), languages=split_list(cell("languages")), capacity=capacity,
+            styles=answer.styles if answer else (), wants_style=answer.wants_style if answer else "",
+            availability=answer.availability if answer else (), meeting_format=answer.meeting_format if answer else "",
+            manager_consent=agreed, applied=answer.row if answer else 0,
         ))
     managers = _managers(table.file, people, col_name=header[where["manager_id"]], problems=problems,
                          warnings=warnings)
-    if not problems and not table.problems:  # a bad row may be the one mentor or mentee
+    if not problems and not table.problems and not after:  # a bad row may be the one mentor or mentee
         for role, noun in ((MENTOR, "mentors"), (MENTEE, "mentees")):
             if not any(person.role == role for person in people):
                 name = terminology.mentor if role == MENTOR else terminology.mentee
+                spelt = f"{role}" + (f" (or {name})" if name.casefold() != role else "")
+                if applications is not None:
+                    problems.append(Problem(table.file, f"no one applied as {role} (in {applications.file}) or has"
+                                            f" that role in the roster, so there are no {noun} to pair",
+                                            f"check that the applications export is the whole of it; its role column"
+                                            f" says {spelt} for the {noun}", None))
+                    continue
                 problems.append(Problem(table.file, f"no one has the role {role} (column '{header[where['role']]}'),"
-                                        f" so there are no {noun} to pair", f"write {role}"
-                                        + (f" (or {name})" if name.casefold() != role else "")
-                                        + f" in the role column of the {noun}' rows", None))
+                                        f" so there are no {noun} to pair", f"write {spelt}"
+                                        f" in the role column of the {noun}' rows", None))
     if problems:
         raise RosterError(sorted(problems, key=lambda p: (p.line or 0)))
     mentors = tuple(sorted((p for p in people if p.role == MENTOR), key=lambda p: p.id))
     mentees = tuple(sorted((p for p in people if p.role == MENTEE), key=lambda p: p.id))
-    warnings.sort(key=lambda p: p.line or 0)
-    return Roster(table.file, tuple(people), mentors, mentees, managers, tuple(warnings))
+    warnings.sort(key=lambda p: (p.file != table.file, p.line or 0))
+    applied = None
+    if applications is not None and joined is not None:
+        applied = Applied(applications.file, len(joined.by_row), joined.duplicates, applications.table.header_row,
+                          applications.table.above_header)
+    known = "manager_consent" in where or (applications is not None and applications.asks_consent)
+    return Roster(table.file, tuple(people), mentors, mentees, managers, tuple(warnings), table.header_row,
+                  table.above_header, known, applied)
 
 
 def _role_fix(text: str, terminology: Terminology) -> str:

@@ -615,7 +615,7 @@ class Columns(Model):
     role: Text = "role"
     """mentor, mentee, or empty for someone who takes no part."""
     level: Text = "level"
-    """Seniority as a number: higher is more senior."""
+    """Seniority: a number (higher is more senior), or one of the bands of matching.levels."""
     department: Text = "department"
     """Department or team."""
     manager_id: Text = "manager_id"
@@ -630,6 +630,8 @@ class Columns(Model):
     """Languages spoken, separated by semicolons."""
     capacity: Text = "capacity"
     """How many mentees a mentor can take."""
+    manager_consent: Text = "manager_consent"
+    """Whether the person's line manager has agreed to their taking part: yes or no (empty: not asked yet). Optional."""
 
 
 class Rules(Model):
@@ -643,6 +645,8 @@ class Rules(Model):
     """Never pair two people without a language in common."""
     shared_topic: bool = True
     """Pair with purpose: never with a mentor offering none of the topics the mentee wants (a mentee who lists none is paired on the other rules)."""
+    manager_consent: bool = False
+    """Never pair a mentor whose line manager has not agreed (manager_consent not yes); when false, such pairs are made and flagged in the match report."""
 
 
 class Weights(Model):
@@ -658,6 +662,8 @@ class Weights(Model):
     """A language in common."""
     load: Annotated[float, Field(ge=0)] = 0.5
     """Spreading mentees across mentors before giving anyone a second."""
+    style: Annotated[float, Field(ge=0)] = 1.0
+    """The mentor's style, from the application's self-assessment, is the kind of mentor the mentee asked for."""
 
 
 class Matching(Model):
@@ -671,6 +677,72 @@ class Matching(Model):
     """Soft preferences."""
     default_capacity: Annotated[int, Field(ge=1, le=10)] = 1
     """Mentees per mentor when the roster gives no capacity."""
+    levels: Texts = ()
+    """Seniority bands from the most junior to the most senior, e.g. [Band 5, Band 6, Band 7, Band 8a, Director]: a roster's level then names a band. Empty: levels are numbers."""
+
+
+# --- the application form (what people fill in when the program opens) ---------------------
+
+
+class Style(Model):
+    """A kind of mentor the self-assessment can find, e.g. a demonstrator or a sounding board."""
+
+    id: Id
+    """Short identifier, referred to by the self-assessment's items."""
+    name: Text
+    """The style's name, as applicants and the match report see it."""
+    description: Text
+    """One sentence on how a mentor of this style works; mentees choose from these."""
+
+
+class AssessmentItem(Model):
+    """One statement of the self-assessment, answered on its scale."""
+
+    id: Id
+    """Short identifier: the statement's column in the applications export and its field on the form."""
+    statement: Text
+    """The statement, in the applicant's voice, e.g. "I would rather show someone than tell them"."""
+    style: Id
+    """Id of the style that agreeing with it points to."""
+
+
+class SelfAssessment(Model):
+    """The "what kind of mentor are you" statements mentors answer, and the styles they score into."""
+
+    intro: Text | None = None
+    """What the form says above the statements."""
+    scale: Id
+    """Id of the feedback scale the statements are answered on (one of feedback.scales), lowest first."""
+    styles: Annotated[tuple[Style, ...], Field(min_length=2)]
+    """The styles, in the order ties between them are listed."""
+    items: Annotated[tuple[AssessmentItem, ...], Field(min_length=2)]
+    """The statements, in the order the form asks them. A mentor's style is the one whose statements they rate highest on average."""
+
+
+APPLICATION_FIELDS = ("id", "email", "name", "role", "languages", "availability", "meeting_format", "offers",
+                      "capacity", "manager_consent", "wants", "preferred_style")
+"""The application form's own fields, also the columns of its export; a statement's id is its field."""
+
+
+class Application(Model):
+    """The application form people fill in when the program opens: a fillable PDF and the same questions for a survey tool."""
+
+    intro: Text | None = None
+    """What the form says first: who can apply, by when, and what happens next."""
+    topics: Annotated[tuple[Text, ...], Field(min_length=1)]
+    """The program's topic list: what mentors can offer and mentees can ask for. Applications may name only these."""
+    languages: Texts = ()
+    """Languages meetings can be held in, offered as choices. Empty: applicants write their own."""
+    availability: Texts = ()
+    """Times pairs could meet, offered as choices (e.g. "Tuesday lunchtime"). Empty: not asked."""
+    formats: tuple[Format, ...] = ()
+    """Meeting formats applicants choose from (in-person, remote, hybrid). Empty: not asked."""
+    max_capacity: Annotated[int, Field(ge=1, le=10)] = 2
+    """The most mentees a mentor can offer to take on the form."""
+    manager_consent: bool = False
+    """Ask mentors to confirm that their line manager has agreed (the manager_consent column)."""
+    self_assessment: SelfAssessment | None = None
+    """The "what kind of mentor are you" self-assessment; mentees then choose the kind of mentor they want."""
 
 
 class ConcernRoute(Model):
@@ -737,6 +809,8 @@ class Program(Model):
     """Feedback surveys and their questions."""
     matching: Matching = Matching()
     """How mentors and mentees are paired from a roster."""
+    application: Application | None = None
+    """The application form: its questions, the topic list, the self-assessment."""
 
     @property
     def checkin_weeks(self) -> tuple[int, ...]:

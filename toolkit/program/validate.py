@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problem, ProgramError, StrictWarnings, excerpt
 from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, display_path
 from .loader import Document, KeyPath, format_path, load_yaml
-from .model import Program, SessionDay
+from .model import APPLICATION_FIELDS, Program, SessionDay
 from .schedule import format_date
 
 
@@ -466,6 +466,8 @@ class _CrossChecker:
                 " wellbeing, the program itself) with whom to contact",
             )
         self.surveys_and_certificates()
+        self.distinct(("matching", "levels"), "band")
+        self.application(scales)
         meeting = self.value(("program", "meeting_format"))
         if meeting in ("remote", "hybrid") and not self.value(("program", "video_tool")):
             self.warn(
@@ -614,6 +616,48 @@ class _CrossChecker:
                 f"the schedule has {len(weeks)} check-ins but {count} session{'s are' if count != 1 else ' is'} described",
                 "describe one session per scheduled check-in, in order",
             )
+
+    def distinct(self, path: KeyPath, noun: str, one_cell: bool = False) -> None:
+        """Each text of the list at `path` once (ignoring case and spaces); with `one_cell`, none
+        holding a comma or semicolon, which separate the items of a list in one spreadsheet cell."""
+        first: dict[str, KeyPath] = {}
+        for item_path, text in self.texts(path):
+            if one_cell and ("," in text or ";" in text):
+                self.error(item_path, f"{noun} '{excerpt(text)}' holds a comma or semicolon, which separate {noun}s in"
+                           " one cell of an export", "write it without them: 'and' or 'or' instead, or two items")
+            key = " ".join(text.split()).casefold()
+            if key in first:
+                self.error(item_path, f"{noun} '{excerpt(text)}' is listed twice (also {format_path(first[key])})",
+                           f"list each {noun} once")
+            else:
+                first[key] = item_path
+
+    def application(self, scales: list[str]) -> None:
+        """The application form: its lists of choices, and a self-assessment whose statements each
+        point to a style, each style pointed to, answered on a known scale."""
+        section: KeyPath = ("application",)
+        if not isinstance(self.value(section), dict):
+            return
+        self.distinct(section + ("topics",), "topic", one_cell=True)
+        self.distinct(section + ("languages",), "language", one_cell=True)
+        self.distinct(section + ("availability",), "time", one_cell=True)
+        assessment = section + ("self_assessment",)
+        if not isinstance(self.value(assessment), dict):
+            return
+        self.ref(assessment + ("scale",), scales, "scale")
+        styles = self.ids(*assessment, "styles", noun="style")  # type: ignore[arg-type]
+        self.ids(*assessment, "items", noun="statement")  # type: ignore[arg-type]
+        used = set()
+        for path, item in self.items(*assessment, "items"):  # type: ignore[arg-type]
+            self.ref(path + ("style",), styles, "style")
+            used.add(item.get("style"))
+            if item.get("id") in APPLICATION_FIELDS:
+                self.error(path + ("id",), f"statement id '{item['id']}' is also the application form's field"
+                           f" '{item['id']}'", f"give the statement another id, e.g. '{item['id']}-statement'")
+        for path, style in self.items(*assessment, "styles"):  # type: ignore[arg-type]
+            if isinstance(style.get("id"), str) and style["id"] not in used:
+                self.warn(path, f"style '{style['id']}' has no statement, so no mentor can be found to have it",
+                          f"add a statement with `style: {style['id']}` to the self-assessment, or remove the style")
 
     def unused_roles(self) -> None:
         used = {text for path, _ in self.items("training") for _, text in self.texts(path + ("audience",))}

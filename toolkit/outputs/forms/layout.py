@@ -29,7 +29,9 @@ from ...render.cache import RenderCache
 from ...render.pdf import PdfRenderer
 from ..family import OutputFamily
 from .fonts import FontSubsets, in_field_characters, shrink_field_fonts
-from .plan import FOLDER, FormPlan, form_context, plan_forms
+from .plan import APPLICATION, FOLDER, GROUP_APPLYING, FormPlan, form_context, plan_forms
+from .questions import FILE as QUESTIONS_FILE
+from .questions import application_text
 
 _KEY_VERSION = "forms-2"
 """Bump when `finish_form` changes what it does to a laid-out form: cached forms are then made again."""
@@ -180,13 +182,21 @@ class FormsFamily(OutputFamily):
     version = _KEY_VERSION
 
     def plan(self, program: Program) -> list[PlannedFile]:
-        return [PlannedFile(plan.path, plan.title, plan.group, plan.description, "form", plan.name)
-                for plan in plan_forms(program) if plan.in_site]
+        planned = [PlannedFile(plan.path, plan.title, plan.group, plan.description, "form", plan.name)
+                   for plan in plan_forms(program) if plan.in_site]
+        if program.application is not None:  # beside the blank application form: its questions for a survey tool
+            planned.append(PlannedFile(f"{FOLDER}/{QUESTIONS_FILE}", "Application questions, for a survey tool",
+                                       GROUP_APPLYING, "the same questions and choices as plain text, with the column"
+                                       " name each answer needs", "questions", APPLICATION))
+        return planned
 
     def render(self, loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None) -> Rendered:
-        names = {item.topic for item in planned}
+        names = {item.topic for item in planned if item.part == "form"}
         made = make_forms(loaded, cache, include=lambda plan: plan.name in names)
         paths = {plan.name: plan.path for plan in made.plans}
-        return Rendered([Artifact(item.path, made.blanks[item.topic]) for item in planned], made.warnings,
-                        [paths[name] for name in made.rendered], [paths[name] for name in made.reused],
+        texts = {item.path: application_text(loaded.program).encode("utf-8") for item in planned
+                 if item.part == "questions"}
+        return Rendered([Artifact(item.path, texts[item.path] if item.path in texts else made.blanks[item.topic])
+                         for item in planned], made.warnings,
+                        [paths[name] for name in made.rendered] + list(texts), [paths[name] for name in made.reused],
                         {paths[name]: key for name, key in made.keys.items()})

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...pairing.applications import application_questions
 from ...pairing.pairs import GOALS_PER_SIDE
 from ...program.model import CheckinSession, ClosedDate, MinuteRange, Program, ProgramRound
 from ...render.text import document_context
@@ -19,6 +20,9 @@ FOLDER = "forms"
 """Where the blank forms go inside the site."""
 GROUP_FORMS = "Check-in forms"
 GROUP_SURVEYS = "Surveys"
+GROUP_APPLYING = "Applying to the program"
+APPLICATION = "application"
+"""The application form's name: forms/application.pdf."""
 
 PROGRESS = ("Not started", "Started", "Making progress", "Nearly there", "Achieved")
 """The progress scale of a goal on a check-in form, lowest first."""
@@ -165,6 +169,12 @@ def plan_forms(program: Program, round_number: int | None = None) -> list[FormPl
              "returns": program.feedback.returns},
         ))
     forms.extend(certificate_plans(program))
+    if program.application is not None:  # the application form: its fields are the applications export's columns
+        forms.append(FormPlan(
+            APPLICATION, "forms/application.html.j2", "Application form", GROUP_APPLYING,
+            "fillable PDF: role, topics, languages, times, and the self-assessment",
+            {"questions": application_questions(program), "application": program.application},
+        ))
     return forms
 
 
