@@ -61,9 +61,9 @@ submitted,email,role,offers,wants,availability,meeting_format,capacity,manager_c
 """
 """The applications: Kim did not apply, so takes no part."""
 REASONS = [
-    ["P001", "J1", "L1", "5.00", "shared topic: AI tools; different departments; mentor's style as asked: Demonstrator;"
+    ["R1-P001", "J1", "L1", "5.00", "shared topic: AI tools; different departments; mentor's style as asked: Demonstrator;"
      " both free: Mornings; would rather meet: in-person (mentor), remote (mentee)"],
-    ["P002", "J2", "L2", "5.00", "shared topics: AI tools, Social media; different departments; mentor's style as"
+    ["R1-P002", "J2", "L2", "5.00", "shared topics: AI tools, Social media; different departments; mentor's style as"
      " asked: Sounding board; both free: Afternoons"],
 ]
 
@@ -215,7 +215,7 @@ def test_a_second_application_is_warned_about_and_the_one_submitted_later_is_use
     result = run("match", "roster.csv", "--applications", "applications.csv")
     assert result.exit_code == 0, result.output
     assert result.stderr == warning
-    assert pairs_of(folder / "private/match/pairs.csv")[0][:3] == ["P001", "J1", "L1"]  # AI tools, not data privacy
+    assert pairs_of(folder / "private/match/pairs.csv")[0][:3] == ["R1-P001", "J1", "L1"]  # AI tools, not data privacy
 
 
 def test_an_applications_export_without_an_address_or_a_role_is_refused(folder: Path, run: Run) -> None:
@@ -309,7 +309,7 @@ def test_levels_may_be_bands_listed_in_order_in_the_program(tmp_path: Path, run:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Paired 2 of 2 mentees")
     assert [row[:3] for row in pairs_of(tmp_path / "private/match/pairs.csv")] == [
-        ["P001", "N1", "M1"], ["P002", "N2", "D1"]]  # Ned, at band 8a, is not junior to Mo
+        ["R1-P001", "N1", "M1"], ["R1-P002", "N2", "D1"]]  # Ned, at band 8a, is not junior to Mo
 
     (tmp_path / "roster.csv").write_text(BANDS.replace("Band 5", "Band 9"), encoding="utf-8")
     result = run("match", "roster.csv")
@@ -374,7 +374,7 @@ def test_a_pair_whose_mentors_manager_has_not_agreed_is_flagged_or_under_the_rul
         "1 pair waits for the mentor's line manager to agree: see match-report.html.\n"
         "Wrote private/match: match-report.html, pairs.csv, pairs.xlsx\n")
     html = (folder / "private/match/match-report.html").read_text(encoding="utf-8")
-    assert "<tr><td>P002</td><td>Jay Junior <span class=\"muted\">(J2)</span></td><td>B1</td><td>no</td></tr>" in html
+    assert "<tr><td>R1-P002</td><td>Jay Junior <span class=\"muted\">(J2)</span></td><td>B1</td><td>no</td></tr>" in html
 
     (folder / "program.yaml").write_text(program_yaml(
         PROGRAM, matching={"rules": {"manager_consent": True}}), encoding="utf-8")

@@ -30,6 +30,11 @@ NOT_SHOWN = {
     ("ProgramInfo", "slide_template"): "names a .pptx file",
     ("Role", "content"): "names a Markdown file",
     ("Module", "content"): "names a Markdown file",
+    ("Confidentiality", "content"): "names a Markdown file",
+    ("Application", "topics"): "choices matched against an export's cells, where semicolons separate them",
+    ("Application", "languages"): "choices matched against an export's cells, where semicolons separate them",
+    ("Application", "availability"): "choices matched against an export's cells, where semicolons separate them",
+    ("Matching", "levels"): "band names matched against the roster's level cells",
 }
 """Text fields that name something rather than say something: they keep the flagship's value."""
 
