@@ -32,38 +32,38 @@ from ..calendar import SIDES, CalendarPair, changed_at, program_calendar, progra
 from .filling import FormFiller
 from .fonts import field_characters
 from .layout import FormSet, make_forms
-from .plan import checkins, plan_forms, planned_hours, serves_field
+from .plan import Checkin, checkins, plan_forms, planned_hours, serves_field
 
 COMMAND = "packs"
 _ROUND_ID = re.compile(r"^R([1-9][0-9]*)-", re.IGNORECASE)
 """A pair id that says its round, as `revmentor match` writes them: R2-P001."""
 
 
-def pair_values(program: Program, pair: Pair, form: str, checkin: int | None = None,
+def pair_values(program: Program, pair: Pair, form: str, checkin: Checkin | None = None,
                 round_number: int | None = None) -> dict[str, str]:
     """What a pair pack fills in on one form: names, the pair's id, planned dates and the pair's own goals.
 
     Personal goal rows hold only what the pairs file's mentee_goals and mentor_goals columns say,
-    never the program's goals: those are the report's. A pulse (`checkin` given) gets the check-in
-    and the name of the side it is for. Each side's certificate gets both names and that side's
-    planned hours, which the coordinator may overwrite with the hours held.
+    never the program's goals: those are the report's. A pulse gets its `checkin` (one of the round's,
+    made once for all pairs by `pack_files`) and the name of the side it is for. Each side's
+    certificate gets both names and that side's planned hours, which the coordinator may overwrite
+    with the hours held.
     """
     if form.startswith("certificate-"):
         hours = planned_hours(program, form.removeprefix("certificate-"), round_number)
         return {"mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name, **({"hours": hours} if hours else {})}
-    dates = program.checkin_dates()
     if form.startswith("pulse-"):
         side = form.removeprefix("pulse-")
         values = {"pair_id": pair.pair_id, "name": pair.mentor_name if side == "mentor" else pair.mentee_name}
-        held = next((item for item in checkins(program) if item.number == checkin), None)
-        if held is not None:  # "2 of 6, Wed 3 Mar 2027", or "Round 2, check-in 1 of 3, ..." (the field says "Check-in")
-            values["checkin"] = f"{held.label.removeprefix('Check-in ')}, {format_date(held.date)}"
+        if checkin is not None:  # "2 of 6, Wed 3 Mar 2027", or "Round 2, check-in 1 of 3, ..." (the field says "Check-in")
+            values["checkin"] = f"{checkin.label.removeprefix('Check-in ')}, {format_date(checkin.date)}"
         return values
     values = {"pair_id": pair.pair_id, "mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name}
     values.update({f"mentee_goal_{slot}": goal for slot, goal in enumerate(pair.mentee_goals, start=1)})
     values.update({f"mentor_goal_{slot}": goal for slot, goal in enumerate(pair.mentor_goals, start=1)})
     if form.startswith("checkin-"):
         number = int(form.removeprefix("checkin-"))
+        dates = program.checkin_dates()
         if 0 < number <= len(dates):
             values["meeting_date"] = format_date(dates[number - 1][1])
     return values
@@ -96,15 +96,15 @@ def pack_files(
         stamp = max(stamp, changed_at(pairs_file))
     fillers = {name: FormFiller(data) for name, data in blanks.items()}
     per_checkin = {plan.name for plan in plan_forms(program) if plan.per_checkin}
-    numbers = [item.number for item in checkins(program, round_number)]
+    held = checkins(program, round_number)
     zone = time_zone(program) if calendar else None
     for pair in pairs:
         folder = pair.pair_id
         for name, filler in fillers.items():
             if name in per_checkin:
-                for number in numbers:
-                    yield (f"{folder}/{pair.pair_id}-checkin-{number}-{name}.pdf",
-                           filler.fill(pair_values(program, pair, name, number)))
+                for checkin in held:
+                    yield (f"{folder}/{pair.pair_id}-checkin-{checkin.number}-{name}.pdf",
+                           filler.fill(pair_values(program, pair, name, checkin)))
             else:
                 yield (f"{folder}/{pair.pair_id}-{name}.pdf",
                        filler.fill(pair_values(program, pair, name, round_number=round_number), ticked(pair, name)))
