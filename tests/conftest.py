@@ -130,6 +130,14 @@ def make_program(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
+def inside_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work from tmp_path/prog, the folder `make_program` writes to: messages then show paths relative
+    to it, as a user working in their program folder would see them."""
+    (tmp_path / "prog").mkdir()
+    monkeypatch.chdir(tmp_path / "prog")
+
+
+@pytest.fixture
 def root() -> None:
     """For tests that need root (mounting a file system, giving a folder away): CI runs as root,
     so there a missing root fails rather than skips."""

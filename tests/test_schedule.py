@@ -8,8 +8,7 @@ the .ics parsed with icalendar. Nothing is laid out as a PDF here (test_rounds.p
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -53,14 +52,8 @@ moves over the weekend to Monday 15 February; the third stays. Training on week 
 HELD = [dt.date(2027, 1, 14), dt.date(2027, 2, 15), dt.date(2027, 3, 10)]
 
 
-@pytest.fixture(autouse=True)
-def inside(tmp_path: Path) -> Iterator[None]:
-    """Messages show paths relative to the working folder, as a user would see them."""
-    (tmp_path / "prog").mkdir()
-    old = os.getcwd()
-    os.chdir(tmp_path / "prog")
-    yield
-    os.chdir(old)
+pytestmark = pytest.mark.usefixtures("inside_program")
+"""Messages show paths relative to the working folder, as a user would see them."""
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,8 @@ from conftest import MINIMAL, REPO
 MakeProgram = Callable[..., Path]
 
 
-@pytest.fixture(autouse=True)
-def inside(tmp_path: Path) -> Iterator[None]:
-    """Messages show paths relative to the working folder, as a user would see them."""
-    (tmp_path / "prog").mkdir()
-    old = os.getcwd()
-    os.chdir(tmp_path / "prog")
-    yield
-    os.chdir(old)
+pytestmark = pytest.mark.usefixtures("inside_program")
+"""Messages show paths relative to the working folder, as a user would see them."""
 
 
 def problems(make_program: MakeProgram, text: str, **files: str) -> str:
