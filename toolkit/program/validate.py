@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ProgramError, StrictWarnings, excerpt
-from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, display_path
+from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, ascii_slug, display_path
 from .loader import Document, KeyPath, format_path, load_yaml
 from .model import APPLICATION_FIELDS, Program, SessionDay
 from .schedule import format_date
@@ -253,10 +253,7 @@ def _is_branch(part: Any) -> bool:
 
 
 def _slug(text: str) -> str:
-    slug = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
-    while "--" in slug:
-        slug = slug.replace("--", "-")
-    return slug or "my-id"
+    return ascii_slug(text, "my-id")
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
