@@ -814,6 +814,11 @@ class _CrossChecker:
         if not isinstance(self.value(section), dict):
             return
         self.ids(*section, "messages", noun="message")  # type: ignore[arg-type]
+        sender = _text(self.value(section + ("sender",)))
+        if sender is not None and (sender.count("@") != 1 or "\n" in sender or "\r" in sender):
+            self.error(section + ("sender",), f"sender '{excerpt(sender)}' is not one e-mail address",
+                       "write one address on one line, e.g. mentoring@example.org or"
+                       " \"Mentoring team <mentoring@example.org>\" (in quotes)")
         known = roles + [group for group in RECIPIENT_GROUPS if group not in roles]
         modules = [t for p, m in self.items("training") if (t := _text(m.get("id")))]
         surveys = [t for p, s in self.items("feedback", "surveys") if (t := _text(s.get("id")))]

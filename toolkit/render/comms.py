@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..program.model import PLACEHOLDER, RECIPIENT_GROUPS, Message, Program, SendTime
+from ..program.model import PLACEHOLDER, Message, Program, SendTime
 from ..program.schedule import format_date
 
 PAGE = "communications.md"
@@ -157,16 +157,12 @@ def send_values(program: Program, send: Send) -> dict[str, str]:
 
 def recipients(program: Program, message: Message) -> str:
     """Who a message goes to, in words: "Mentors and Mentees", "line managers"."""
-    names = []
-    for item in message.to:
-        if item == "pairs":
-            names.append(f"every pair ({program.program.terminology.mentor} and {program.program.terminology.mentee})")
-        elif item in RECIPIENT_GROUPS and not any(role.id == item for role in program.roles):
-            names.append(RECIPIENT_GROUPS[item].replace("each participant's", "participants'").replace(
-                "the program's sponsor", "the sponsor"))
-        else:
-            role = next((role for role in program.roles if role.id == item), None)
-            names.append(role.name if role is not None else item)
+    terms = program.program.terminology
+    groups = {"pairs": f"every pair ({terms.mentor} and {terms.mentee})", "line-managers": "participants' line managers",
+              "sponsor": "the sponsor", "staff": "everyone who may apply",
+              "not-selected": "applicants not paired this round"}
+    roles = {role.id: role.name for role in program.roles}
+    names = [roles.get(item) or groups.get(item, item) for item in message.to]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
