@@ -308,7 +308,9 @@ def forms_command(path: str, pairs_file: str, round_number: int | None, output: 
     each side with the names and planned hours, and a calendar (.ics) for each of the two:
     the round's check-ins and their own side's training. The pairs file is checked first:
     every bad row is listed and nothing is written. The output folder is replaced as a whole.
-    Blank forms are in the handbook's downloads (`revmentor build`).
+    Blank forms are in the handbook's downloads (`revmentor build`). With a communications
+    plan, each pair's folder also holds an .eml draft of every message to each of the two, and
+    communications/ the send calendar, the mail-merge file and drafts for groups.
 
     \b
     Examples:

@@ -888,7 +888,7 @@ class Message(Model):
     """The message in Markdown, with placeholders from the fixed set (see the Communications section of the README), e.g. {name} and {checkin_date}."""
 
 
-class Communications(Model):
+class CommunicationsPlan(Model):
     """Every message the program sends: the handbook lists them, `revmentor forms` writes the coordinator's send calendar, mail-merge file and a draft for each person."""
 
     handbook_url: Text | None = None
@@ -932,7 +932,7 @@ class Program(Model):
     """How mentors and mentees are paired from a roster."""
     application: Application | None = None
     """The application form: its questions, the topic list, the self-assessment."""
-    communications: Communications | None = None
+    communications: CommunicationsPlan | None = None
     """Every message the program sends, to whom and when: invitations, briefs, reminders, thanks."""
 
     @property
