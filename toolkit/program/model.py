@@ -794,7 +794,7 @@ PLACEHOLDERS: dict[str, str] = {
     "program": "the program's name",
     "organisation": "the organisation running it",
     "contact": "how to reach the coordinator (program.contact)",
-    "sponsor": "the sponsor's name, or their title when no name is given",
+    "sponsor": "the sponsor's name, or \"the\" and their title when no name is given (the Chief Operating Officer)",
     "mentor_term": "what the program calls a mentor (terminology.mentor)",
     "mentee_term": "what the program calls a mentee (terminology.mentee)",
     "start_date": "the program's first day",

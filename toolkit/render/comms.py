@@ -127,7 +127,7 @@ def send_values(program: Program, send: Send) -> dict[str, str]:
         "program": info.name,
         "organisation": info.organisation,
         "contact": info.contact or "the program coordinator",
-        "sponsor": (sponsor.name or sponsor.title) if sponsor else "our sponsor",
+        "sponsor": (sponsor.name or f"the {sponsor.title}") if sponsor else "our sponsor",
         "mentor_term": info.terminology.mentor,
         "mentee_term": info.terminology.mentee,
         "start_date": format_date(info.start_date),
