@@ -284,3 +284,19 @@ def test_the_readme_documents_every_placeholder() -> None:
     section = readme.split("\n## Communications\n", 1)[1].split("\n## ", 1)[0]
     for name in PLACEHOLDERS:
         assert f"| `{{{name}}}` |" in section, name
+
+
+def test_a_rounds_packs_hold_the_reminders_of_its_own_check_ins_only(tmp_path: Path) -> None:
+    rounds = "rotation:\n  rounds:\n    - {start_week: 1, end_week: 5}\n    - {start_week: 6, end_week: 12}\n"
+    folder = write_program(tmp_path / "prog", plan_program() + rounds)
+    loaded = load_program(folder)
+    pairs_file = folder / "pairs.csv"
+    pairs_file.write_text("pair_id,mentor_name,mentee_name\nR2-P001,Ann Lee,Bo Chan\n", encoding="utf-8")
+    files = dict(pack_files(loaded, read_pairs(pairs_file, loaded.program), {}, round_number=2, pairs_file=pairs_file))
+    # the welcome before the orientation is round 1's; round 2 has check-ins 2 and 3
+    assert sorted(path for path in files if path.startswith("R2-P001/messages/")) == [
+        "R2-P001/messages/2027-02-05-reminder-2-mentee.eml", "R2-P001/messages/2027-02-05-reminder-2-mentor.eml",
+        "R2-P001/messages/2027-03-05-reminder-3-mentee.eml", "R2-P001/messages/2027-03-05-reminder-3-mentor.eml",
+    ]
+    events = [str(event["uid"]) for event in Calendar.from_ical(files[SEND_CALENDAR]).walk("VEVENT")]
+    assert events == ["send-reminder-2@bridge.revmentor", "send-reminder-3@bridge.revmentor"]

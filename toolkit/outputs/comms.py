@@ -116,11 +116,21 @@ def draft(program: Program, send: Send, values: dict[str, str], to: Address | No
 
 
 def round_sends(program: Program, round_number: int) -> list[Send]:
-    """The sends for a round's packs: a message timed from check-ins only for the round's own check-ins."""
+    """The sends for a round's packs. With rounds, a message timed from check-ins goes for the round's
+    own check-ins only, and any other message belongs to the first round that has not ended by its
+    date (the last round for one after them all), as a module belongs to a round."""
+    every = comms.sends(program)
+    if program.rotation is None:
+        return every
     rounds = program.rounds()
-    own = set(rounds[round_number - 1].checkins) if program.rotation and round_number <= len(rounds) else None
-    return [send for send in comms.sends(program)
-            if own is None or not send.occurrence or send.occurrence in own]
+
+    def belongs(send: Send) -> bool:
+        if send.occurrence:
+            return send.occurrence in rounds[round_number - 1].checkins if round_number <= len(rounds) else False
+        held = next((item.number for item in rounds if send.date <= item.end), rounds[-1].number)
+        return held == round_number
+
+    return [send for send in every if belongs(send)]
 
 
 def pair_drafts(program: Program, pair: Pair, sends: Sequence[Send]) -> Iterator[tuple[str, bytes]]:
