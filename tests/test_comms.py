@@ -271,7 +271,7 @@ def test_the_handbook_page_lists_every_send_by_date_and_recipients(made: tuple[L
     assert "| Mon 28 Dec 2026 | Mentee | Welcome to mentees |" in page.text
     assert "| Tue 22 Dec 2026 | participants' line managers | Brief for line managers |" in page.text
     assert page.text.count("| Reminder before each check-in |") == 3
-    assert "- **Reminder before each check-in**, 3 days before each check-in, to every pair \\(Mentor and Mentee\\)" in page.text
+    assert "- **Reminder before each check-in**: 3 days before each check-in, to every pair \\(Mentor and Mentee\\)" in page.text
 
 
 def test_a_program_without_messages_has_no_page(make_program: Callable[..., Path]) -> None:
