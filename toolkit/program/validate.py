@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import email.policy
 import os
 import re
 import types
@@ -815,7 +816,7 @@ class _CrossChecker:
             return
         self.ids(*section, "messages", noun="message")  # type: ignore[arg-type]
         sender = _text(self.value(section + ("sender",)))
-        if sender is not None and (sender.count("@") != 1 or "\n" in sender or "\r" in sender):
+        if sender is not None and not _one_address(sender):
             self.error(section + ("sender",), f"sender '{excerpt(sender)}' is not one e-mail address",
                        "write one address on one line, e.g. mentoring@example.org or"
                        " \"Mentoring team <mentoring@example.org>\" (in quotes)")
@@ -883,6 +884,15 @@ class _CrossChecker:
                 return dataclasses.replace(problem, line=number, column=column + 1)
         return problem
 
+
+
+def _one_address(text: str) -> bool:
+    """Whether `text` is one e-mail address, with or without a name, as a From header holds it."""
+    if "\n" in text or "\r" in text or text.count("@") != 1:
+        return False
+    header = email.policy.SMTP.header_factory("From", text)
+    addresses: tuple[Any, ...] = tuple(getattr(header, "addresses", ()))
+    return not header.defects and len(addresses) == 1 and bool(addresses[0].domain)
 
 RESPONSE_COLUMNS = ("respondent", "role", "survey")
 """Columns of a survey's response file that are not questions (evaluation/responses.py); `role` is also
