@@ -282,8 +282,8 @@ def test_a_program_without_messages_has_no_page(make_program: Callable[..., Path
 def test_the_readme_documents_every_placeholder() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Communications\n", 1)[1].split("\n## ", 1)[0]
-    for name in PLACEHOLDERS:
-        assert f"| `{{{name}}}` |" in section, name
+    for name, meaning in PLACEHOLDERS.items():
+        assert f"\n| `{{{name}}}` | {meaning} |\n" in section, name
 
 
 def test_a_rounds_packs_hold_the_reminders_of_its_own_check_ins_only(tmp_path: Path) -> None:
