@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from icalendar import Calendar
 
 from toolkit.errors import PairsError, ProgramError
@@ -31,6 +32,8 @@ from toolkit.render import comms
 from toolkit.site.pages import handbook
 
 from conftest import MINIMAL, REPO, write_program
+
+Run = Callable[..., Result]
 
 PLAN = """\
 communications:
@@ -300,3 +303,27 @@ def test_a_rounds_packs_hold_the_reminders_of_its_own_check_ins_only(tmp_path: P
     ]
     events = [str(event["uid"]) for event in Calendar.from_ical(files[SEND_CALENDAR]).walk("VEVENT")]
     assert events == ["send-reminder-2@bridge.revmentor", "send-reminder-3@bridge.revmentor"]
+
+
+# --- `revmentor comms`: the coordinator's files before there are pairs -------------------
+
+
+def test_comms_writes_the_send_calendar_and_group_drafts_before_there_are_pairs(tmp_path: Path, run: Run) -> None:
+    folder = write_program(tmp_path / "prog", plan_program())
+    result = run("comms", str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {display_path(folder / 'private' / 'comms')}: 5 sends, 3 files\n"
+    written = sorted(path.relative_to(folder / "private" / "comms").as_posix()
+                     for path in (folder / "private" / "comms").rglob("*") if path.is_file())
+    assert written == [".revmentor-manifest.json", "drafts/2026-12-22-brief.eml", "mail-merge.csv",
+                       "send-calendar.ics"]
+    merge = (folder / "private" / "comms" / "mail-merge.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(merge) == 2 and merge[1].startswith("2026-12-22,09:00,brief,participants' line managers,,,,")
+
+
+def test_comms_refuses_a_program_with_no_messages(make_program: Callable[..., Path], run: Run) -> None:
+    path = make_program()
+    result = run("comms", str(path))
+    assert result.exit_code == 1
+    assert result.output == (f"{display_path(path)}:1:1: the program plans no messages\n"
+                             "  fix: add a communications: section with its messages; see Communications in the README\n")

@@ -20,20 +20,26 @@ from __future__ import annotations
 
 import datetime as dt
 import email.errors
+import os
 import zoneinfo
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
+from pathlib import Path
 
-from ..errors import Problem
+from ..errors import PairsError, Problem, ProgramError
+from ..files.output import check_output, normalise, staged_output
+from ..files.paths import default_output, display_path
 from ..files.tables import csv_bytes
-from ..pairing.pairs import Pair, shown
+from ..pairing.pairs import Pair, read_pairs, shown
 from ..program.model import PERSONAL_RECIPIENTS, Program
+from ..program.validate import LoadedProgram, load_program
 from ..render import comms
 from ..render.comms import Send
 from ..render.text import slug
-from .calendar import PRODID, sequence
+from .calendar import PRODID, changed_at, program_stamp, sequence
 
 FOLDER = "communications"
 """Where the coordinator's files go inside the packs folder."""
@@ -224,3 +230,73 @@ def coordinator_files(program: Program, pairs: Sequence[Pair], sends: Sequence[S
     yield SEND_CALENDAR, send_calendar(program, sends, stamp)
     yield MAIL_MERGE, mail_merge(program, pairs, sends)
     yield from group_drafts(program, sends)
+
+
+# --- `revmentor comms`: the coordinator's files before there are pairs, or for one pairs file ---
+
+COMMAND = "comms"
+
+
+@dataclass(frozen=True)
+class PreparedComms:
+    """A checked program with a communications plan (and a pairs file, if given), ready for `write_comms`."""
+
+    loaded: LoadedProgram
+    pairs: tuple[Pair, ...] = ()
+    pairs_file: Path | None = None
+    """The pairs file (absolute), if given."""
+
+
+@dataclass(frozen=True)
+class CommsResult:
+    """What `write_comms` produced."""
+
+    output: Path
+    sends: int
+    files: int
+    warnings: tuple[Problem, ...] = ()
+
+
+def prepare_comms(path: str | os.PathLike[str], pairs_file: str | os.PathLike[str] | None = None) -> PreparedComms:
+    """Read and check a program and, if given, a pairs file; writes nothing. Raises ProgramError when
+    the program plans no messages, PairsError for bad rows (an address a draft cannot hold among them)."""
+    loaded = load_program(path)
+    plan = loaded.program.communications
+    if plan is None or not plan.messages:
+        raise ProgramError(loaded.document.problem(("communications",) if plan is not None else (),
+                                                   "the program plans no messages",
+                                                   "add a communications: section with its messages; see"
+                                                   " Communications in the README"))
+    if pairs_file is None:
+        return PreparedComms(loaded)
+    pairs = read_pairs(pairs_file, loaded.program)
+    bad = address_problems(pairs, display_path(Path(pairs_file)))
+    if bad:
+        raise PairsError(bad)
+    return PreparedComms(loaded, pairs, Path(os.path.abspath(pairs_file)))
+
+
+def write_comms(prepared: PreparedComms, output: str | os.PathLike[str] | None = None) -> CommsResult:
+    """Write the send calendar, the mail-merge file and the drafts for groups into `output` (default
+    private/comms in the program folder), and with a pairs file each pair's drafts in a folder named by
+    its id. The folder is replaced as a whole; it may not lie inside the handbook site."""
+    loaded = prepared.loaded
+    target = normalise(output if output is not None else default_output(loaded.folder, COMMAND))
+    forbidden = [(default_output(loaded.folder, "site"), "the handbook site, which is public")]
+    inputs = [(prepared.pairs_file, "the pairs file")] if prepared.pairs_file is not None else []
+    stamp = program_stamp(loaded)
+    if prepared.pairs_file is not None:
+        stamp = max(stamp, changed_at(prepared.pairs_file))
+    program = loaded.program
+    sends = comms.sends(program)
+    files = [(f"{folder}/{name}", data) for folder, name, data in
+             ((pair.pair_id, rel, data) for pair in prepared.pairs for rel, data in pair_drafts(program, pair, sends))]
+    files += [(rel.removeprefix(f"{FOLDER}/"), data)
+              for rel, data in coordinator_files(program, prepared.pairs, sends, stamp)]
+    check_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden, inputs=inputs)
+    with staged_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden,
+                       inputs=inputs) as (staging, written):
+        for rel, data in files:
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_bytes(data)
+    return CommsResult(written.output, len(sends), len(written.files), tuple(written.warnings))
