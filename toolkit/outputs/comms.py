@@ -289,8 +289,7 @@ def write_comms(prepared: PreparedComms, output: str | os.PathLike[str] | None =
         stamp = max(stamp, changed_at(prepared.pairs_file))
     program = loaded.program
     sends = comms.sends(program)
-    files = [(f"{folder}/{name}", data) for folder, name, data in
-             ((pair.pair_id, rel, data) for pair in prepared.pairs for rel, data in pair_drafts(program, pair, sends))]
+    files = [(f"{pair.pair_id}/{rel}", data) for pair in prepared.pairs for rel, data in pair_drafts(program, pair, sends)]
     files += [(rel.removeprefix(f"{FOLDER}/"), data)
               for rel, data in coordinator_files(program, prepared.pairs, sends, stamp)]
     check_output(target, command=COMMAND, program_folder=loaded.folder, forbidden=forbidden, inputs=inputs)
