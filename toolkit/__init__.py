@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from .evaluation.report import PreparedReport, WrittenReport, prepare_report, write_report
+    from .outputs.comms import CommsResult, PreparedComms, prepare_comms, write_comms
     from .outputs.forms.packs import PacksResult, PreparedPacks, prepare_packs, write_packs
     from .pairing.matching import MatchResult, find_program, prepare_match
     from .pairing.pairs import Pair, read_history, read_pairs
@@ -57,6 +58,8 @@ _LAZY = {
     "ToolkitError": "errors", "UsageError": "errors",
     "PreparedReport": "evaluation.report", "WrittenReport": "evaluation.report",
     "prepare_report": "evaluation.report", "write_report": "evaluation.report",
+    "CommsResult": "outputs.comms", "PreparedComms": "outputs.comms", "prepare_comms": "outputs.comms",
+    "write_comms": "outputs.comms",
     "PacksResult": "outputs.forms.packs", "PreparedPacks": "outputs.forms.packs",
     "prepare_packs": "outputs.forms.packs", "write_packs": "outputs.forms.packs",
     "MatchResult": "pairing.matching", "find_program": "pairing.matching", "prepare_match": "pairing.matching",
@@ -75,6 +78,7 @@ __all__ = [
     "DEFAULT_ORGANISATION",
     "BuildError",
     "BuildResult",
+    "CommsResult",
     "LoadedProgram",
     "MatchResult",
     "OutputFolderError",
@@ -82,6 +86,7 @@ __all__ = [
     "Pair",
     "PairsError",
     "PreparedBuild",
+    "PreparedComms",
     "PreparedInit",
     "PreparedPacks",
     "PreparedReport",
@@ -103,6 +108,7 @@ __all__ = [
     "long_date",
     "organisation_name",
     "prepare_build",
+    "prepare_comms",
     "prepare_init",
     "prepare_match",
     "prepare_packs",
@@ -114,6 +120,7 @@ __all__ = [
     "schema_json",
     "serve",
     "write_build",
+    "write_comms",
     "write_init",
     "write_match",
     "write_packs",

@@ -286,6 +286,37 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
     say(f"Wrote {display_path(written.output)}{which}: {names}")
 
 
+@cli.command("comms")
+@click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
+@click.option("--pairs", "pairs_file", type=click.Path(),
+              help="A pairs file (as `revmentor match` writes it): adds a draft per message and person, and their"
+              " rows in the mail-merge file.")
+@click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
+              help="Private folder for the files (default: private/comms in the program folder; never inside the"
+              " site).")
+@_guarded
+def comms_command(path: str, pairs_file: str | None, output: str | None) -> None:
+    """Write the coordinator's send calendar, mail-merge file and message drafts.
+
+    PATH is a program.yaml or the folder holding one (default: the current folder). From the
+    program's communications plan: send-calendar.ics (an event and an alarm for every send),
+    mail-merge.csv (for Outlook or Word mail merge, every placeholder filled in) and drafts/
+    (an .eml draft of each message to a group: staff, line managers, the sponsor). Run it
+    before there are pairs, for the invitation and the briefs; with --pairs, each pair's
+    folder gets a ready-to-send draft of every message to each of the two. `revmentor forms`
+    puts the same files in the pair packs.
+
+    \b
+    Examples:
+      revmentor comms
+      revmentor comms --pairs private/match/pairs.csv
+    """
+    result = api.write_comms(api.prepare_comms(path, pairs_file), output)
+    _print_problems(result.warnings)
+    say(f"Wrote {display_path(result.output)}: {result.sends} send{'s' if result.sends != 1 else ''},"
+        f" {result.files} file{'s' if result.files != 1 else ''}")
+
+
 @cli.command("forms")
 @click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--pairs", "pairs_file", required=True, type=click.Path(),
@@ -308,7 +339,9 @@ def forms_command(path: str, pairs_file: str, round_number: int | None, output: 
     each side with the names and planned hours, and a calendar (.ics) for each of the two:
     the round's check-ins and their own side's training. The pairs file is checked first:
     every bad row is listed and nothing is written. The output folder is replaced as a whole.
-    Blank forms are in the handbook's downloads (`revmentor build`).
+    Blank forms are in the handbook's downloads (`revmentor build`). With a communications
+    plan, each pair's folder also holds an .eml draft of every message to each of the two, and
+    communications/ the send calendar, the mail-merge file and drafts for groups.
 
     \b
     Examples:

@@ -28,6 +28,7 @@ from ...program.model import Program
 from ...program.validate import LoadedProgram, load_program, unknown_round
 from ...render.cache import RenderCache
 from ...render.text import format_date
+from .. import comms
 from ..calendar import SIDES, CalendarPair, changed_at, program_calendar, program_stamp, time_zone
 from .filling import FormFiller
 from .fonts import field_characters
@@ -98,6 +99,7 @@ def pack_files(
     per_checkin = {plan.name for plan in plan_forms(program) if plan.per_checkin}
     held = checkins(program, round_number)
     zone = time_zone(program) if calendar else None
+    sends = comms.round_sends(program, round_number)
     for pair in pairs:
         folder = pair.pair_id
         for name, filler in fillers.items():
@@ -113,6 +115,10 @@ def pack_files(
             for side in SIDES:
                 yield (f"{folder}/{pair.pair_id}-{side}-calendar.ics",
                        program_calendar(program, stamp, who, zone, side=side))
+        for rel, data in comms.pair_drafts(program, pair, sends):  # communications: one draft per message and person
+            yield f"{folder}/{rel}", data
+    if program.communications is not None:
+        yield from comms.coordinator_files(program, pairs, sends, stamp)
 
 
 def pairs_round(loaded: LoadedProgram, pairs: Sequence[Pair], file: str, given: int | None = None) -> int:
@@ -185,6 +191,10 @@ def prepare_packs(path: str | os.PathLike[str], pairs_file: str | os.PathLike[st
     """
     loaded = load_program(path)
     pairs = read_pairs(pairs_file, loaded.program)
+    if loaded.program.communications is not None:  # communications: each draft's To must hold its address
+        bad = comms.address_problems(pairs, display_path(Path(pairs_file)))
+        if bad:
+            raise PairsError(bad)
     number = pairs_round(loaded, pairs, display_path(Path(pairs_file)), round_number)
     return PreparedPacks(loaded, pairs, Path(os.path.abspath(pairs_file)), number)
 
