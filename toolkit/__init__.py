@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         ToolkitError,
         UsageError,
     )
+    from .evaluation.collect import PreparedCollect, WrittenCollect, prepare_collect, write_collect
     from .evaluation.report import PreparedReport, WrittenReport, prepare_report, write_report
     from .outputs.forms.packs import PacksResult, PreparedPacks, prepare_packs, write_packs
     from .pairing.matching import MatchResult, find_program, prepare_match
@@ -55,6 +56,8 @@ _LAZY = {
     "BuildError": "errors", "OutputFolderError": "errors", "PairsError": "errors", "Problem": "errors",
     "ProgramError": "errors", "ResponsesError": "errors", "RosterError": "errors", "StrictWarnings": "errors",
     "ToolkitError": "errors", "UsageError": "errors",
+    "PreparedCollect": "evaluation.collect", "WrittenCollect": "evaluation.collect",
+    "prepare_collect": "evaluation.collect", "write_collect": "evaluation.collect",
     "PreparedReport": "evaluation.report", "WrittenReport": "evaluation.report",
     "prepare_report": "evaluation.report", "write_report": "evaluation.report",
     "PacksResult": "outputs.forms.packs", "PreparedPacks": "outputs.forms.packs",
@@ -82,6 +85,7 @@ __all__ = [
     "Pair",
     "PairsError",
     "PreparedBuild",
+    "PreparedCollect",
     "PreparedInit",
     "PreparedPacks",
     "PreparedReport",
@@ -92,6 +96,7 @@ __all__ = [
     "StrictWarnings",
     "ToolkitError",
     "UsageError",
+    "WrittenCollect",
     "WrittenMatch",
     "WrittenReport",
     "__version__",
@@ -103,6 +108,7 @@ __all__ = [
     "long_date",
     "organisation_name",
     "prepare_build",
+    "prepare_collect",
     "prepare_init",
     "prepare_match",
     "prepare_packs",
@@ -114,6 +120,7 @@ __all__ = [
     "schema_json",
     "serve",
     "write_build",
+    "write_collect",
     "write_init",
     "write_match",
     "write_packs",

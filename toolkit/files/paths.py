@@ -21,6 +21,7 @@ DEFAULT_OUTPUTS = {
     "match": "private/match",
     "packs": "private/packs",
     "report": "private/report",
+    "collect": "private/collect",
     "response-templates": "private/response-templates",
 }
 """Where each command writes, inside the program folder, unless told otherwise. Everything with
