@@ -258,11 +258,13 @@ def test_each_file_that_cannot_be_used_is_a_line_of_the_account_never_a_tracebac
     assert digests(returned) == before
     at = f"{returned}/"
     for line in [
-        f"{at}a-flattened.pdf: warning: needs entering by hand: a checkin form with its fields flattened\n"
+        f"{at}a-flattened.pdf: warning: needs entering by hand: pair record, check-in 1, pair P001, its fields"
+        " flattened\n"
         "  fix: type its answers into a fresh form, or add the meeting to meetings.csv",
         f"{at}b-scan.pdf: warning: needs entering by hand: a PDF with no form fields (printed, scanned or flattened)",
         f"{at}c-not-ours.pdf: warning: not one of this program's forms: a PDF form revmentor did not make",
-        f"{at}d-other.pdf: warning: a form of another program: a checkin form made for another program\n"
+        f"{at}d-other.pdf: warning: a form of another program: pair record, check-in 1, pair P001, made for another"
+        " program (or before the program's name or organisation changed)\n"
         "  fix: collect each program's forms with its own program.yaml (--program)",
         f"{at}e-locked.pdf: warning: encrypted: it needs a password to open",
         f"{at}f-damaged.pdf: warning: damaged: cannot be read as a PDF (PdfError)",
@@ -294,10 +296,11 @@ def test_each_file_that_cannot_be_used_is_a_line_of_the_account_never_a_tracebac
 
 def test_the_output_is_private_and_never_over_or_inside_what_it_reads(
         made: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, run: Run) -> None:
-    folder, _, packs = made
+    folder, blanks, _ = made
     returned = tmp_path / "returned"
     returned.mkdir()
-    (returned / "record.pdf").write_bytes(packs["P001/P001-checkin-1.pdf"])
+    hostile = "<img src=x onerror=alert(1)>"  # a pair id typed into a blank form from the handbook
+    (returned / "record.pdf").write_bytes(fill(blanks["checkin-1"], {"pair_id": hostile, "meeting_minutes": "30"}))
     inside = run("collect", str(returned), "--program", str(folder), "-o", str(returned / "out"))
     assert inside.exit_code == 1
     assert f"the output folder lies inside the returned forms folder {returned}/" in inside.output
@@ -306,6 +309,9 @@ def test_the_output_is_private_and_never_over_or_inside_what_it_reads(
     default = run("collect", str(returned), "--program", str(folder), "--as-of", AS_OF)
     assert default.exit_code == 0, default.output
     assert (folder / "private/collect/tracker.xlsx").is_file()
+    page = (folder / "private/collect/progress.html").read_text(encoding="utf-8")
+    assert hostile not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert sheet(folder / "private/collect/tracker.xlsx", "Check-ins")[1][:3] == (hostile, 1, 1)
     assert not (folder / "private/collect/responses").exists()  # no survey came back
     missing = run("collect", str(tmp_path / "nowhere"), "--program", str(folder))
     assert missing.exit_code == 2 and "no such file or folder" in missing.output

@@ -213,6 +213,23 @@ class Collected:
         return sum(1 for line in self.files if line.status == status)
 
 
+def describe(identity: FormIdentity) -> str:
+    """What a form is, as the account names it: "pair record, check-in 2, pair R1-P001"."""
+    pair = f", pair {identity.pair}" if identity.pair else ""
+    checkin = f", check-in {identity.checkin}" if identity.checkin else ""
+    if identity.kind == "checkin":
+        return f"pair record{checkin}{pair}"
+    if identity.kind == "pulse":
+        return f"{identity.side or ''} pulse{checkin}{pair}".strip()
+    if identity.kind == "agreement":
+        return f"agreement{pair}"
+    if identity.kind == "survey":
+        return f"survey {identity.survey or ''}".strip()
+    if identity.kind == "certificate":
+        return f"{identity.side or ''} certificate{pair}".strip()
+    return f"{identity.kind} form"
+
+
 def _round_of(pair: str) -> int | None:
     found = re.match(r"^R([1-9][0-9]*)-", pair, re.IGNORECASE)
     return int(found.group(1)) if found else None
@@ -362,11 +379,12 @@ class _Collector:
                                    "if it is a returned form, ask for the one from the pair pack or the handbook"))
             return
         if identity.program != self.digest:
-            self.line(FileLine(shown, OTHER_PROGRAM, f"a {identity.kind} form made for another program",
+            self.line(FileLine(shown, OTHER_PROGRAM, f"{describe(identity)}, made for another program (or before the"
+                               " program's name or organisation changed)",
                                "collect each program's forms with its own program.yaml (--program)"))
             return
         if form.fields == 0:
-            self.line(FileLine(shown, BY_HAND, f"a {identity.kind} form with its fields flattened",
+            self.line(FileLine(shown, BY_HAND, f"{describe(identity)}, its fields flattened",
                                "type its answers into a fresh form, or add the meeting to meetings.csv"))
             return
         try:
@@ -390,7 +408,7 @@ class _Collector:
         elif identity.kind == "survey":
             self.survey(shown, data, identity, form)
         else:
-            self.out.files.append(FileLine(shown, NOT_READ, f"a {identity.kind} form", "nothing to collect from it"))
+            self.out.files.append(FileLine(shown, NOT_READ, describe(identity), "nothing to collect from it"))
 
     def first(self, key: tuple[Any, ...], shown: str, mtime: float, what: str) -> bool:
         """Record a form; False when an earlier-read copy of the same form is later (this one loses)."""
