@@ -315,3 +315,37 @@ def test_the_output_is_private_and_never_over_or_inside_what_it_reads(
     assert not (folder / "private/collect/responses").exists()  # no survey came back
     missing = run("collect", str(tmp_path / "nowhere"), "--program", str(folder))
     assert missing.exit_code == 2 and "no such file or folder" in missing.output
+
+
+ROTATION = program_yaml(
+    checkins={"schedule": {"weeks": [2, 4, 6, 8, 10, 12]},
+              "sessions": [{"title": f"Meeting {n}", "purpose": "Review."} for n in range(1, 7)]},
+    rotation={"rounds": [{"start_week": 1, "end_week": 4}, {"start_week": 5, "end_week": 8},
+                         {"start_week": 9, "end_week": 12}]},
+)
+"""The same Bridge at Acme, now in three rounds: round 2 holds check-ins 3 and 4 (weeks 6 and 8)."""
+
+
+def test_a_blank_pulse_says_its_pair_and_check_in_by_its_fields_and_a_pair_is_held_to_its_rounds_check_ins(
+        made: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path) -> None:
+    import datetime as dt
+
+    import toolkit
+
+    _, blanks, _ = made  # blank forms from the handbook: no pair, no check-in in their identity
+    folder = write_program(tmp_path / "rotation", ROTATION)
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    (returned / "pulse.pdf").write_bytes(fill(blanks["pulse-mentor"], {
+        "pair_id": "R2-P001", "checkin": "Round 2, check-in 1 of 2, Mon 8 Feb 2027"}, {"working": 4}))
+    (returned / "undated.pdf").write_bytes(fill(blanks["pulse-mentor"], {"pair_id": "R2-P001"}, {"comfortable": 0}))
+    (returned / "meetings.csv").write_text("pair,checkin,date\nR2-P001,3,2027-02-09\n", encoding="utf-8")
+    prepared = toolkit.prepare_collect(folder, [returned], as_of=dt.date(2027, 3, 2))
+    collected = prepared.collected
+    assert [(p.pair, p.round, [c.number for c in p.planned], p.due, sorted(p.held), p.overdue)
+            for p in collected.pairs()] == [("R2-P001", 2, [3, 4], (3, 4), [3], (4,))]
+    pulse = collected.pulses[("R2-P001", 3, "mentor")]
+    assert (pulse.working, pulse.comfortable, pulse.flags) == (5, None, ())
+    assert [problem.format() for problem in prepared.warnings] == [
+        f"{returned}/undated.pdf: warning: needs entering by hand: a mentor pulse of pair R2-P001 that does not say"
+        " which check-in it follows\n  fix: write the check-in's number in its Check-in field (e.g. 2 of 6)"]

@@ -108,7 +108,7 @@ class PulseRecord:
     """A returned pulse: its scores and flags, never its words."""
 
     pair: str
-    checkin: int | None
+    checkin: int
     side: str
     file: str
     working: int | None
@@ -170,7 +170,7 @@ class Collected:
     as_of: dt.date
     files: list[FileLine] = field(default_factory=list)
     records: dict[tuple[str, int], PairRecord] = field(default_factory=dict)
-    pulses: dict[tuple[str, int | None, str], PulseRecord] = field(default_factory=dict)
+    pulses: dict[tuple[str, int, str], PulseRecord] = field(default_factory=dict)
     agreements: dict[str, str] = field(default_factory=dict)
     """Pair -> the agreement's file."""
     surveys: dict[str, list[tuple[str, str, dict[str, int | str]]]] = field(default_factory=dict)
@@ -475,7 +475,11 @@ class _Collector:
             self.line(FileLine(shown, BY_HAND, f"a {side} pulse with no pair id",
                                "write the pair's id in its Pair field, as on the pair's other forms"))
             return
-        what = f"{side} pulse, check-in {number or '?'}, pair {pair}"
+        if number is None:
+            self.line(FileLine(shown, BY_HAND, f"a {side} pulse of pair {pair} that does not say which check-in it"
+                               " follows", "write the check-in's number in its Check-in field (e.g. 2 of 6)"))
+            return
+        what = f"{side} pulse, check-in {number}, pair {pair}"
         if not form.choices and not form.ticked and not set(texts) - {"pair_id", "checkin", "name"}:
             self.line(FileLine(shown, EMPTY, what, "nothing to count: the pulse was returned blank"))
             return
@@ -712,9 +716,9 @@ def tracker_sheets(collected: Collected) -> list[Sheet]:
     actions = [[record.pair, record.checkin, action, owner, due, record.file]
                for record in sorted(records.values(), key=lambda r: (r.pair, r.checkin))
                for action, owner, due in record.actions]
-    pulse_rows = [[p.pair, p.checkin or "", p.side, p.working or "", p.comfortable or "",
+    pulse_rows = [[p.pair, p.checkin, p.side, p.working or "", p.comfortable or "",
                    "yes" if p.contact else "", p.contact_how, "; ".join(p.flags), p.file]
-                  for p in sorted(pulses.values(), key=lambda p: (p.pair, p.checkin or 0, p.side))]
+                  for p in sorted(pulses.values(), key=lambda p: (p.pair, p.checkin, p.side))]
     files = [[line.file, line.status, line.what, line.fix] for line in collected.files]
     return [
         Sheet("Check-ins", ["Pair", "Round", "Check-in", "Week", "Planned", "Status", "Held on", "Date as written",
@@ -762,7 +766,7 @@ def progress_context(collected: Collected) -> dict[str, Any]:
         by_pair.append({"pair": pair.pair, "round": pair.round, "due": len(pair.due),
                         "held": sum(1 for n in pair.due if n in pair.held), "planned": len(pair.planned),
                         "overdue": pair.overdue, "agreement": pair.agreement, "progress": series})
-    flagged = [pulse for pulse in sorted(collected.pulses.values(), key=lambda p: (p.pair, p.checkin or 0, p.side))
+    flagged = [pulse for pulse in sorted(collected.pulses.values(), key=lambda p: (p.pair, p.checkin, p.side))
                if pulse.flags]
     attention = [line for line in collected.files if line.status not in (READ, IGNORED)]
     return {
