@@ -345,17 +345,19 @@ class _Collector:
 
     def read(self, path: Path) -> None:
         shown = display_path(path)
-        if path.name.casefold() == MEETINGS:
+        if path.stem.casefold() == "meetings" and path.suffix.lower() in (".csv", ".xlsx"):
             self.meetings(path, shown)
             return
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:
+                head = file.read(1024)
+                if b"%PDF-" not in head:
+                    self.out.files.append(FileLine(shown, IGNORED, "", f"collect reads PDF forms and a {MEETINGS}"))
+                    return
+                data = head + file.read()
         except OSError as error:
             self.line(FileLine(shown, DAMAGED, f"cannot be read ({error.strerror or error})",
                                "check the file's permissions, or copy it again from where it was returned"))
-            return
-        if not data.lstrip()[:5].startswith(b"%PDF-"):
-            self.out.files.append(FileLine(shown, IGNORED, "", f"collect reads PDF forms and a {MEETINGS}"))
             return
         import pikepdf
 
