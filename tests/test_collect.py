@@ -63,7 +63,8 @@ def fill(data: bytes, texts: Mapping[str, str] = {}, radios: Mapping[str, int] =
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
-    """The program folder, its blank forms (no certificates) and two pairs' packs, made once."""
+    """The program folder, the blank forms the tests fill (no certificates, no third pair record) and two
+    pairs' packs of them, made once."""
     from toolkit.outputs.forms.layout import make_forms
     from toolkit.outputs.forms.packs import pack_files
     from toolkit.pairing.pairs import Pair
@@ -71,7 +72,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byte
 
     folder = write_program(tmp_path_factory.mktemp("collect") / "prog", PROGRAM)
     loaded = load_program(folder)
-    blanks = make_forms(loaded, include=lambda plan: not plan.name.startswith("certificate-")).blanks
+    blanks = make_forms(loaded, include=lambda plan: not plan.name.startswith("certificate-")
+                        and plan.name != "checkin-3").blanks
     in_pack = {name: data for name, data in blanks.items() if not name.startswith("survey-")}
     pairs = [Pair(2, "P001", "Ana Lima", "Ben Okafor"), Pair(3, "P002", "Chen Wu", "Dora Reyes")]
     return folder, blanks, dict(pack_files(loaded, pairs, in_pack, calendar=False))
@@ -349,3 +351,28 @@ def test_a_blank_pulse_says_its_pair_and_check_in_by_its_fields_and_a_pair_is_he
     assert [problem.format() for problem in prepared.warnings] == [
         f"{returned}/undated.pdf: warning: needs entering by hand: a mentor pulse of pair R2-P001 that does not say"
         " which check-in it follows\n  fix: write the check-in's number in its Check-in field (e.g. 2 of 6)"]
+
+
+def test_many_files_are_read_by_a_pool_of_processes_with_the_same_account(
+        made: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path) -> None:
+    import datetime as dt
+
+    import toolkit
+    from toolkit.evaluation.collect import PARALLEL_FROM
+
+    folder, _, packs = made
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    copy = fill(packs["P002/P002-checkin-2.pdf"], {"meeting_minutes": "45"})
+    for number in range(PARALLEL_FROM):  # the same record saved again and again: the last one saved wins
+        path = returned / f"copy-{number:03d}.pdf"
+        path.write_bytes(copy)
+        os.utime(path, (1_800_000_000 + number, 1_800_000_000 + number))
+    (returned / "copy-050.pdf").write_bytes(b"%PDF-1.7\nnot the rest\n")
+    collected = toolkit.prepare_collect(folder, [returned], as_of=dt.date.fromisoformat(AS_OF)).collected
+    statuses = [(Path(line.file).name, line.status) for line in collected.files]
+    last = f"copy-{PARALLEL_FROM - 1:03d}.pdf"
+    assert len(statuses) == PARALLEL_FROM
+    assert [entry for entry in statuses if entry[1] != "replaced by a later copy"] == [
+        ("copy-050.pdf", "damaged"), (last, "read")]
+    assert collected.records[("P002", 2)].file.endswith(last)

@@ -281,11 +281,14 @@ def _read_pdf(data: bytes) -> _Form:
                 chosen = str(value) if isinstance(value, pikepdf.Name) else ""
                 kids = item.get("/Kids")
                 if kids is not None:  # a radio group: the button whose appearance state is the value
+                    shown = [str(kid.get("/AS", "/Off")) for kid in kids]
+                    if chosen and chosen != "/Off" and chosen in shown:  # as readers save it: quick
+                        choices[name] = shown.index(chosen)
+                        continue
                     for index, kid in enumerate(kids):
                         states = _states(kid)
-                        state = str(kid.get("/AS", "/Off"))
-                        if (chosen and chosen != "/Off" and chosen in states) or (not chosen and state != "/Off"
-                                                                                 and state in states):
+                        if (chosen and chosen != "/Off" and chosen in states) or (
+                                not chosen and shown[index] != "/Off" and shown[index] in states):
                             choices[name] = index
                             break
                 elif chosen and chosen != "/Off":
@@ -324,6 +327,86 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One file as read, before it is accounted for: what `_load` returns, from this process or a worker."""
+
+    path: Path
+    status: str = ""
+    """"" for a PDF read, MEETINGS for a meetings file, else IGNORED, ENCRYPTED or DAMAGED."""
+    what: str = ""
+    fix: str = ""
+    form: _Form | None = None
+    mtime: float = 0.0
+    digest: str = ""
+    """sha256 of the file: a returned survey's respondent id."""
+
+
+def _load(path: Path) -> _Loaded:
+    """Read one file: a meetings file is left for the collector, a PDF opened and its fields read.
+    Pure and picklable, so a process pool can run it; never raises."""
+    if path.stem.casefold() == "meetings" and path.suffix.lower() in (".csv", ".xlsx"):
+        return _Loaded(path, MEETINGS)
+    try:
+        with path.open("rb") as file:
+            head = file.read(1024)
+            if b"%PDF-" not in head:
+                return _Loaded(path, IGNORED)
+            data = head + file.read()
+        mtime = path.stat().st_mtime
+    except OSError as error:
+        return _Loaded(path, DAMAGED, f"cannot be read ({error.strerror or error})",
+                       "check the file's permissions, or copy it again from where it was returned")
+    import pikepdf
+
+    try:
+        form = _read_pdf(data)
+    except pikepdf.PasswordError:
+        return _Loaded(path, ENCRYPTED, "it needs a password to open",
+                       "ask the sender for a copy without a password, or enter it by hand")
+    except Exception as error:  # pikepdf on a damaged file: a line of the account, never a traceback
+        return _Loaded(path, DAMAGED, f"cannot be read as a PDF ({type(error).__name__})",
+                       "ask the sender to send it again, or enter it by hand")
+    return _Loaded(path, form=form, mtime=mtime, digest=hashlib.sha256(data).hexdigest())
+
+
+PARALLEL_FROM = 200
+"""Files from which they are read by a pool of processes, one per core (up to 4): opening a PDF
+is most of collect's time, and pikepdf holds the interpreter while it does."""
+
+
+def _quiet() -> None:
+    """In a worker: stop signals are the main process's to handle (it stops the pool)."""
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _load_all(paths: Sequence[Path]) -> Iterable[_Loaded]:
+    """Every file loaded, in order: in this process, or by a process pool for many files. A pool
+    that cannot start or breaks leaves the rest to this process."""
+    workers = min(4, os.cpu_count() or 1)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        yield from map(_load, paths)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    pool = None
+    try:
+        pool = ProcessPoolExecutor(workers, initializer=_quiet)
+        for loaded in pool.map(_load, paths, chunksize=16):
+            done += 1
+            yield loaded
+    except (BrokenProcessPool, OSError):
+        yield from map(_load, paths[done:])
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 class _Collector:
     def __init__(self, program: Program, as_of: dt.date) -> None:
         self.program = program
@@ -343,34 +426,19 @@ class _Collector:
             self.out.warnings.append(Problem(line.file, f"{line.status}{': ' + line.what if line.what else ''}",
                                              line.fix, warning=True))
 
-    def read(self, path: Path) -> None:
-        shown = display_path(path)
-        if path.stem.casefold() == "meetings" and path.suffix.lower() in (".csv", ".xlsx"):
+    def take(self, loaded: _Loaded) -> None:
+        """Account for one file as `_load` found it."""
+        path, shown = loaded.path, display_path(loaded.path)
+        if loaded.status == MEETINGS:
             self.meetings(path, shown)
             return
-        try:
-            with path.open("rb") as file:
-                head = file.read(1024)
-                if b"%PDF-" not in head:
-                    self.out.files.append(FileLine(shown, IGNORED, "", f"collect reads PDF forms and a {MEETINGS}"))
-                    return
-                data = head + file.read()
-        except OSError as error:
-            self.line(FileLine(shown, DAMAGED, f"cannot be read ({error.strerror or error})",
-                               "check the file's permissions, or copy it again from where it was returned"))
+        if loaded.status == IGNORED:
+            self.out.files.append(FileLine(shown, IGNORED, "", f"collect reads PDF forms and a {MEETINGS}"))
             return
-        import pikepdf
-
-        try:
-            form = _read_pdf(data)
-        except pikepdf.PasswordError:
-            self.line(FileLine(shown, ENCRYPTED, "it needs a password to open",
-                               "ask the sender for a copy without a password, or enter it by hand"))
+        if loaded.status or loaded.form is None:
+            self.line(FileLine(shown, loaded.status or DAMAGED, loaded.what, loaded.fix))
             return
-        except Exception as error:  # pikepdf on a damaged file: a line of the account, never a traceback
-            self.line(FileLine(shown, DAMAGED, f"cannot be read as a PDF ({type(error).__name__})",
-                               "ask the sender to send it again, or enter it by hand"))
-            return
+        form, mtime = loaded.form, loaded.mtime
         identity = form.identity
         if identity is None:
             if form.fields == 0:
@@ -389,10 +457,6 @@ class _Collector:
             self.line(FileLine(shown, BY_HAND, f"{describe(identity)}, its fields flattened",
                                "type its answers into a fresh form, or add the meeting to meetings.csv"))
             return
-        try:
-            mtime = path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
         if identity.kind == "checkin":
             self.checkin(shown, mtime, identity, form)
         elif identity.kind == "pulse":
@@ -408,7 +472,7 @@ class _Collector:
                 if identity.round:
                     self.out.rounds.setdefault(pair, identity.round)
         elif identity.kind == "survey":
-            self.survey(shown, data, identity, form)
+            self.survey(shown, loaded.digest, identity, form)
         else:
             self.out.files.append(FileLine(shown, NOT_READ, describe(identity), "nothing to collect from it"))
 
@@ -511,7 +575,7 @@ class _Collector:
         number = int(found.group(1)) if found else 0
         return number if 0 < number <= len(self.program.checkin_dates()) else None
 
-    def survey(self, shown: str, data: bytes, identity: FormIdentity, form: _Form) -> None:
+    def survey(self, shown: str, digest: str, identity: FormIdentity, form: _Form) -> None:
         survey = self.surveys.get(identity.survey or "")
         if survey is None:
             self.line(FileLine(shown, NOT_OURS, f"survey '{identity.survey}', which program.yaml no longer has",
@@ -531,7 +595,7 @@ class _Collector:
         if not answers:
             self.line(FileLine(shown, EMPTY, what, "nothing to count: the survey was returned blank"))
             return
-        respondent = "pdf-" + hashlib.sha256(data).hexdigest()[:12]
+        respondent = "pdf-" + digest[:12]
         earlier = self.seen.get(("survey", respondent))
         if earlier is not None:
             self.line(FileLine(shown, REPLACED, f"{what}: the same file as {earlier[0]}, counted once",
@@ -646,8 +710,8 @@ def prepare_collect(program_path: str | os.PathLike[str], paths: Sequence[str | 
             raise UsageError(Problem(display_path(given), "no such file or folder",
                                      "give the folder the returned forms were saved into"))
     collector = _Collector(loaded.program, as_of or dt.date.today())
-    for path in input_files(paths):
-        collector.read(path)
+    for found in _load_all(input_files(paths)):
+        collector.take(found)
     warnings = (*loaded.warnings, *collector.out.warnings)
     StrictWarnings.check(warnings, strict)
     return PreparedCollect(collector.out, loaded.folder, tuple(Path(os.path.abspath(p)) for p in paths), warnings)
