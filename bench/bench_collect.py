@@ -8,7 +8,8 @@ side's pulse with its two ratings. Then it prints, side by side:
 - `prepare_collect` (identify, read, check every file) and `write_collect` (tracker, responses,
   progress page).
 Target: 1,000 returned forms read in under 10 s on the CI machine (2 cores). Both wall-clock and
-CPU seconds are printed: on a shared machine the wall clock also counts other people's work.
+CPU seconds (the pool of reader processes included) are printed: on a shared machine the wall
+clock also counts other people's work.
 
     python bench/bench_collect.py          # 1,000 forms
     python bench/bench_collect.py 5000     # another number
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import sys
 import tempfile
 import time
@@ -72,6 +74,12 @@ def returned_forms(folder: Path, count: int) -> int:
     return written
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (collect's pool of readers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def main(count: int) -> None:
     import pikepdf
 
@@ -84,18 +92,18 @@ def main(count: int) -> None:
         written = returned_forms(folder, count)
         print(f"{written} returned forms made in {time.perf_counter() - made:.1f} s (not measured)")
         files = sorted(folder.iterdir())
-        clock, cpu = time.perf_counter(), time.process_time()
+        clock, cpu = time.perf_counter(), cpu_seconds()
         fields = 0
         for path in files:
             with pikepdf.open(io.BytesIO(path.read_bytes())) as pdf:
                 fields += len(pdf.Root.AcroForm.Fields)
-        floor = (time.perf_counter() - clock, time.process_time() - cpu)
-        clock, cpu = time.perf_counter(), time.process_time()
+        floor = (time.perf_counter() - clock, cpu_seconds() - cpu)
+        clock, cpu = time.perf_counter(), cpu_seconds()
         prepared = api.prepare_collect(REPO, [folder], as_of=dt.date(2099, 1, 1))
-        read = (time.perf_counter() - clock, time.process_time() - cpu)
-        clock, cpu = time.perf_counter(), time.process_time()
+        read = (time.perf_counter() - clock, cpu_seconds() - cpu)
+        clock, cpu = time.perf_counter(), cpu_seconds()
         api.write_collect(prepared, Path(temp) / "collected")
-        wrote = (time.perf_counter() - clock, time.process_time() - cpu)
+        wrote = (time.perf_counter() - clock, cpu_seconds() - cpu)
         records = len(prepared.collected.records) + len(prepared.collected.pulses)
         print("                                        wall s   CPU s")
         print(f"pikepdf alone, open and list fields:  {floor[0]:7.2f} {floor[1]:7.2f}")
