@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         ToolkitError,
         UsageError,
     )
+    from .evaluation.collect import PreparedCollect, WrittenCollect, prepare_collect, write_collect
     from .evaluation.report import PreparedReport, WrittenReport, prepare_report, write_report
     from .outputs.comms import CommsResult, PreparedComms, prepare_comms, write_comms
     from .outputs.forms.packs import PacksResult, PreparedPacks, prepare_packs, write_packs
@@ -56,6 +57,8 @@ _LAZY = {
     "BuildError": "errors", "OutputFolderError": "errors", "PairsError": "errors", "Problem": "errors",
     "ProgramError": "errors", "ResponsesError": "errors", "RosterError": "errors", "StrictWarnings": "errors",
     "ToolkitError": "errors", "UsageError": "errors",
+    "PreparedCollect": "evaluation.collect", "WrittenCollect": "evaluation.collect",
+    "prepare_collect": "evaluation.collect", "write_collect": "evaluation.collect",
     "PreparedReport": "evaluation.report", "WrittenReport": "evaluation.report",
     "prepare_report": "evaluation.report", "write_report": "evaluation.report",
     "CommsResult": "outputs.comms", "PreparedComms": "outputs.comms", "prepare_comms": "outputs.comms",
@@ -86,6 +89,7 @@ __all__ = [
     "Pair",
     "PairsError",
     "PreparedBuild",
+    "PreparedCollect",
     "PreparedComms",
     "PreparedInit",
     "PreparedPacks",
@@ -97,6 +101,7 @@ __all__ = [
     "StrictWarnings",
     "ToolkitError",
     "UsageError",
+    "WrittenCollect",
     "WrittenMatch",
     "WrittenReport",
     "__version__",
@@ -108,6 +113,7 @@ __all__ = [
     "long_date",
     "organisation_name",
     "prepare_build",
+    "prepare_collect",
     "prepare_comms",
     "prepare_init",
     "prepare_match",
@@ -120,6 +126,7 @@ __all__ = [
     "schema_json",
     "serve",
     "write_build",
+    "write_collect",
     "write_comms",
     "write_init",
     "write_match",

@@ -461,6 +461,51 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
+@cli.command("collect")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(), metavar="FOLDER...")
+@click.option("--program", "program_path", default=".", show_default=True, type=click.Path(),
+              help="program.yaml, or the folder holding it.")
+@click.option("--as-of", "as_of", type=_DateType(), metavar="YYYY-MM-DD",
+              help="The day progress is counted to: check-ins due, overdue pairs (default: today).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Private folder for tracker.xlsx, progress.html and responses/ (default: private/collect in"
+              " the program folder; never inside the site nor a folder read).")
+@click.option("--strict", is_flag=True, help="Stop, writing nothing, if any file could not be used.")
+@_guarded
+def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, output: str | None,
+                    strict: bool) -> None:
+    """Read the forms pairs returned and write the tracker, survey responses and a progress page.
+
+    FOLDER... are the folders (and subfolders) where returned forms were saved, or the files
+    themselves. Each PDF is known by the identity revmentor wrote into it (form, program,
+    round, check-in, pair), never by its file name, and read by its fields: pair records,
+    pulses, agreements and surveys. A meetings.csv (columns pair, checkin, date) adds
+    meetings kept by hand. Files are never changed.
+
+    Every file that cannot be used is listed with what to do: not one of this program's forms,
+    another program's, printed, scanned or flattened ("needs entering by hand"), encrypted,
+    damaged, or the same form twice (the later one wins). Writes tracker.xlsx, progress.html
+    (check-ins held against planned, overdue pairs, pulses asking for contact, goal progress)
+    and responses/<survey>.csv, ready for `revmentor report`.
+
+    \b
+    Examples:
+      revmentor collect returned/
+      revmentor collect inbox/ scans/ --as-of 2027-03-15
+      revmentor collect returned/ --program programs/finance -o private/finance-collect
+    """
+    prepared = api.prepare_collect(program_path, folders, as_of=as_of, strict=strict)
+    _print_problems(prepared.warnings)
+    written = api.write_collect(prepared, output)
+    _print_problems(written.warnings)
+    top = sorted({name.split("/", 1)[0] + ("/" if "/" in name else "") for name in written.files})
+    say(f"Wrote {', '.join(top)} to {display_path(written.folder)}")
+    from .evaluation.collect import summary_lines
+
+    for line in summary_lines(prepared.collected):
+        say(line)
+
+
 @cli.command()
 @click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path), callback=_check_folder)
 @click.option("--preset", type=_PresetType(), help="Start from an industry preset (see `revmentor presets`).")

@@ -23,6 +23,7 @@ DEFAULT_OUTPUTS = {
     "match": "private/match",
     "packs": "private/packs",
     "report": "private/report",
+    "collect": "private/collect",
     "response-templates": "private/response-templates",
     "comms": "private/comms",
 }

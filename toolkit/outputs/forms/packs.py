@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import PairsError, Problem, UsageError
+from ...evaluation.identity import form_identity
 from ...files.output import check_output, normalise, staged_output
 from ...files.paths import default_output, display_path, round_output
 from ...pairing.pairs import Pair, read_pairs, shown
@@ -100,16 +101,20 @@ def pack_files(
     held = checkins(program, round_number)
     zone = time_zone(program) if calendar else None
     sends = comms.round_sends(program, round_number)
+    identities = {name: form_identity(program, name, round_number) for name in fillers}
     for pair in pairs:
         folder = pair.pair_id
         for name, filler in fillers.items():
+            identity = identities[name]
             if name in per_checkin:
                 for checkin in held:
                     yield (f"{folder}/{pair.pair_id}-checkin-{checkin.number}-{name}.pdf",
-                           filler.fill(pair_values(program, pair, name, checkin)))
+                           filler.fill(pair_values(program, pair, name, checkin),
+                                       identity=identity.with_pair(pair.pair_id, checkin.number, checkin.round).text()))
             else:
                 yield (f"{folder}/{pair.pair_id}-{name}.pdf",
-                       filler.fill(pair_values(program, pair, name, round_number=round_number), ticked(pair, name)))
+                       filler.fill(pair_values(program, pair, name, round_number=round_number), ticked(pair, name),
+                                   identity=identity.with_pair(pair.pair_id, round_number=round_number).text()))
         if calendar:
             who = CalendarPair(pair.pair_id, pair.mentor_name, pair.mentee_name, round_number)
             for side in SIDES:
