@@ -353,6 +353,31 @@ def test_a_blank_pulse_says_its_pair_and_check_in_by_its_fields_and_a_pair_is_he
         " which check-in it follows\n  fix: write the check-in's number in its Check-in field (e.g. 2 of 6)"]
 
 
+def test_with_the_pairs_file_a_pair_that_returned_nothing_is_counted_and_overdue(
+        made: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, run: Run) -> None:
+    folder, _, packs = made
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    (returned / "record.pdf").write_bytes(fill(packs["P001/P001-checkin-1.pdf"], {"meeting_date": "2027-01-12",
+                                                                                "mentor_signature": "Ana Lima"}))
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("pair_id,mentor_name,mentee_name\nP001,Ana Lima,Ben Okafor\nP002,Chen Wu,Dora Reyes\n",
+                     encoding="utf-8")
+    without = run("collect", str(returned), "--program", str(folder), "--as-of", AS_OF, "-o", str(tmp_path / "a"))
+    assert "  check-ins held: 1 of 2 due by 2027-02-20" in without.output  # P002 is nowhere to be seen
+    result = run("collect", str(returned), "--program", str(folder), "--as-of", AS_OF, "--pairs", str(pairs),
+                 "-o", str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    assert "  check-ins held: 1 of 4 due by 2027-02-20" in result.output
+    assert "  pairs overdue: 2; pulses asking for contact: 0" in result.output
+    assert [(row[0], row[2], row[5]) for row in sheet(tmp_path / "b/tracker.xlsx", "Check-ins")[1:]] == [
+        ("P001", 1, "held"), ("P001", 2, "overdue"), ("P001", 3, "planned"),
+        ("P002", 1, "overdue"), ("P002", 2, "overdue"), ("P002", 3, "planned")]
+    over = run("collect", str(returned), "--program", str(folder), "--pairs", str(pairs), "-o", str(pairs))
+    assert over.exit_code == 1 and "the pairs file" in over.output
+    assert pairs.read_text(encoding="utf-8").startswith("pair_id,")
+
+
 def test_many_files_are_read_by_a_pool_of_processes_with_the_same_account(
         made: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path) -> None:
     import datetime as dt

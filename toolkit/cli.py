@@ -467,13 +467,16 @@ def _interactive() -> bool:
               help="program.yaml, or the folder holding it.")
 @click.option("--as-of", "as_of", type=_DateType(), metavar="YYYY-MM-DD",
               help="The day progress is counted to: check-ins due, overdue pairs (default: today).")
+@click.option("--pairs", "pairs_file", type=click.Path(),
+              help="The pairs file the packs were made from (pairs.csv from `revmentor match`): every pair is"
+              " counted, those that returned nothing included.")
 @click.option("-o", "--output", type=click.Path(),
               help="Private folder for tracker.xlsx, progress.html and responses/ (default: private/collect in"
               " the program folder; never inside the site nor a folder read).")
 @click.option("--strict", is_flag=True, help="Stop, writing nothing, if any file could not be used.")
 @_guarded
-def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, output: str | None,
-                    strict: bool) -> None:
+def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, pairs_file: str | None,
+                    output: str | None, strict: bool) -> None:
     """Read the forms pairs returned and write the tracker, survey responses and a progress page.
 
     FOLDER... are the folders (and subfolders) where returned forms were saved, or the files
@@ -491,10 +494,10 @@ def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, out
     \b
     Examples:
       revmentor collect returned/
-      revmentor collect inbox/ scans/ --as-of 2027-03-15
+      revmentor collect inbox/ scans/ --as-of 2027-03-15 --pairs private/match/pairs.csv
       revmentor collect returned/ --program programs/finance -o private/finance-collect
     """
-    prepared = api.prepare_collect(program_path, folders, as_of=as_of, strict=strict)
+    prepared = api.prepare_collect(program_path, folders, as_of=as_of, strict=strict, pairs=pairs_file)
     _print_problems(prepared.warnings)
     written = api.write_collect(prepared, output)
     _print_problems(written.warnings)

@@ -34,6 +34,7 @@ from ..errors import Problem, RosterError, StrictWarnings
 from ..files.output import OS_FILES, staged_output
 from ..files.paths import default_output, display_path
 from ..files.tables import Sheet, csv_bytes, read_table, xlsx_bytes
+from ..pairing.pairs import read_pairs
 from ..program.model import Program
 from ..program.validate import load_program
 from ..render.templating import environment, render
@@ -179,6 +180,8 @@ class Collected:
     """Rows of meetings.csv."""
     rounds: dict[str, int] = field(default_factory=dict)
     """Pair -> its round, from its forms' identities."""
+    expected: tuple[str, ...] = ()
+    """Pair ids of the pairs file, when one was given: a pair that returned nothing is still counted."""
     warnings: list[Problem] = field(default_factory=list)
 
     def planned(self) -> list[PlannedCheckin]:
@@ -191,14 +194,14 @@ class Collected:
         return made
 
     def pairs(self) -> list[PairProgress]:
-        """Every pair seen in a returned form or in meetings.csv, with its check-ins as of the day."""
+        """Every pair of the pairs file or seen in a returned form or meetings.csv, with its check-ins as of the day."""
         planned = self.planned()
         held: dict[str, dict[int, Meeting]] = {}
         for meeting in self.meetings:
             held.setdefault(meeting.pair, {})[meeting.checkin] = meeting
         for (pair, number), record in sorted(self.records.items()):
             held.setdefault(pair, {})[number] = Meeting(pair, number, record.date, record.file)
-        names = sorted({*held, *self.agreements, *(key[0] for key in self.pulses), *self.rounds})
+        names = sorted({*held, *self.agreements, *(key[0] for key in self.pulses), *self.rounds, *self.expected})
         made = []
         for pair in names:
             number = self.rounds.get(pair) or _round_of(pair) or 1
@@ -664,11 +667,13 @@ class PreparedCollect:
     sources: tuple[Path, ...]
     """The folders and files read, absolute: the output is never written over or into one."""
     warnings: tuple[Problem, ...]
+    pairs_file: Path | None = None
 
     @property
     def inputs(self) -> tuple[tuple[Path, str], ...]:
-        return tuple((path, "the returned forms folder" if path.is_dir() else "the returned form")
+        read = tuple((path, "the returned forms folder" if path.is_dir() else "the returned form")
                      for path in self.sources)
+        return read + (((self.pairs_file, "the pairs file"),) if self.pairs_file else ())
 
 
 @dataclass(frozen=True)
@@ -695,8 +700,12 @@ def input_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def prepare_collect(program_path: str | os.PathLike[str], paths: Sequence[str | os.PathLike[str]], *,
-                    as_of: dt.date | None = None, strict: bool = False) -> PreparedCollect:
+                    as_of: dt.date | None = None, strict: bool = False,
+                    pairs: str | os.PathLike[str] | None = None) -> PreparedCollect:
     """Load the program and read every returned form under `paths` (folders or files); writes nothing.
+
+    With `pairs` (the pairs file the packs were made from) every pair is counted, a pair that
+    has returned nothing included: without it, such a pair is invisible and never overdue.
 
     Every file that cannot be used is a warning and a line of the account, never an error; with
     `strict` any such warning stops the run (StrictWarnings). Raises ProgramError for the program,
@@ -710,11 +719,14 @@ def prepare_collect(program_path: str | os.PathLike[str], paths: Sequence[str | 
             raise UsageError(Problem(display_path(given), "no such file or folder",
                                      "give the folder the returned forms were saved into"))
     collector = _Collector(loaded.program, as_of or dt.date.today())
+    if pairs is not None:
+        collector.out.expected = tuple(pair.pair_id for pair in read_pairs(pairs, loaded.program))
     for found in _load_all(input_files(paths)):
         collector.take(found)
     warnings = (*loaded.warnings, *collector.out.warnings)
     StrictWarnings.check(warnings, strict)
-    return PreparedCollect(collector.out, loaded.folder, tuple(Path(os.path.abspath(p)) for p in paths), warnings)
+    return PreparedCollect(collector.out, loaded.folder, tuple(Path(os.path.abspath(p)) for p in paths), warnings,
+                           Path(os.path.abspath(pairs)) if pairs is not None else None)
 
 
 def write_collect(prepared: PreparedCollect, output: str | os.PathLike[str] | None = None) -> WrittenCollect:
