@@ -21,12 +21,15 @@ from PIL import Image
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from toolkit.errors import BuildError, ProgramError
+from toolkit.files.paths import display_path
 from toolkit.outputs.slide_design import mix
 from toolkit.outputs.slides import DeckSpec, SlideSpec, deck_spec, render_deck
+from toolkit.outputs.training import render_training
 from toolkit.program.model import Activity
 from toolkit.program.validate import load_program
 
-from conftest import REPO
+from conftest import MINIMAL, REPO, write_program
 
 FLAGSHIP = load_program(REPO).program
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
@@ -164,7 +167,9 @@ def test_a_list_too_long_for_its_slide_continues_on_the_next_and_a_title_too_lon
     activity = next(slide for slide in deck.slides if slide.shapes.title.text_frame.text.startswith("Role-play"))
     task = next(shape for shape in activity.shapes if shape.name == "Body").text_frame.text
     assert task.startswith("Your task\nIn pairs, one plays a leader") and task.endswith("…")
-    assert "Agenda (continued)" in titles
+    assert titles.count("Agenda (continued)") == 2
+    rows = [len([shape for shape in slide.shapes if shape.name == "Time"]) for slide in deck.slides]
+    assert [count for count, title in zip(rows, titles, strict=True) if title.startswith("Agenda")] == [9, 9, 7]
     agenda = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
                       if shape.has_text_frame and shape.name == "Time")
     assert agenda.split() == [time for time, _ in STRESS.slides[2].rows]
@@ -312,3 +317,47 @@ def test_steps_script_and_debrief_are_in_the_speaker_notes_with_clock_times_and_
     assert "\n".join(slide_texts(slide)).count("In threes") == 1
     assert not any(text in " ".join(slide_texts(slide)) for text in ("Practise asking", "Today you only ask",
                                                                      "What helped"))
+
+
+# --- program.logo, through a build ----------------------------------------------------------------
+
+
+def png(colour: str = "#0b6e4f") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def with_logo(folder: Path, logo: str | bytes, name: str = "brand/logo.png") -> Path:
+    text = MINIMAL.replace("  meeting_format: in-person\n", f"  meeting_format: in-person\n  logo: {name}\n")
+    return write_program(folder, text, {name: logo} if not name.startswith("..") else {})
+
+
+def test_the_programs_logo_is_on_the_built_deck(tmp_path: Path) -> None:
+    pack = render_training(load_program(with_logo(tmp_path / "prog", png())))
+    data = next(artifact.data for artifact in pack.artifacts if artifact.path == "training/orientation-slides.pptx")
+    deck = Presentation(io.BytesIO(data))
+    logos = [shape for slide in deck.slides for shape in slide.shapes if shape.name == "Logo"]
+    assert len(logos) == len(deck.slides) and {logo.image.blob for logo in logos} == {png()}
+
+
+def test_a_logo_that_is_not_a_png_is_located_in_program_yaml(tmp_path: Path) -> None:
+    folder = with_logo(tmp_path / "prog", "GIF89a, or a text file with a .png name\n")
+    with pytest.raises(BuildError) as caught:
+        render_training(load_program(folder))
+    assert "\n".join(problem.format() for problem in caught.value.problems) == (
+        f"{display_path(folder / 'program.yaml')}:8:9: program.logo: the logo 'brand/logo.png' is not a PNG image\n"
+        "  fix: save the logo as a PNG image (File > Export in most editors) or remove program.logo")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("../logo.png", "'../logo.png' lies outside the program folder\n"
+                    "  fix: move the file into the program folder and give its relative path"),
+    ("brand/logo.svg", "'brand/logo.svg' is not a .png file\n  fix: name a .png file"),
+])
+def test_validate_keeps_the_logo_a_png_inside_the_program_folder(tmp_path: Path, name: str, expected: str) -> None:
+    (tmp_path / "logo.png").write_bytes(png())
+    folder = with_logo(tmp_path / "prog", png(), name)
+    with pytest.raises(ProgramError) as caught:
+        load_program(folder)
+    assert caught.value.format() == f"{display_path(folder / 'program.yaml')}:8:9: program.logo: {expected}"

@@ -182,15 +182,15 @@ class _Designer:
         rows = list(slide_spec.rows)
         room = BODY_BOTTOM - BODY_TOP
         inner = self.width - 2 * MARGIN
+        sizes = (24, 22, 20, 18, 16, 14)
+        size = next((s for s in sizes if _rows_that_fit(rows, s, inner, room) == len(rows)), sizes[-1])
+        count = max(1, _rows_that_fit(rows, size, inner, room))
+        share = -(-len(rows) // -(-len(rows) // count))  # the rows spread evenly over as few slides as hold them
         pages: list[tuple[list[tuple[str, str]], int]] = []
-        while rows:
-            for size in (24, 22, 20, 18, 16, 14):
-                count = _rows_that_fit(rows, size, inner, room)
-                if count == len(rows) or size == 14:
-                    break
-            count = max(1, count)
-            pages.append((rows[:count], size))
-            rows = rows[count:]
+        while rows:  # rows of two lines can make a later slide hold fewer
+            taken = min(share, max(1, _rows_that_fit(rows, size, inner, room)))
+            pages.append((rows[:taken], size))
+            rows = rows[taken:]
         for number, (page, size) in enumerate(pages):
             slide = self._slide(self.content_layout, slide_spec.notes if number == 0 else DECK_WORDS["more-notes"])
             self._header(slide, slide_spec.title if number == 0 else DECK_WORDS["agenda-more"], slide_spec.label)
