@@ -21,7 +21,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from .slide_fit import FACE, SPACE_BEFORE, Paragraph, height, widest
-from .slides import DECK_WORDS, DeckSpec, SlideSpec
+from .slide_spec import DECK_WORDS, DeckSpec, SlideSpec
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
