@@ -82,6 +82,39 @@ def per_document(program: Path) -> list[tuple[str, float]]:
     return timings
 
 
+def deck_step(program: Path, runs: int) -> None:
+    """The deck step on its own: the slides planned (deck_spec), then drawn and fitted (render_deck),
+    per module, median of `runs` after a warm-up; with the slides drawn and the share of
+    continuation slides a long list needed."""
+    import io
+
+    from pptx import Presentation
+
+    from toolkit.outputs.slides import deck_spec, render_deck
+    from toolkit.program.validate import load_program
+
+    loaded = load_program(program)
+    render_deck(deck_spec(loaded.program, loaded.program.training[0]), None)  # warm-up: imports, font metrics
+    print("The deck step, each flagship deck (median of runs, in one process):")
+    total_plan = total_draw = 0.0
+    for module in loaded.program.training:
+        plans, draws = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            spec = deck_spec(loaded.program, module)
+            plans.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            data = render_deck(spec, None)
+            draws.append(time.perf_counter() - start)
+        slides = len(Presentation(io.BytesIO(data)).slides)
+        plan, draw = statistics.median(plans), statistics.median(draws)
+        total_plan, total_draw = total_plan + plan, total_draw + draw
+        print(f"  {module.id + '-slides.pptx':<40} {draw:6.3f} s drawn, {plan * 1000:5.1f} ms planned;"
+              f" {slides} slides ({slides - len(spec.slides)} continued), {len(data) / 1000:.0f} KB,"
+              f" {draw / slides * 1000:.0f} ms a slide")
+    print(f"  {'all decks':<40} {total_draw:6.3f} s drawn, {total_plan * 1000:5.1f} ms planned\n")
+
+
 def main(runs: int) -> None:
     from toolkit.program.validate import load_program
 
@@ -118,6 +151,7 @@ def main(runs: int) -> None:
     print(f"{'(importing the toolkit, loading program)':<40} {load_s:7.2f} s  (paid by both; with it the ratio is"
           f" {(warm_s + load_s) / (clean_s + load_s):.1%})\n")
 
+    deck_step(REPO, runs)
     print("Each document on its own (in one process, fonts and stylesheet already loaded):")
     timings = per_document(REPO)
     for path, seconds in timings:

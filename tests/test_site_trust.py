@@ -28,6 +28,7 @@ PAYLOAD = "Tech <Next> &copy; \"Bridge' </title><img src=x onerror=alert(1)>"
 NOT_SHOWN = {
     ("ProgramInfo", "time_zone"): "an IANA zone name, checked against the zone database",
     ("ProgramInfo", "slide_template"): "names a .pptx file",
+    ("ProgramInfo", "logo"): "names a .png file",
     ("Role", "content"): "names a Markdown file",
     ("Module", "content"): "names a Markdown file",
     ("Confidentiality", "content"): "names a Markdown file",

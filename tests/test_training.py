@@ -1,5 +1,5 @@
-"""The training pack, read back for real: pypdf reads the PDFs, python-pptx opens the decks,
-LibreOffice converts them and poppler renders every page.
+"""The training pack, read back for real: pypdf reads the PDFs, python-pptx opens the decks
+(LibreOffice converts them in test_decks.py) and poppler renders every page.
 
 Debian's LibreOffice (soffice) and poppler (pdftoppm) are installed by .ci/run; a missing one
 fails these tests, it never skips them.
@@ -189,26 +189,6 @@ def test_the_deck_opens_and_its_speaker_notes_carry_the_facilitator_notes(flagsh
             assert words(activity.facilitator_notes) in notes
     assert "Key points" in titles
     assert deck.core_properties.author == loaded.program.program.organisation
-
-
-@pytest.mark.libreoffice
-def test_libreoffice_converts_every_deck_to_pdf(flagship: tuple[LoadedProgram, Path],
-                                                tmp_path: Path) -> None:
-    """One soffice run for every deck: LibreOffice starts slowly."""
-    soffice = tool("soffice", "libreoffice-impress")
-    _, site = flagship
-    decks = sorted((site / "training").glob("*.pptx"))
-    assert len(decks) == len(FLAGSHIP_MODULES)
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, decks)],
-        capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    for deck in decks:
-        converted = tmp_path / "pdf" / f"{deck.stem}.pdf"
-        assert converted.is_file(), result.stdout + result.stderr
-        slides = len(Presentation(str(deck)).slides)
-        assert len(PdfReader(converted).pages) == slides
 
 
 @pytest.mark.poppler

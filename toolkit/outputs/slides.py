@@ -13,73 +13,152 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ..errors import BuildError, Problem
 from ..program.model import Module, Program, TimedActivity
 from ..render.text import clock, format_date, format_minutes
+from .slide_spec import DECK_WORDS, DeckSpec, SlideSpec
 
+__all__ = ["DECK_WORDS", "DeckSpec", "SlideSpec", "deck_spec", "plain_lines", "render_deck"]
 
-@dataclass(frozen=True)
-class SlideSpec:
-    """One slide: a layout (title slide or title and content), its text and its speaker notes."""
-
-    layout: Literal["title", "content"]
-    title: str
-    subtitle: str = ""
-    bullets: tuple[str, ...] = ()
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class DeckSpec:
-    """A whole deck as plain data: what python-pptx draws, and what the cache key digests."""
-
-    title: str
-    author: str
-    subject: str
-    language: str
-    created: str
-    """ISO date written as the deck's creation and modification date, so the bytes never vary."""
-    slides: tuple[SlideSpec, ...]
+def _say(key: str, **values: object) -> str:
+    return DECK_WORDS[key].format(**values)
 
 
 def deck_spec(program: Program, module: Module) -> DeckSpec:
-    """The slides of a module: title, objectives, agenda, one per activity, key points, close."""
+    """The slides of a module: title, objectives, agenda, each part's divider and activities, key points, close."""
     info = program.program
     timed = module.timed_agenda()
-    when = f"{format_date(program.module_date(module))}, {clock(module.start_time)} to {clock(module.end_time)}"
+    when = f"{format_date(program.module_date(module))}, {_say('span', start=clock(module.start_time), end=clock(module.end_time))}"
     audience = ", ".join(program.role(r).name for r in module.audience)
-    slides = [SlideSpec("title", module.title, subtitle=f"{info.name}\n{when}",
-                        notes=_notes(module.summary, f"For: {audience}. Length: {format_minutes(module.duration_minutes)}."))]
+    room, trainers = getattr(module, "room", None), tuple(getattr(module, "trainers", ()) or ())
+    slides = [SlideSpec("title", module.title, subtitle=info.name, label=when,
+                        notes=_notes(module.summary, _say("for", audience=audience,
+                                                          length=format_minutes(module.duration_minutes)),
+                                     _say("where", room=room) if room else "",
+                                     _say("who", trainers=", ".join(trainers)) if trainers else ""))]
     if module.objectives:
-        slides.append(SlideSpec("content", "By the end of this session you can", bullets=module.objectives,
-                                notes=_notes(*(f"Question to explore: {q}" for q in module.questions))))
-    slides.append(SlideSpec("content", "Agenda", bullets=tuple(f"{clock(t.start)}  {t.activity.title}" for t in timed),
-                            notes=f"Ends at {clock(module.end_time)}; {format_minutes(module.duration_minutes)} in all."))
-    slides.extend(_activity_slide(item) for item in timed)
+        slides.append(SlideSpec("content", _say("objectives"), bullets=module.objectives,
+                                notes=_notes(*(_say("explore", question=q) for q in module.questions))))
+    slides.append(SlideSpec("agenda", _say("agenda"),
+                            rows=tuple((_say("range", start=clock(t.start), end=clock(t.end)), t.activity.title)
+                                       for t in timed),
+                            notes=_say("ends", time=clock(module.end_time),
+                                       length=format_minutes(module.duration_minutes))))
+    parts = _parts(timed)
+    for number, part in enumerate(parts, 1):
+        if len(parts) > 1:
+            span = _say("span", start=clock(part[0].start), end=clock(part[-1].end))
+            slides.append(SlideSpec("section", _say("part", number=number, count=len(parts)), label=span,
+                                    bullets=tuple(item.activity.title for item in part),
+                                    notes=_say("part-notes", number=number, count=len(parts),
+                                               start=clock(part[0].start), end=clock(part[-1].end))))
+        slides.extend(_activity_slide(program, item) for item in part)
+        if number < len(parts):
+            slides.append(_break_slide(timed[timed.index(part[-1]) + 1]))
     if module.key_points:
-        slides.append(SlideSpec("content", "Key points", bullets=module.key_points,
-                                notes="Read each point aloud and ask which one the room will act on first."))
-    close = tuple(module.follow_up) + ((f"Questions: {info.contact}",) if info.contact else ())
-    slides.append(SlideSpec("content" if close else "title", "Next steps" if close else "Thank you",
-                            subtitle="" if close else info.name, bullets=close,
-                            notes="Thank the room, repeat the next dates, and say where the slides and handout will be."))
+        slides.append(SlideSpec("content", _say("key-points"), bullets=module.key_points, notes=_say("key-notes")))
+    close = tuple(module.follow_up) + ((_say("questions", contact=info.contact),) if info.contact else ())
+    slides.append(SlideSpec("content" if close else "title", _say("next") if close else _say("thanks"),
+                            subtitle="" if close else info.name, bullets=close, notes=_say("close-notes")))
+    colours = info.colours
     return DeckSpec(f"{module.title}", info.organisation, module.summary, info.language,
-                    info.start_date.isoformat(), tuple(slides))
+                    info.start_date.isoformat(), tuple(slides), colours.primary, colours.accent,
+                    f"{info.name} · {module.title}")
 
 
-def _activity_slide(item: TimedActivity) -> SlideSpec:
-    """An activity's slide shows what participants do; its timing and notes are for the speaker."""
+def _parts(timed: list[TimedActivity]) -> list[list[TimedActivity]]:
+    """The agenda cut at its breaks: the parts a divider slide introduces (breaks themselves left out)."""
+    parts: list[list[TimedActivity]] = [[]]
+    for item in timed:
+        if item.activity.kind == "break":
+            parts.append([])
+        else:
+            parts[-1].append(item)
+    return [part for part in parts if part]
+
+
+def _break_slide(item: TimedActivity) -> SlideSpec:
     activity = item.activity
-    timing = f"{clock(item.start)}–{clock(item.end)}, {activity.minutes} min"
+    return SlideSpec("section", activity.title, label=_say("span", start=clock(item.start), end=clock(item.end)),
+                     subtitle=_say("back", time=clock(item.end)),
+                     notes=_notes(activity.facilitator_notes or "", _say("break-timing", start=clock(item.start),
+                                                                         end=clock(item.end), minutes=activity.minutes)))
+
+
+_GROUPS = {1: "alone", 2: "pairs", 3: "threes", 4: "fours"}
+
+
+def _activity_slide(program: Program, item: TimedActivity) -> SlideSpec:
+    """An activity's slide shows what participants need (the task, the time box, the groups, what to
+    have to hand); its timings, steps, script and notes are the speaker's.
+
+    The richer activity fields (purpose, setup, steps, script, debrief, remote, materials, groups)
+    are read with defaults, so a program, or a model, without them still gets its deck.
+    """
+    activity = item.activity
     if activity.kind == "break":
-        return SlideSpec("content", activity.title, bullets=(f"Back at {clock(item.end)}",),
-                         notes=_notes(activity.facilitator_notes or "", f"Timing: {timing}."))
-    return SlideSpec("content", activity.title, bullets=tuple(_paragraph_list(activity.description or "")),
-                     notes=_notes(activity.facilitator_notes or "", f"Timing: {timing} ({activity.kind})."))
+        return _break_slide(item)
+    facts = [_say("minutes", minutes=activity.minutes), _say("span", start=clock(item.start), end=clock(item.end))]
+    groups = getattr(activity, "groups", None)
+    if groups is not None:
+        size = int(groups.size)
+        facts.append(_say(_GROUPS[size]) if size in _GROUPS else _say("groups", size=size))
+    shown, listed = _materials(program, tuple(getattr(activity, "materials", ()) or ()))
+    if shown:
+        facts.append(_say("need", items=", ".join(shown)))
+    talk = activity.kind in ("talk", "demo")
+    bullets = tuple(_paragraph_list(activity.description or ""))
+    return SlideSpec("activity", activity.title, label=_say(f"kind-{activity.kind}"),
+                     heading=(_say("covers") if talk else _say("task")) if bullets else "",
+                     bullets=bullets, facts=tuple(facts), notes=_activity_notes(item, listed))
+
+
+def _materials(program: Program, ids: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The titles of an activity's materials: those participants may see, and all of them."""
+    known = {material.id: material for material in getattr(program, "materials", ()) or ()}
+    found = [known[i] for i in ids if i in known]
+    return ([m.title for m in found if not getattr(m, "trainer_only", False) and getattr(m, "kind", "") != "brief"],
+            [m.title for m in found])
+
+
+def _activity_notes(item: TimedActivity, materials: list[str]) -> str:
+    """The speaker's side of an activity: timing, purpose, set-up, timed steps, script, notes, debrief, remote."""
+    activity = item.activity
+    parts = [_say("timing", start=clock(item.start), end=clock(item.end), minutes=activity.minutes, kind=activity.kind)]
+    purpose, setup = getattr(activity, "purpose", None), getattr(activity, "setup", None)
+    if purpose:
+        parts.append(_say("purpose", text=purpose))
+    if setup:
+        parts.append(_say("setup", text=setup))
+    if materials:
+        parts.append(_say("materials", items=", ".join(materials)))
+    steps = tuple(getattr(activity, "steps", ()) or ())
+    if steps:
+        lines, moment = [_say("steps")], dt.datetime.combine(dt.date(2000, 1, 1), item.start)
+        for step in steps:
+            text, minutes = " ".join(str(step.text).split()), getattr(step, "minutes", None)
+            if minutes:
+                end = moment + dt.timedelta(minutes=int(minutes))
+                lines.append(_say("step", start=clock(moment.time()), end=clock(end.time()), minutes=minutes, text=text))
+                moment = end
+            else:
+                lines.append(_say("step-untimed", text=text))
+        parts.append("\n".join(lines))
+    script = getattr(activity, "script", None)
+    if script:
+        parts.append(_say("script", text=script))
+    if activity.facilitator_notes:
+        parts.append(activity.facilitator_notes)
+    debrief = tuple(getattr(activity, "debrief", ()) or ())
+    if debrief:
+        parts.append("\n".join([_say("debrief"), *(f"{n}. {' '.join(q.split())}" for n, q in enumerate(debrief, 1))]))
+    remote = getattr(activity, "remote", None)
+    if remote:
+        parts.append(_say("remote", text=remote))
+    return _notes(*parts)
 
 
 def _paragraph_list(text: str) -> list[str]:
@@ -87,7 +166,9 @@ def _paragraph_list(text: str) -> list[str]:
 
 
 def _notes(*parts: str) -> str:
-    return "\n\n".join(" ".join(p.split()) for p in parts if p and p.strip())
+    """Speaker notes: paragraphs a blank line apart, each paragraph's own lines kept."""
+    return "\n\n".join("\n".join(" ".join(line.split()) for line in p.strip().split("\n"))
+                        for p in parts if p and p.strip())
 
 
 _WIDE = (12192000, 6858000)
@@ -95,16 +176,16 @@ _WIDE = (12192000, 6858000)
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def render_deck(spec: DeckSpec, template: Path | None, problem: Callable[[str], Problem] | None = None) -> bytes:
-    """Draw a deck with python-pptx, on the template deck's layouts when one is given.
+def render_deck(spec: DeckSpec, template: Path | None, problem: Callable[[str], Problem] | None = None,
+                logo: Path | None = None) -> bytes:
+    """Draw a deck with python-pptx: on the template deck's layouts when one is given, else in the
+    toolkit's own design (slide_design.py) in the program's colours, with its logo when one is given.
 
     The template's own slides are dropped and its masters and layouts kept, so its branding
     (colours, fonts, logos) carries over. Placeholders are found by type, not by layout
     name, which template decks translate.
     """
     from pptx import Presentation
-    from pptx.enum.text import MSO_AUTO_SIZE
-    from pptx.util import Pt
 
     if template is not None:
         try:
@@ -114,13 +195,42 @@ def render_deck(spec: DeckSpec, template: Path | None, problem: Callable[[str], 
                       else f"cannot be opened as a PowerPoint deck ({type(error).__name__}: {error})")
             raise BuildError(problem(reason) if problem else Problem(str(template), reason)) from None
         _drop_slides(presentation)
+        _draw_on_template(presentation, spec)
     else:
+        from .slide_design import draw_designed
+
         presentation = Presentation()
         _widen(presentation)
+        draw_designed(presentation, spec, logo)
+    _set_properties(presentation, spec)
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return _normalised_zip(buffer.getvalue())
+
+
+def plain_lines(slide_spec: SlideSpec) -> list[str]:
+    """A slide's text as plain lines, for a template deck's one body placeholder."""
+    lines = [slide_spec.label] if slide_spec.label and slide_spec.layout != "title" else []
+    if slide_spec.layout == "title":
+        lines += [line for line in (slide_spec.subtitle, slide_spec.label) if line]
+    elif slide_spec.subtitle:
+        lines.append(slide_spec.subtitle)
+    if slide_spec.layout == "activity":
+        lines.append(" · ".join(slide_spec.facts))
+    lines += list(slide_spec.bullets) + [f"{time}  {title}" for time, title in slide_spec.rows]
+    return lines
+
+
+def _draw_on_template(presentation: Any, spec: DeckSpec) -> None:
+    """The slides on an organisation's template: its title and title-and-content layouts, its styles."""
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Pt
+
     title_layout, content_layout = _layouts(presentation)
     width, height = int(presentation.slide_width or _WIDE[0]), int(presentation.slide_height or _WIDE[1])
     for slide_spec in spec.slides:
-        layout = title_layout if slide_spec.layout == "title" else content_layout
+        opening = slide_spec.layout in ("title", "section")
+        layout = title_layout if opening else content_layout
         slide = presentation.slides.add_slide(layout)
         title, subtitle, body = _placeholders(slide)
         if title is not None:
@@ -130,8 +240,8 @@ def render_deck(spec: DeckSpec, template: Path | None, problem: Callable[[str], 
             box.text_frame.text = slide_spec.title
             box.text_frame.paragraphs[0].runs[0].font.size = Pt(32)
             box.text_frame.paragraphs[0].runs[0].font.bold = True
-        lines = list(slide_spec.bullets) or ([slide_spec.subtitle] if slide_spec.subtitle else [])
-        target = (subtitle if slide_spec.layout == "title" and subtitle is not None else body) or subtitle
+        lines = plain_lines(slide_spec)
+        target = (subtitle if opening and subtitle is not None else body) or subtitle
         if lines and target is None:
             target = slide.shapes.add_textbox(Pt(36), Pt(100), width - Pt(72), height - Pt(140))
         if target is not None and lines:
@@ -151,10 +261,6 @@ def render_deck(spec: DeckSpec, template: Path | None, problem: Callable[[str], 
                 shape._element.getparent().remove(shape._element)
         if slide_spec.notes:
             slide.notes_slide.notes_text_frame.text = slide_spec.notes
-    _set_properties(presentation, spec)
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return _normalised_zip(buffer.getvalue())
 
 
 def _text_size(lines: list[str], width: int, height: int) -> int:

@@ -15,6 +15,7 @@ Why this shape:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import posixpath
 from collections.abc import Callable, Sequence
@@ -181,15 +182,46 @@ class _Maker:
     def deck(self, path: str, module: Module) -> None:
         spec = deck_spec(self.program, module)
         template = self._slide_template()
-        if template is False:
+        logo = self._logo() if template is None else None
+        if template is False or logo is False:
             return
         digest = hashlib.sha256()
-        for part in ("deck-1", __version__, library_version("python-pptx"), json.dumps(asdict(spec), sort_keys=True)):
+        for part in ("deck-2", __version__, library_version("python-pptx"), json.dumps(asdict(spec), sort_keys=True)):
             digest.update(part.encode("utf-8") + b"\0")
         reads = {}
-        if template is not None:
-            reads[str(template)] = hashlib.sha256(template.read_bytes()).hexdigest()
-        self._produce(path, digest.hexdigest(), lambda: (render_deck(spec, template, self._template_problem), reads, ()))
+        for used in (template, logo):
+            if used is not None:
+                reads[str(used)] = hashlib.sha256(used.read_bytes()).hexdigest()
+                digest.update(reads[str(used)].encode("ascii"))
+        self._produce(path, digest.hexdigest(),
+                      lambda: (render_deck(spec, template, self._template_problem, logo), reads, ()))
+
+    def _logo(self) -> Path | Literal[False] | None:
+        """The program's logo for the designed decks, None when it gives none, False when it cannot be used."""
+        name = getattr(self.program.program, "logo", None)
+        if not name:
+            return None
+        path: Path = (self.loaded.folder / str(name)).resolve()
+        fix = "save the logo as a PNG image (File > Export in most editors) or remove program.logo"
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            self.problems.append(self.loaded.document.problem(
+                ("program", "logo"), f"the logo '{name}' cannot be read: {error.strerror}", fix))
+            return False
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                image.verify()
+        except Exception:  # Pillow raises several kinds for a file that is not an image, or a damaged one
+            kind = None
+        if kind != "PNG":
+            self.problems.append(self.loaded.document.problem(("program", "logo"), f"the logo '{name}' is not a PNG image",
+                                                              fix))
+            return False
+        return path
 
     def _slide_template(self) -> Path | Literal[False] | None:
         """The organisation's template deck, None for the default, False when it cannot be read."""

@@ -179,6 +179,9 @@ class ProgramInfo(Model):
     working_days: Annotated[tuple[Weekday, ...], Field(min_length=1)] = (
         "monday", "tuesday", "wednesday", "thursday", "friday")
     """The days the organisation works, e.g. [monday, tuesday, wednesday, thursday, friday, saturday]; a session moved off a closed date goes to the next of these."""
+    # --- [decks] the program's logo on the slide decks
+    logo: Text | None = None
+    """Optional PNG image, relative to the program folder, on the title slide and at the top right of every slide of the decks; a deck drawn on slide_template keeps the template's own branding instead."""
 
 
 class Measure(Model):

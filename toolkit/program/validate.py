@@ -416,6 +416,7 @@ class _CrossChecker:
 
         self.time_zone()
         self.file(("program", "slide_template"), ".pptx")
+        self.file(("program", "logo"), ".png")  # [decks]
         for path, goal in self.items("goals"):
             if not goal.get("measures"):
                 self.warn(
