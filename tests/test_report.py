@@ -522,7 +522,8 @@ def test_a_file_that_fits_no_survey_says_how_to_tie_it(tmp_path: Path, program_d
     assert problems(program_dir, path) == [
         f"{path}: cannot tell which survey this file answers (its columns fit pairs-midpoint, mentee-end,"
         " mentor-end)\n  fix: name the file after its survey (e.g. mentee-baseline.csv) or add a 'survey' column"
-        " holding the survey id; surveys in program.yaml: mentee-baseline, mentor-baseline, pairs-midpoint,"
+        " holding the survey id, or give the survey a file-name pattern in program.yaml (export.file); surveys in"
+        " program.yaml: mentee-baseline, mentor-baseline, pairs-midpoint,"
         " mentee-end, mentor-end"
     ]
 
@@ -530,20 +531,14 @@ def test_a_file_that_fits_no_survey_says_how_to_tie_it(tmp_path: Path, program_d
 def test_file_level_problems_of_every_file_are_listed_together(tmp_path: Path, program_dir: Path) -> None:
     unknown = write_csv(tmp_path / "mentee-end.csv", ["respondent", "confidance", "leaving", "Email"],
                         [["a", 4, 2, "ann@example.com"]])
-    no_id = write_csv(tmp_path / "mentor-end.csv", ["id", "leaving"], [["a", 2]])
     no_role = write_csv(tmp_path / "pairs-midpoint.csv", ["respondent", "value"], [["a", 2]])
     bad_survey = write_csv(tmp_path / "x.csv", ["survey", "respondent", "value"], [["mentor-ned", "a", 2]])
-    assert problems(program_dir, unknown, no_id, no_role, bad_survey) == [
+    assert problems(program_dir, unknown, no_role, bad_survey) == [
         f"{unknown}: row 1, column B: 'confidance' is not a question id\n  fix: did you mean 'confidence'? head the"
-        " column with one of the questions of survey 'mentee-end': confidence, value, change; or delete the column"
-        " (the report needs no names, e-mails or times)",
+        " column with one of the questions of survey 'mentee-end': confidence, value, change; or delete the column,"
+        " or say what it holds in program.yaml (export.columns of survey 'mentee-end')",
         f"{unknown}: row 1, column C: question 'leaving' is not asked in survey 'mentee-end'\n  fix: delete the"
         " column, or check that this is the file of survey 'mentee-end' (its questions: confidence, value, change)",
-        f"{unknown}: row 1, column D: 'Email' is not a question id\n  fix: head the column with one of the questions"
-        " of survey 'mentee-end': confidence, value, change; or delete the column (the report needs no names,"
-        " e-mails or times)",
-        f"{no_id}: row 1 (the header) has no 'respondent' column\n  fix: add a column 'respondent' holding an opaque"
-        " id per respondent (a number or code, never a name or e-mail), so that double answers can be caught",
         f"{no_role}: row 1 (the header) has no 'role' column, and survey 'pairs-midpoint' has several audiences"
         " (mentor, mentee)\n  fix: add a column 'role' giving each respondent's role: mentor, mentee",
         f"{bad_survey}: row 2, column A (survey): unknown survey 'mentor-ned'\n  fix: did you mean 'mentor-end'?"
@@ -680,7 +675,7 @@ def test_a_control_character_in_the_header_stops_the_run_with_the_files_other_pr
         " value in the spreadsheet: it was probably pasted with an invisible character",
         f"{path}: row 1, column C: 'confi\\x1bdence' is not a question id\n  fix: did you mean 'confidence'? head"
         " the column with one of the questions of survey 'pairs-midpoint': confidence, value, learned; or delete"
-        " the column (the report needs no names, e-mails or times)",
+        " the column, or say what it holds in program.yaml (export.columns of survey 'pairs-midpoint')",
     ]
 
 
@@ -708,10 +703,10 @@ def test_a_missing_question_column_is_a_warning(tmp_path: Path, program_dir: Pat
 
 
 def test_the_report_counts_rows_left_out(tmp_path: Path, program_dir: Path) -> None:
-    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving"], [["a", 1], ["b", 9], ["a", 2]])
+    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving"], [["a", 1], ["b", 9], ["a", 2], ["c", 3]])
     report = compute(load_program(program_dir).program, read(program_dir, path))
     found = figures(render_html(report))
-    assert [one(found, f"file/1/{k}") for k in ("rows", "used", "left-out")] == ["3", "0", "3"]
+    assert [one(found, f"file/1/{k}") for k in ("rows", "used", "left-out")] == ["4", "1", "3"]
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -739,14 +734,14 @@ def test_bad_rows_are_listed_on_stderr_and_strict_writes_nothing(run: Run, tmp_p
 
 
 def test_file_errors_exit_1_and_write_nothing(run: Run, tmp_path: Path, program_dir: Path) -> None:
-    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "name"], [["a", 1, "Ann"]])
+    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "nmae"], [["a", 1, "Ann"]])
     out = tmp_path / "out"
     result = run("report", str(path), "--program", str(program_dir), "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}: row 1, column C: 'name' is not a question id\n  fix: head the column with one of the questions of"
-        " survey 'mentor-end': leaving, value, learned; or delete the column (the report needs no names, e-mails or"
-        " times)\n"
+        f"{path}: row 1, column C: 'nmae' is not a question id\n  fix: head the column with one of the questions of"
+        " survey 'mentor-end': leaving, value, learned; or delete the column, or say what it holds in program.yaml"
+        " (export.columns of survey 'mentor-end')\n"
     )
     assert not out.exists()
 
@@ -1026,7 +1021,7 @@ def test_a_file_given_twice_stops_a_strict_report(run: Run, tmp_path: Path, prog
 def test_two_files_with_the_same_rows_are_still_two_files(tmp_path: Path, program_dir: Path) -> None:
     """A copy is another file (an export made twice): its respondents are duplicates, as before."""
     header = ["respondent", "leaving", "value", "learned"]
-    first = write_csv(tmp_path / "mentor-end.csv", header, [["m1", 1, 1, ""]])
+    first = write_csv(tmp_path / "mentor-end.csv", header, [["m1", 1, 1, ""], ["m2", 2, 2, ""]])
     (tmp_path / "more").mkdir()
     second = write_csv(tmp_path / "more" / "mentor-end.csv", header, [["m1", 1, 1, ""]])
     responses = read(program_dir, first, second)

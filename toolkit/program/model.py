@@ -571,6 +571,27 @@ class Question(Model):
     """Id of the scale, for scale questions."""
 
 
+# --- survey tools' exports (evaluation/responses.py) ----------------------------------------
+
+
+class ExportColumn(Model):
+    """One column of a survey tool's export, tied to what it holds."""
+
+    header: Text
+    """The column's header as the export has it: the question as the survey tool worded it, or an id such as Q3 (compared ignoring case, spacing and curly quotes)."""
+    holds: Id
+    """What the column holds: the id of one of the survey's questions, `role` (the respondent's role), `respondent` (an opaque id per respondent) or `ignore` (a column the report does not read)."""
+
+
+class SurveyExport(Model):
+    """How a survey tool's export of this survey is recognised, when its file name and headers do not say it by themselves."""
+
+    file: Text | None = None
+    """The export's file name, `*` standing for any text, e.g. "Leaders after*.xlsx" (case ignored). Without it a file is the survey's when it is named after the survey id or title, or when its columns hold this survey's questions."""
+    columns: tuple[ExportColumn, ...] = ()
+    """Columns whose header is neither a question id nor a question's text, e.g. {header: "How confident are you with our tools?", holds: confidence}."""
+
+
 class Survey(Model):
     """A feedback survey sent at one moment to some roles."""
 
@@ -586,6 +607,8 @@ class Survey(Model):
     """Ids of the roles who answer it."""
     questions: Annotated[tuple[Id, ...], Field(min_length=1)]
     """Ids of the questions it asks, in order."""
+    export: SurveyExport | None = None
+    """How its export from a survey tool is recognised: a file-name pattern, and the columns whose headers differ from the questions."""
 
 
 class Feedback(Model):

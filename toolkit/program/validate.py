@@ -466,6 +466,7 @@ class _CrossChecker:
                 " wellbeing, the program itself) with whom to contact",
             )
         self.surveys_and_certificates()
+        self.survey_exports()
         self.distinct(("matching", "levels"), "band")
         self.application(scales)
         meeting = self.value(("program", "meeting_format"))
@@ -759,6 +760,28 @@ class _CrossChecker:
                 warn(("training", index, "week"), f"module '{module.id}'", day,
                      "nothing to do if that day suits; otherwise change the module's week or weekday")
 
+    # --- survey tools' exports (evaluation/responses.py) -------------------------------------
+
+    def survey_exports(self) -> None:
+        """Each column an export names holds one of the survey's questions, or role, respondent or ignore."""
+        for path, survey in self.items("feedback", "surveys"):
+            asked = [text for _, text in self.texts(path + ("questions",))]
+            allowed = [*asked, *EXPORT_HOLDS]
+            seen: dict[str, int] = {}
+            for column_path, column in self.items(*path, "export", "columns"):  # type: ignore[arg-type]
+                holds = _text(column.get("holds"))
+                if holds is not None and holds not in allowed:
+                    self.error(column_path + ("holds",), f"'{holds}' is not a question of survey"
+                               f" '{survey.get('id')}'", f"write one of: {', '.join(allowed)}")
+                header = _text(column.get("header"))
+                if header is None:
+                    continue
+                key = " ".join(header.split()).casefold()
+                if key in seen:
+                    self.error(column_path + ("header",), f"header '{header}' is tied twice (also"
+                               f" export.columns[{seen[key]}])", "keep one entry per column")
+                seen.setdefault(key, column_path[-1] if isinstance(column_path[-1], int) else 0)
+
     # --- surveys, certificates and colours (forms/survey.html.j2, forms/certificate.html.j2) ------
 
     def surveys_and_certificates(self) -> None:
@@ -792,6 +815,8 @@ class _CrossChecker:
                 return
 
 
+EXPORT_HOLDS = ("role", "respondent", "ignore")
+"""What an export column may hold besides a question (`Survey.export.columns[].holds`)."""
 RESPONSE_COLUMNS = ("respondent", "role", "survey")
 """Columns of a survey's response file that are not questions (evaluation/responses.py); `role` is also
 the survey form's field for the respondent's role."""
