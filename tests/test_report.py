@@ -67,9 +67,9 @@ goals:
       - metric: Mentees describing a change
         unit: changes
         target: 5
-        method: End survey
+        method: Closing interviews
         when: [end]
-        question: change
+        id: changes
       - metric: Ideas logged
         target: 3
         method: Coordinator's log
@@ -215,6 +215,10 @@ def known_responses(folder: Path, seed: int = 8) -> list[Path]:
             paths.append(write_csv(folder / f"{survey}.csv", header, table, delimiter=";", bom=True))
         else:
             paths.append(write_csv(folder / f"{survey}.csv", header, table))
+    # figures gathered outside the surveys, one measure named by its id, the other by its metric
+    paths.append(write_csv(folder / "figures.csv", ["measure", "when", "value", "source"], [
+        ["changes", "end", 7, "Closing interviews, week 12"], ["Ideas logged", "Baseline", 0, "Coordinator's log"],
+        ["ideas logged", "end", "4", "Coordinator's log"]]))
     return paths
 
 
@@ -294,21 +298,24 @@ def test_the_measures_match_the_known_distributions(built: dict[str, object]) ->
         "measure/confidence/1/midpoint": NOTE,
         "measure/confidence/1/end": "4.00 points out of 5",
         "measure/confidence/1/status": "not met at end",
-        "goal/confidence/status": "partly met: 1 of 2 survey measures met",
-        # a text question counts the respondents who wrote something
+        "goal/confidence/status": "partly met: 1 of 2 measures met",
+        # measured outside the surveys: the figures file's values, each with its source
         "measure/change/0/end": "7 changes",
-        "measure/change/0/end/n": "12",
+        "measure/change/0/end/source": "Closing interviews, week 12",
         "measure/change/0/status": "met at end",
-        "measure/change/1/status": "measured outside the surveys",
-        "goal/change/status": "met: 1 of 1 survey measure met; 1 measured outside the surveys",
+        "measure/change/1/baseline": "0",
+        "measure/change/1/end": "4",
+        "measure/change/1/end/source": "Coordinator's log",
+        "measure/change/1/status": "met at end",
+        "goal/change/status": "met: 2 of 2 measures met",
         # lower is better: 16.7% has fallen below the target of 20%
         "measure/retention/0/baseline": "50.0%",
         "measure/retention/0/end": "16.7%",
         "measure/retention/0/status": "met at end",
-        "goal/retention/status": "met: 1 of 1 survey measure met",
+        "goal/retention/status": "met: 1 of 1 measure met",
         "measure/pairs/0/midpoint": NOTE,
         "measure/pairs/0/status": NOTE,
-        "goal/pairs/status": f"no survey figures yet: 1 not shown ({NOTE})",
+        "goal/pairs/status": f"no figures yet: 1 not shown ({NOTE})",
     }
     assert {key: one(found, key) for key in expected} == expected
 
@@ -410,10 +417,10 @@ def test_the_pdf_holds_every_goal_with_its_status(built: dict[str, object]) -> N
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     program = load_program(root).program
     for goal, status in [
-        ("Mentees at ease with digital tools", "partly met: 1 of 2 survey measures met"),
-        ("Mentees change how they work", "met: 1 of 1 survey measure met; 1 measured outside the surveys"),
-        ("Mentors stay", "met: 1 of 1 survey measure met"),
-        ("Pairs value their meetings", f"no survey figures yet: 1 not shown ({NOTE})"),
+        ("Mentees at ease with digital tools", "partly met: 1 of 2 measures met"),
+        ("Mentees change how they work", "met: 2 of 2 measures met"),
+        ("Mentors stay", "met: 1 of 1 measure met"),
+        ("Pairs value their meetings", f"no figures yet: 1 not shown ({NOTE})"),
     ]:
         assert f"{goal} Status: {status}" in text
     assert len(program.goals) == 4
@@ -430,10 +437,10 @@ def test_the_cli_says_where_the_report_went_and_each_goals_status(built: dict[st
     assert result.stdout == (
         f"Wrote the report to {root / 'private' / 'report'}: report.html, report.pdf\n"
         "  responses used: 49; rows left out: 0\n"
-        "  confidence: partly met: 1 of 2 survey measures met\n"
-        "  change: met: 1 of 1 survey measure met; 1 measured outside the surveys\n"
-        "  retention: met: 1 of 1 survey measure met\n"
-        f"  pairs: no survey figures yet: 1 not shown ({NOTE})\n"
+        "  confidence: partly met: 1 of 2 measures met\n"
+        "  change: met: 2 of 2 measures met\n"
+        "  retention: met: 1 of 1 measure met\n"
+        f"  pairs: no figures yet: 1 not shown ({NOTE})\n"
     )
     assert sorted(p.name for p in (root / "private" / "report").iterdir()) == [
         ".revmentor-manifest.json", "report.html", "report.pdf"]
@@ -473,16 +480,6 @@ def test_the_same_seed_gives_the_same_report(tmp_path: Path, program_dir: Path) 
     one_report = compute(program, read_responses(program, first))
     other = compute(program, read_responses(program, second))
     assert render_html(one_report) == render_html(other)
-
-
-def test_a_text_measure_in_percent_is_the_share_who_answered(tmp_path: Path) -> None:
-    (tmp_path / "program.yaml").write_text(PROGRAM.replace("unit: changes\n        target: 5", 'unit: "%"\n        target: 60'),
-                                           encoding="utf-8")
-    program = load_program(tmp_path).program
-    report = compute(program, read_responses(program, known_responses(tmp_path / "responses")))
-    measure = report.goals[1].measures[0]
-    assert (measure.values[0].stat.text, measure.status_text) == ("58.3%", "not met at end")  # 7 of 12
-    assert measure.rule_text == "share of respondents who answered question 'change'"
 
 
 def test_rounding_is_half_up_on_exact_fractions() -> None:
@@ -953,7 +950,7 @@ def test_the_cli_says_which_goal_is_withheld_because_a_group_answered_as_one(run
     result = run("report", *map(str, paths), "--program", str(program_dir), "-o", str(tmp_path / "out"), "--no-pdf")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert "  retention: no survey figures yet: 1 not shown (all answers the same: not shown)\n" in result.stdout
+    assert "  retention: not decided yet: 1 not shown (all answers the same: not shown)\n" in result.stdout
     found = figures((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
     assert one(found, "measure/retention/0/end") == "all answers the same: not shown"
     assert one(found, "distribution/mentor-end/leaving/all") == "all answers the same: not shown"

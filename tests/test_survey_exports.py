@@ -50,6 +50,18 @@ goals:
         method: End survey
         when: [end]
         question: confidence
+      - metric: Mean confidence of leaders
+        target: 3.5
+        method: End survey, leaders' answers only
+        when: [end]
+        question: confidence
+        statistic: mean
+        role: mentee
+      - metric: Leaders who changed a team routine
+        id: routines
+        target: 4
+        method: Closing interviews
+        when: [end]
 feedback:
   scales:
     - id: sure5
@@ -187,8 +199,11 @@ def test_an_export_loads_as_the_tool_made_it_and_gives_the_hand_worked_figures(
         + ("; add a column 'respondent' holding an opaque id per respondent to catch double answers"
            if tool == "google-forms" else "")]
     report = compute(load_program(program_dir).program, responses)
-    measure = report.goals[0].measures[0]
-    assert (measure.values[0].stat.text, measure.status_text) == ("66.7%", "met at end")
+    share, leaders, routines = report.goals[0].measures
+    assert (share.values[0].stat.text, share.status_text) == ("66.7%", "met at end")
+    assert (leaders.values[0].stat.text, leaders.values[0].stat.n, leaders.status_text) == ("3.67", 3, "met at end")
+    assert (routines.status, report.goals[0].status_text) == (
+        "outside", "met: 2 of 2 measures met; 1 measured outside the surveys, no figure given")
     means = {(d.question.id, row.key): row.mean for d in report.distributions for row in d.rows}
     assert means == {("confidence", "all"): "3.83", ("confidence", "mentor"): "4.00",
                      ("confidence", "mentee"): "3.67", ("value", "all"): "3.67", ("value", "mentor"): "4.33",
@@ -241,3 +256,94 @@ def test_validate_refuses_an_export_column_that_holds_no_question_of_its_survey(
     assert result.stderr.endswith(
         "feedback.surveys[0].export.columns[0].holds: 'valeu' is not a question of survey 'pairs-end'\n"
         "  fix: write one of: confidence, value, change, role, respondent, ignore\n")
+
+
+# --- measures that cannot pass by accident, and figures from outside the surveys ---------------
+
+
+def test_validate_refuses_measures_that_could_pass_by_accident(tmp_path: Path, run: Callable[..., Result]) -> None:
+    measures = """\
+      - metric: Leaders describing a change
+        target: 5
+        method: End survey
+        question: change
+      - metric: Confident leaders, counted
+        target: 5
+        method: End survey
+        question: confidence
+        statistic: count
+      - metric: Promotions
+        target: 2
+        method: HR records
+        statistic: share
+      - metric: Trainers confident
+        unit: "%"
+        target: 50
+        method: End survey
+        question: confidence
+        role: trainer
+"""
+    data = yaml.safe_load(PROGRAM)
+    data["goals"][0]["measures"] += yaml.safe_load(measures)
+    data["roles"].append({"id": "trainer", "name": "Trainer", "summary": "Runs the training.",
+                          "time_commitment": "2 days"})
+    folder = write_program(tmp_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    result = run("validate", str(folder))
+    assert result.exit_code == 1
+    lines = [line.split(": ", 1)[1] for line in result.stderr.splitlines() if line.startswith(str(folder))]
+    fixes = [line for line in result.stderr.splitlines() if line.startswith("  fix:")]
+    assert lines == [
+        "goals[0].measures[3].question: question 'change' is free text, which cannot back a numeric target: every"
+        " answer would count, 'n/a' and 'none' included",
+        "goals[0].measures[4].statistic: a count needs a yes/no question, and question 'confidence' has a scale of 5"
+        " points",
+        "goals[0].measures[5].statistic: a statistic needs a survey question, and this measure has none",
+        "goals[0].measures[6].role: no survey that asks question 'confidence' at the measure's moments (baseline,"
+        " end) goes to role 'trainer'",
+    ]
+    assert fixes[0] == (
+        "  fix: take the figure from a scale question (a yes/no question, a scale of two labels such as [No, Yes],"
+        " with statistic: count), or remove `question:` and enter the figure you counted in the report's figures"
+        " file")
+    assert fixes[3] == "  fix: name a role the surveys go to: mentee, mentor"
+
+
+def test_figures_gathered_outside_the_surveys_appear_beside_the_survey_figures(
+        program_dir: Path, tmp_path: Path) -> None:
+    exports = google_forms(tmp_path)
+    figures = _csv(tmp_path / "figures.csv", [["measure", "when", "value", "source"],
+                                              ["Routines", "End", "5", "Closing interviews, week 12"]])
+    report = compute(load_program(program_dir).program, read(program_dir, exports, figures))
+    routines = report.goals[0].measures[2]
+    assert [(v.moment, v.stat.text, v.source) for v in routines.values] == [("end", "5", "Closing interviews, week 12")]
+    assert (routines.status, report.goals[0].status_text) == ("met", "met: 3 of 3 measures met")
+
+
+def test_every_bad_row_of_the_figures_file_is_located_with_its_fix(program_dir: Path, tmp_path: Path) -> None:
+    figures = _csv(tmp_path / "figures.csv", [
+        ["measure", "when", "value", "source"],
+        ["routine", "end", "5", "Interviews"],
+        ["Confident or very confident", "end", "70", "Survey"],
+        ["routines", "midpoint", "2", "Interviews"],
+        ["routines", "end", "five", "Interviews"],
+        ["routines", "end", "4", ""],
+        ["routines", "end", "4,5", "Interviews"],
+        ["routines", "end", "6", "Interviews again"],
+    ])
+    with pytest.raises(ResponsesError) as caught:
+        read(program_dir, google_forms(tmp_path), figures)
+    assert [p.format() for p in caught.value.problems] == [
+        f"{figures}: row 2, column A (measure): unknown measure 'routine'\n  fix: did you mean 'routines'? name the"
+        " measure by its id or its metric as in program.yaml; measures taken outside the surveys: routines",
+        f"{figures}: row 3, column A (measure): measure 'Confident or very confident' comes from survey question"
+        " 'confidence': its figures are worked out from the responses\n  fix: delete the row, or remove `question:`"
+        " from the measure in program.yaml",
+        f"{figures}: row 4, column B (when): 'midpoint' is not a moment the measure is taken at\n  fix: write one"
+        " of: end",
+        f"{figures}: row 5, column C (value): 'five' is not a number\n  fix: write the figure as a number, e.g. 12"
+        " or 7.5 (a percentage as 40, with or without %)",
+        f"{figures}: row 6, column D (source): no source given\n  fix: say where the figure comes from, e.g. 'HR"
+        " turnover report, June 2027'",
+        f"{figures}: row 8, column A (measure): the end figure of measure 'routines' is given twice (also row 7)\n"
+        "  fix: keep the one row that holds the figure and delete the other",
+    ]

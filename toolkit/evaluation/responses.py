@@ -45,7 +45,7 @@ from typing import Protocol
 from ..errors import Problem, ResponsesError, RosterError
 from ..files.paths import display_path
 from ..files.tables import RowProblem, Table, column_letter, loose_name, read_table
-from ..program.model import Program, Question, Role, Scale, Survey
+from ..program.model import Measure, Program, Question, Role, Scale, Survey
 
 GroupKey = tuple[str, str]
 """(survey id, role id): the smallest group any figure is made of."""
@@ -149,6 +149,18 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class OutsideFigure:
+    """A measure's figure gathered outside the surveys, as one row of the figures file gives it."""
+
+    goal: str
+    index: int
+    """The measure's position among its goal's measures."""
+    moment: str
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Responses:
     """Every usable response, counted by (survey, role) group, and the account of what was left out."""
 
@@ -156,6 +168,8 @@ class Responses:
     files: tuple[FileSummary, ...]
     warnings: tuple[Problem, ...]
     """Rows left out and missing columns: reported, never fatal unless --strict."""
+    outside: tuple[OutsideFigure, ...] = ()
+    """Figures of measures taken outside the surveys, from the figures file."""
 
     @classmethod
     def of(cls, by_survey: Mapping[str, Iterable[Response]]) -> Responses:
@@ -260,6 +274,9 @@ class _Reader:
         """Question id -> cell text -> scale value (or None: off the scale)."""
         self.role_memo: dict[tuple[str, str], str] = {}
         """(survey id, cell text) -> the role id it names."""
+        self.outside: list[OutsideFigure] = []
+        self.outside_rows: dict[tuple[str, int, str], int] = {}
+        """(goal id, measure index, moment) -> the row of the figures file that gave it."""
         self.by_text: dict[str, str] = {}
         """A question's id or text, normalised -> its id."""
         for question in feedback.questions:
@@ -281,6 +298,9 @@ class _Reader:
                 self.errors.append(Problem(shown, found.message, found.fix, path=where))
             else:
                 bad_cells.setdefault(found.row, []).append(found)
+        if {loose_name(name) for name in table.header} >= {"measure", "when", "value"}:
+            self._outside(table)
+            return
         table, names = _header_rows(table)
         survey = self._survey(table, names, path)
         if survey is None:
@@ -303,6 +323,63 @@ class _Reader:
                 continue
             row = self._row(table, number, cells, width, layout, survey, bad, quick.made)
             self._keep(number, survey.id, row.respondent, (row.role or "", tuple(row.answers.items())), row.problems)
+
+    def _outside(self, table: Table) -> None:
+        """The figures file: one row per figure gathered outside the surveys (measure, when, value, source)."""
+        shown = table.file
+        column = {loose_name(name): index for index, name in reversed(list(enumerate(table.header)))}
+        measures: dict[str, tuple[str, int, Measure]] = {}
+        for goal in self.program.goals:
+            for index, measure in enumerate(goal.measures):
+                measures.setdefault(normalise(measure.metric), (goal.id, index, measure))
+        for goal in self.program.goals:
+            for index, measure in enumerate(goal.measures):
+                if measure.id is not None:
+                    measures[normalise(measure.id)] = (goal.id, index, measure)
+        outside = [m.id or m.metric for g in self.program.goals for m in g.measures if m.question is None]
+        if "source" not in column:
+            self.errors.append(Problem(shown, f"row {table.header_row} (the header) has no 'source' column",
+                                       "add a column 'source' saying where each figure comes from, e.g. 'HR"
+                                       " turnover report, June 2027'"))
+            return
+        for number, cells in table.rows:
+            def problem(name: str, message: str, fix: str, number: int = number) -> None:
+                where = f"row {number}, column {column_letter(column[name])} ({name})"
+                self.errors.append(Problem(shown, message, fix, path=where))
+
+            text = {name: cells[index].strip() if index < len(cells) else "" for name, index in column.items()}
+            found = measures.get(normalise(text["measure"]))
+            if found is None:
+                problem("measure", f"unknown measure {_quoted(text['measure'])}" if text["measure"] else "no measure",
+                        f"{_did_you_mean(text['measure'], outside)}name the measure by its id or its metric as in"
+                        " program.yaml; measures taken outside the surveys: " + ("; ".join(outside) or "none"))
+                continue
+            goal_id, index, measure = found
+            if measure.question is not None:
+                problem("measure", f"measure {_quoted(measure.id or measure.metric)} comes from survey question"
+                        f" '{measure.question}': its figures are worked out from the responses",
+                        "delete the row, or remove `question:` from the measure in program.yaml")
+                continue
+            moment = normalise(text["when"])
+            if moment not in measure.when:
+                problem("when", f"{_quoted(text['when'])} is not a moment the measure is taken at" if text["when"]
+                        else "no moment given", f"write one of: {', '.join(measure.when)}")
+                continue
+            value = _figure(text["value"])
+            if value is None:
+                problem("value", f"{_quoted(text['value'])} is not a number" if text["value"] else "no value given",
+                        "write the figure as a number, e.g. 12 or 7.5 (a percentage as 40, with or without %)")
+                continue
+            if not text["source"]:
+                problem("source", "no source given", "say where the figure comes from, e.g. 'HR turnover report,"
+                        " June 2027'")
+                continue
+            earlier = self.outside_rows.setdefault((goal_id, index, moment), number)
+            if earlier != number:
+                problem("measure", f"the {moment} figure of measure {_quoted(measure.id or measure.metric)} is given"
+                        f" twice (also row {earlier})", "keep the one row that holds the figure and delete the other")
+                continue
+            self.outside.append(OutsideFigure(goal_id, index, moment, value, text["source"]))
 
     def _keep(self, number: int, survey: str, respondent: str, kept: tuple[str, tuple[tuple[str, int | str], ...]],
               problems: list[tuple[str, Problem]]) -> None:
@@ -607,7 +684,7 @@ class _Reader:
         for survey_id, counts in same.items():
             for (role, answers), times in counts.items():
                 groups[survey_id, role].add(answers, times)
-        return Responses(groups, tuple(self.summaries), tuple(self.warnings))
+        return Responses(groups, tuple(self.summaries), tuple(self.warnings), tuple(self.outside))
 
     def _nothing_used(self) -> None:
         """A survey whose files had rows and none of them used stops the run: its figures would
@@ -706,6 +783,18 @@ class _Layout:
     role: int | None = None
     questions: dict[int, Question] = field(default_factory=dict)
     """Column -> the question it answers."""
+
+
+def _figure(text: str) -> float | None:
+    """A figure as people write it: 12, 7.5, 7,5, 40%, 1 234."""
+    cleaned = normalise(text).removesuffix("%").replace(" ", "")
+    if re.fullmatch(r"-?\d+,\d+", cleaned):
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = float(Fraction(cleaned))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return number
 
 
 def _header_rows(table: Table) -> tuple[Table, list[tuple[str, ...]]]:

@@ -198,6 +198,12 @@ class Measure(Model):
     """When it is measured: baseline, midpoint, end."""
     question: Id | None = None
     """The feedback question that supplies this measure, if it comes from a survey."""
+    statistic: Literal["share", "mean", "count"] | None = None
+    """How the figure comes from the question's answers: `share` (the percentage answering in the top two points of the scale, the top one on a scale of three or fewer, e.g. Yes), `mean` (the mean answer, 1 to the number of labels) or `count` (how many answered Yes: a yes/no question, a scale of two labels). Without it: share with unit "%", else mean. A free-text question backs no measure: `validate` says so."""
+    role: Id | None = None
+    """Only the answers of this role count, e.g. mentee for a measure of leaders taken from a survey mentors answer too."""
+    id: Id | None = None
+    """Short identifier, unique among measures; a measure taken outside the surveys is named by it (or by its metric) in the report's figures file."""
 
 
 class Goal(Model):
