@@ -347,3 +347,45 @@ def test_every_bad_row_of_the_figures_file_is_located_with_its_fix(program_dir: 
         f"{figures}: row 8, column A (measure): the end figure of measure 'routines' is given twice (also row 7)\n"
         "  fix: keep the one row that holds the figure and delete the other",
     ]
+
+
+# --- the report PDF: long words wrap inside the page --------------------------------------------
+
+LONG = "W" * 200
+"""An unbroken word wider than the page: a path, a URL, a pasted token."""
+
+
+def test_tables_keep_a_200_character_word_inside_the_page(tmp_path: Path) -> None:
+    """The word sits in a measure's title, its method (a table caption), a file name (a table cell)
+    and the survey's title (a table cell): printed, every line of it stays inside the page."""
+    from pypdf import PdfReader
+
+    from toolkit.evaluation.report import render_html, render_pdf
+
+    data = yaml.safe_load(PROGRAM)
+    data["goals"][0]["measures"][0]["method"] = f"End survey {LONG}"
+    data["feedback"]["surveys"][0]["title"] = f"Everyone {LONG}"
+    folder = write_program(tmp_path / "prog", yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    program = load_program(folder).program
+    rows = [["respondent", "role", "confidence"], *([f"m{n}", "mentor", str(n % 5 + 1)] for n in range(3)),
+            *([f"l{n}", "mentee", str(n % 5 + 1)] for n in range(3))]
+    exports = _csv(tmp_path / f"{'W' * 190}.csv", rows)
+    html = render_html(compute(program, read_responses(program, [exports])), folder)
+    assert html.count(LONG) >= 3
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_pdf(html, folder))
+    reader = PdfReader(pdf)
+    starts: list[float] = []
+    lines: list[str] = []
+    for page in reader.pages:
+        width = float(page.mediabox.width)
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip():
+                starts.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4]) / width)  # noqa: B023 - used at once
+
+        lines += page.extract_text(visitor_text=visit).splitlines()
+    longest = max(len(run) for line in lines for run in line.split() if set(run) == {"W"})
+    assert longest < 60  # about 45 W fit in a line of the page at this size: the word was broken
+    assert sum(line.count("W") for line in lines) >= 3 * 200 + 190  # and none of it lost (clipped)
+    assert all(0 <= start < 1 for start in starts)
