@@ -85,6 +85,8 @@ NON_ANSWERS = frozenset({"", "-", "--", "---", ".", "?", "n/a", "na", "n.a.", "n
 (a scale whose own label is one of them keeps it as the label)."""
 NO_ANSWER = 0
 """The scale value remembered for a cell that says nothing."""
+_NON_ANSWER_MAX = 24
+"""A longer cell is never one of NON_ANSWERS, so free text is normalised only when it is short."""
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 """The files a folder of responses is read for."""
 _QUOTED_MAX = 40
@@ -603,7 +605,7 @@ class _Reader:
             if not text or index in flagged:
                 continue
             if question.kind == "text":
-                if normalise(text) not in NON_ANSWERS:
+                if len(text) > _NON_ANSWER_MAX or normalise(text) not in NON_ANSWERS:
                     answers[question.id] = text
                 continue
             memo = self.memo[question.id]
@@ -764,7 +766,7 @@ class _QuickRow:
             if not text:
                 continue
             if is_text:
-                if normalise(text) not in NON_ANSWERS:
+                if len(text) > _NON_ANSWER_MAX or normalise(text) not in NON_ANSWERS:
                     answers.append((question, text))
                 continue
             value = memo.get(text)
