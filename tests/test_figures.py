@@ -22,24 +22,27 @@ from test_report import PROGRAM, SURVEY_QUESTIONS, write_csv
 
 FEEDBACK = {
     "scales": [{"id": "three", "labels": ["No", "Maybe", "Yes"]},
-               {"id": "four", "labels": ["Never", "Rarely", "Often", "Always"]}],
+               {"id": "four", "labels": ["Never", "Rarely", "Often", "Always"]},
+               {"id": "yesno", "labels": ["No", "Yes"]}],
     "questions": [{"id": "ready", "text": "I am ready.", "scale": "three"},
                   {"id": "often", "text": "I use it.", "scale": "four"},
-                  {"id": "story", "text": "Tell us one thing.", "kind": "text"}],
+                  {"id": "story", "text": "Tell us one thing.", "kind": "text"},
+                  {"id": "tried", "text": "I tried something new.", "scale": "yesno"}],
     "surveys": [{"id": "start", "title": "Start", "moment": "baseline", "week": 1, "audience": ["mentor", "mentee"],
-                 "questions": ["ready", "often", "story"]},
+                 "questions": ["ready", "often", "story", "tried"]},
                 {"id": "end", "title": "End", "moment": "end", "week": 12, "audience": ["mentor", "mentee"],
-                 "questions": ["ready", "often", "story"]}],
+                 "questions": ["ready", "often", "story", "tried"]}],
     "min_group_size": 2,
 }
 GOALS = [{"id": "ready", "title": "Ready", "description": "People are ready.", "measures": [
     {"metric": "Share ready", "unit": "%", "target": 50, "method": "Surveys", "question": "ready"},
     {"metric": "Mean use", "target": 3, "method": "Surveys", "question": "often"},
-    {"metric": "Stories told", "target": 2, "method": "Surveys", "question": "story", "when": ["end"]},
-    {"metric": "Share with a story", "unit": "%", "target": 50, "method": "Surveys", "question": "story",
+    {"metric": "Stories told", "target": 2, "method": "Surveys", "question": "tried", "statistic": "count",
+     "when": ["end"]},
+    {"metric": "Share with a story", "unit": "%", "target": 50, "method": "Surveys", "question": "tried",
      "when": ["end"]},
     {"metric": "Share using it", "unit": "%", "baseline": 80, "target": 40, "method": "Surveys", "question": "often"},
-    {"metric": "Promotions", "target": 1, "method": "HR records"},
+    {"metric": "Promotions", "target": 1, "method": "HR records", "id": "promotions"},
 ]}]
 
 
@@ -67,8 +70,10 @@ def stats(result: Report) -> dict[str, list[str]]:
 def test_each_rule_gives_its_figure_in_the_words_the_report_prints(program: Program) -> None:
     start = [*answers("start", "mentor", [{"ready": 3, "often": 4}, {"ready": 1, "often": 3}]),
              *answers("start", "mentee", [{"ready": 2, "often": 1, "story": "  "}, {"ready": 3, "often": 2}])]
-    end = [*answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 2, "often": 3}]),
-           *answers("end", "mentee", [{"ready": 3, "often": 3, "story": "I try"}, {"ready": 1, "often": 2}])]
+    end = [*answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask", "tried": 2},
+                                      {"ready": 2, "often": 3, "tried": 1}]),
+           *answers("end", "mentee", [{"ready": 3, "often": 3, "story": "I try", "tried": 2},
+                                      {"ready": 1, "often": 2, "tried": 1}])]
     result = report(program, start=start, end=end)
     assert stats(result) == {
         "Share ready": ["baseline:4:50.0%", "end:4:50.0%"],  # 3 of 3 ("Yes") only: a 3-point scale's top point
@@ -76,16 +81,17 @@ def test_each_rule_gives_its_figure_in_the_words_the_report_prints(program: Prog
         "Stories told": ["end:4:2"],
         "Share with a story": ["end:4:50.0%"],
         "Share using it": ["baseline:4:50.0%", "end:4:75.0%"],  # 3 or 4 of 4: the top two points
-        "Promotions": [],
+        "Promotions": ["baseline:0:not given", "end:0:not given"],
     }
     measures = {m.measure.metric: m for goal in result.goals for m in goal.measures}
     assert {name: (m.rule, m.rule_text) for name, m in measures.items()} == {
         "Share ready": ("share", "share answering 'Yes' (3 of 3) to question 'ready'"),
         "Mean use": ("mean", "mean answer to question 'often', from 1 ('Never') to 4 ('Always')"),
-        "Stories told": ("count", "respondents who answered question 'story'"),
-        "Share with a story": ("count", "share of respondents who answered question 'story'"),
+        "Stories told": ("count", "respondents answering 'Yes' to question 'tried'"),
+        "Share with a story": ("share", "share answering 'Yes' (2 of 2) to question 'tried'"),
         "Share using it": ("share", "share answering 'Often' or 'Always' (3 or 4 of 4) to question 'often'"),
-        "Promotions": ("outside", "measured outside the surveys; the report lists it without a figure"),
+        "Promotions": ("outside", "measured outside the surveys; its figures come from the figures file (measure,"
+                       " when, value, source)"),
     }
     assert {name: m.status for name, m in measures.items()} == {
         "Share ready": "met", "Mean use": "met", "Stories told": "met", "Share with a story": "met",
@@ -95,8 +101,8 @@ def test_each_rule_gives_its_figure_in_the_words_the_report_prints(program: Prog
 
 def test_each_measure_is_drawn_on_its_natural_axis_and_the_goal_says_what_was_met(program: Program) -> None:
     start = list(answers("start", "mentor", [{"ready": 3, "often": 4}, {"ready": 1, "often": 3}]))
-    end = list(answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask"}, {"ready": 2, "often": 1,
-                                                                                       "story": "I try"}]))
+    end = list(answers("end", "mentor", [{"ready": 3, "often": 4, "story": "I ask", "tried": 2},
+                                         {"ready": 2, "often": 1, "story": "I try", "tried": 1}]))
     (goal,) = report(program, start=start, end=end).goals
     charts = {m.measure.metric: m.chart for m in goal.measures}
     share = charts["Share ready"]
@@ -108,28 +114,29 @@ def test_each_measure_is_drawn_on_its_natural_axis_and_the_goal_says_what_was_me
     assert [(bar.label, bar.width) for bar in mean.bars] == [("Baseline", 83.33), ("End", 50.0)]
     count = charts["Stories told"]  # from 0 to 1.1 times the largest of target and values
     assert count is not None and (count.low, count.high, count.target_x) == ("0", "2.2", 90.91)
-    assert [(bar.label, bar.width, bar.text) for bar in count.bars] == [("End", 90.91, "2")]
+    assert [(bar.label, bar.width, bar.text) for bar in count.bars] == [("End", 45.45, "1")]
     lower = charts["Share using it"]
     assert lower is not None and (lower.target_x, lower.baseline_x) == (40.0, 80.0)
     assert charts["Promotions"] is None
     statuses = {m.measure.metric: (m.status, m.status_text) for m in goal.measures}
     assert statuses == {
         "Share ready": ("met", "met at end"), "Mean use": ("not-met", "not met at end"),
-        "Stories told": ("met", "met at end"),
+        "Stories told": ("not-met", "not met at end"),
         "Share with a story": ("met", "met at end"), "Share using it": ("not-met", "not met at end"),
-        "Promotions": ("outside", "measured outside the surveys")}
-    assert (goal.status, goal.status_text) == ("partly", "partly met: 3 of 5 survey measures met; 1 measured outside"
-                                                         " the surveys")
+        "Promotions": ("outside", "measured outside the surveys: no figure given yet")}
+    assert (goal.status, goal.status_text) == ("partly", "partly met: 2 of 5 measures met; 1 measured outside the"
+                                                         " surveys, no figure given")
 
 
 def test_a_goal_with_no_figure_yet_is_pending_and_a_hidden_one_says_why(program: Program) -> None:
     (pending,) = report(program).goals
-    assert (pending.status, pending.status_text) == ("pending", "no survey figures yet: 5 not measured yet; 1 measured"
-                                                                " outside the surveys")
-    (hidden,) = report(program, end=list(answers("end", "mentee", [{"ready": 3, "often": 4, "story": "x"}]))).goals
+    assert (pending.status, pending.status_text) == ("pending", "no figures yet: 5 not measured yet; 1 measured"
+                                                                " outside the surveys, no figure given")
+    (hidden,) = report(program, end=list(answers("end", "mentee", [{"ready": 3, "often": 4, "story": "x",
+                                                                    "tried": 2}]))).goals
     assert [m.status for m in hidden.measures] == ["suppressed"] * 5 + ["outside"]
-    assert hidden.status_text == ("no survey figures yet: 5 not shown (fewer than 2 responses: not shown); 1 measured"
-                                  " outside the surveys")
+    assert hidden.status_text == ("no figures yet: 5 not shown (fewer than 2 responses: not shown); 1 measured"
+                                  " outside the surveys, no figure given")
     alone = next(m for m in hidden.measures if m.status == "suppressed")
     assert alone.status_text == "fewer than 2 responses: not shown"
 
@@ -231,7 +238,8 @@ def test_every_kind_of_figure_is_shown_from_the_minimum_group_size_and_hidden_be
     program = load_program(write_program(tmp_path / "prog", PROGRAM)).program
     report = compute(program, read_responses(program, paths))
     hidden = size < report.min_group_size
-    measures = [value.stat for goal in report.goals for measure in goal.measures for value in measure.values]
+    measures = [value.stat for goal in report.goals for measure in goal.measures for value in measure.values
+                if measure.rule != "outside"]
     changes = [stat for change in report.changes
                for stat in (change.before_mean, change.after_mean, change.before_share, change.after_share)]
     distributions = [row for question in report.distributions for row in question.rows]
@@ -251,12 +259,14 @@ def test_figures_are_rounded_as_shown_and_counts_carry_their_unit(tmp_path: Path
     goals = [{"id": "g", "title": "G", "description": "D.", "measures": [
         {"metric": "Share ready", "unit": "%", "target": 30, "method": "S", "question": "ready", "when": ["end"]},
         {"metric": "Mean use", "target": 1, "method": "S", "question": "often", "when": ["end"]},
-        {"metric": "Stories", "unit": "stories", "target": 9, "method": "S", "question": "story", "when": ["end"]},
+        {"metric": "Stories", "unit": "stories", "target": 9, "method": "S", "question": "tried", "statistic": "count",
+         "when": ["end"]},
         {"metric": "At midpoint", "target": 1, "method": "S", "question": "ready", "when": ["midpoint", "end"]},
     ]}]
     folder = write_program(tmp_path / "prog", program_yaml(goals=goals, feedback=FEEDBACK, training=None, checkins=None))
     program = load_program(folder).program
-    end = list(answers("end", "mentor", [{"ready": 3, "often": 1, "story": "a"}, {"ready": 1, "often": 2},
+    end = list(answers("end", "mentor", [{"ready": 3, "often": 1, "story": "a", "tried": 2},
+                                         {"ready": 1, "often": 2, "tried": 1},
                                          {"ready": 2, "often": 2}]))
     (goal,) = report(program, end=end).goals
     values = {m.measure.metric: [(v.moment, v.stat.value, v.stat.text) for v in m.values] for m in goal.measures}
@@ -267,7 +277,7 @@ def test_figures_are_rounded_as_shown_and_counts_carry_their_unit(tmp_path: Path
         "At midpoint": [("midpoint", None, "not asked at this moment"), ("end", 2.0, "2.00")],
     }
     assert [m.status for m in goal.measures] == ["met", "met", "not-met", "met"]
-    assert goal.status_text == "partly met: 3 of 4 survey measures met"
+    assert goal.status_text == "partly met: 3 of 4 measures met"
 
 
 def test_a_goal_is_met_only_when_every_measure_is(tmp_path: Path) -> None:
@@ -280,8 +290,8 @@ def test_a_goal_is_met_only_when_every_measure_is(tmp_path: Path) -> None:
         (goal,) = report(load_program(folder).program, end=end).goals
         return goal.status, goal.status_text
 
-    assert goal_of(2) == ("met", "met: 1 of 1 survey measure met")
-    assert goal_of(3) == ("not-met", "not met: 0 of 1 survey measure met")
+    assert goal_of(2) == ("met", "met: 1 of 1 measure met")
+    assert goal_of(3) == ("not-met", "not met: 0 of 1 measure met")
 
 
 def test_each_role_has_its_own_change(program: Program) -> None:
@@ -311,15 +321,16 @@ def test_a_group_that_gave_one_answer_is_withheld_from_every_figure_made_of_it(p
     assert stats(result) == {
         "Share ready": ["baseline:4:50.0%", f"end:4:{UNANIMOUS}"],
         "Mean use": ["baseline:4:2.50", f"end:4:{UNANIMOUS}"],
-        "Stories told": ["end:4:0"],
-        "Share with a story": ["end:4:0.0%"],
+        "Stories told": ["end:0:no responses"],
+        "Share with a story": ["end:0:no responses"],
         "Share using it": ["baseline:4:50.0%", f"end:4:{UNANIMOUS}"],
-        "Promotions": [],
+        "Promotions": ["baseline:0:not given", "end:0:not given"],
     }
     (goal,) = result.goals
     assert [(m.status, m.status_text) for m in goal.measures][:2] == [("suppressed", UNANIMOUS)] * 2
-    assert goal.status_text == f"not met: 0 of 2 survey measures met; 3 not shown ({UNANIMOUS}); 1 measured outside" \
-                               " the surveys"
+    # no measure is decided, yet the baseline figures are shown: the goal says so, not "no figures yet"
+    assert goal.status_text == f"not decided yet: 3 not shown ({UNANIMOUS}); 2 not measured yet; 1 measured outside" \
+                               " the surveys, no figure given"
     rows = {(q.survey.id, q.question.id): [(r.key, r.suppressed, r.note, len(r.segments)) for r in q.rows]
             for q in result.distributions}
     assert rows[("end", "ready")] == [("all", True, UNANIMOUS, 0), ("mentor", True, UNANIMOUS, 0),

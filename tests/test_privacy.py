@@ -104,6 +104,8 @@ def test_a_report_template_of_the_program_cannot_print_a_raw_answer(tmp_path: Pa
     secrets = ["SECRET-ROW-ID", "SEVEN-ISH", "MIDPOINT-MENTOR-ONLY", "Tally(", "Counter(", "Response(",
                "respondent=", *[f"AGREED-{n}" for n in range(6)]]
     for path in paths:
+        if path.name == "figures.csv":  # figures gathered outside the surveys: no respondents
+            continue
         table = read_table(path, what="responses")
         column = [name.casefold() for name in table.header].index("respondent")
         secrets += [cells[column] for _, cells in table.rows]

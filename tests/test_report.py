@@ -67,9 +67,9 @@ goals:
       - metric: Mentees describing a change
         unit: changes
         target: 5
-        method: End survey
+        method: Closing interviews
         when: [end]
-        question: change
+        id: changes
       - metric: Ideas logged
         target: 3
         method: Coordinator's log
@@ -215,6 +215,10 @@ def known_responses(folder: Path, seed: int = 8) -> list[Path]:
             paths.append(write_csv(folder / f"{survey}.csv", header, table, delimiter=";", bom=True))
         else:
             paths.append(write_csv(folder / f"{survey}.csv", header, table))
+    # figures gathered outside the surveys, one measure named by its id, the other by its metric
+    paths.append(write_csv(folder / "figures.csv", ["measure", "when", "value", "source"], [
+        ["changes", "end", 7, "Closing interviews, week 12"], ["Ideas logged", "Baseline", 0, "Coordinator's log"],
+        ["ideas logged", "end", "4", "Coordinator's log"]]))
     return paths
 
 
@@ -294,21 +298,24 @@ def test_the_measures_match_the_known_distributions(built: dict[str, object]) ->
         "measure/confidence/1/midpoint": NOTE,
         "measure/confidence/1/end": "4.00 points out of 5",
         "measure/confidence/1/status": "not met at end",
-        "goal/confidence/status": "partly met: 1 of 2 survey measures met",
-        # a text question counts the respondents who wrote something
+        "goal/confidence/status": "partly met: 1 of 2 measures met",
+        # measured outside the surveys: the figures file's values, each with its source
         "measure/change/0/end": "7 changes",
-        "measure/change/0/end/n": "12",
+        "measure/change/0/end/source": "Closing interviews, week 12",
         "measure/change/0/status": "met at end",
-        "measure/change/1/status": "measured outside the surveys",
-        "goal/change/status": "met: 1 of 1 survey measure met; 1 measured outside the surveys",
+        "measure/change/1/baseline": "0",
+        "measure/change/1/end": "4",
+        "measure/change/1/end/source": "Coordinator's log",
+        "measure/change/1/status": "met at end",
+        "goal/change/status": "met: 2 of 2 measures met",
         # lower is better: 16.7% has fallen below the target of 20%
         "measure/retention/0/baseline": "50.0%",
         "measure/retention/0/end": "16.7%",
         "measure/retention/0/status": "met at end",
-        "goal/retention/status": "met: 1 of 1 survey measure met",
+        "goal/retention/status": "met: 1 of 1 measure met",
         "measure/pairs/0/midpoint": NOTE,
         "measure/pairs/0/status": NOTE,
-        "goal/pairs/status": f"no survey figures yet: 1 not shown ({NOTE})",
+        "goal/pairs/status": f"no figures yet: 1 not shown ({NOTE})",
     }
     assert {key: one(found, key) for key in expected} == expected
 
@@ -410,10 +417,10 @@ def test_the_pdf_holds_every_goal_with_its_status(built: dict[str, object]) -> N
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     program = load_program(root).program
     for goal, status in [
-        ("Mentees at ease with digital tools", "partly met: 1 of 2 survey measures met"),
-        ("Mentees change how they work", "met: 1 of 1 survey measure met; 1 measured outside the surveys"),
-        ("Mentors stay", "met: 1 of 1 survey measure met"),
-        ("Pairs value their meetings", f"no survey figures yet: 1 not shown ({NOTE})"),
+        ("Mentees at ease with digital tools", "partly met: 1 of 2 measures met"),
+        ("Mentees change how they work", "met: 2 of 2 measures met"),
+        ("Mentors stay", "met: 1 of 1 measure met"),
+        ("Pairs value their meetings", f"no figures yet: 1 not shown ({NOTE})"),
     ]:
         assert f"{goal} Status: {status}" in text
     assert len(program.goals) == 4
@@ -430,10 +437,10 @@ def test_the_cli_says_where_the_report_went_and_each_goals_status(built: dict[st
     assert result.stdout == (
         f"Wrote the report to {root / 'private' / 'report'}: report.html, report.pdf\n"
         "  responses used: 49; rows left out: 0\n"
-        "  confidence: partly met: 1 of 2 survey measures met\n"
-        "  change: met: 1 of 1 survey measure met; 1 measured outside the surveys\n"
-        "  retention: met: 1 of 1 survey measure met\n"
-        f"  pairs: no survey figures yet: 1 not shown ({NOTE})\n"
+        "  confidence: partly met: 1 of 2 measures met\n"
+        "  change: met: 2 of 2 measures met\n"
+        "  retention: met: 1 of 1 measure met\n"
+        f"  pairs: no figures yet: 1 not shown ({NOTE})\n"
     )
     assert sorted(p.name for p in (root / "private" / "report").iterdir()) == [
         ".revmentor-manifest.json", "report.html", "report.pdf"]
@@ -475,16 +482,6 @@ def test_the_same_seed_gives_the_same_report(tmp_path: Path, program_dir: Path) 
     assert render_html(one_report) == render_html(other)
 
 
-def test_a_text_measure_in_percent_is_the_share_who_answered(tmp_path: Path) -> None:
-    (tmp_path / "program.yaml").write_text(PROGRAM.replace("unit: changes\n        target: 5", 'unit: "%"\n        target: 60'),
-                                           encoding="utf-8")
-    program = load_program(tmp_path).program
-    report = compute(program, read_responses(program, known_responses(tmp_path / "responses")))
-    measure = report.goals[1].measures[0]
-    assert (measure.values[0].stat.text, measure.status_text) == ("58.3%", "not met at end")  # 7 of 12
-    assert measure.rule_text == "share of respondents who answered question 'change'"
-
-
 def test_rounding_is_half_up_on_exact_fractions() -> None:
     from fractions import Fraction
 
@@ -522,7 +519,8 @@ def test_a_file_that_fits_no_survey_says_how_to_tie_it(tmp_path: Path, program_d
     assert problems(program_dir, path) == [
         f"{path}: cannot tell which survey this file answers (its columns fit pairs-midpoint, mentee-end,"
         " mentor-end)\n  fix: name the file after its survey (e.g. mentee-baseline.csv) or add a 'survey' column"
-        " holding the survey id; surveys in program.yaml: mentee-baseline, mentor-baseline, pairs-midpoint,"
+        " holding the survey id, or give the survey a file-name pattern in program.yaml (export.file); surveys in"
+        " program.yaml: mentee-baseline, mentor-baseline, pairs-midpoint,"
         " mentee-end, mentor-end"
     ]
 
@@ -530,20 +528,14 @@ def test_a_file_that_fits_no_survey_says_how_to_tie_it(tmp_path: Path, program_d
 def test_file_level_problems_of_every_file_are_listed_together(tmp_path: Path, program_dir: Path) -> None:
     unknown = write_csv(tmp_path / "mentee-end.csv", ["respondent", "confidance", "leaving", "Email"],
                         [["a", 4, 2, "ann@example.com"]])
-    no_id = write_csv(tmp_path / "mentor-end.csv", ["id", "leaving"], [["a", 2]])
     no_role = write_csv(tmp_path / "pairs-midpoint.csv", ["respondent", "value"], [["a", 2]])
     bad_survey = write_csv(tmp_path / "x.csv", ["survey", "respondent", "value"], [["mentor-ned", "a", 2]])
-    assert problems(program_dir, unknown, no_id, no_role, bad_survey) == [
+    assert problems(program_dir, unknown, no_role, bad_survey) == [
         f"{unknown}: row 1, column B: 'confidance' is not a question id\n  fix: did you mean 'confidence'? head the"
-        " column with one of the questions of survey 'mentee-end': confidence, value, change; or delete the column"
-        " (the report needs no names, e-mails or times)",
+        " column with one of the questions of survey 'mentee-end': confidence, value, change; or delete the column,"
+        " or say what it holds in program.yaml (export.columns of survey 'mentee-end')",
         f"{unknown}: row 1, column C: question 'leaving' is not asked in survey 'mentee-end'\n  fix: delete the"
         " column, or check that this is the file of survey 'mentee-end' (its questions: confidence, value, change)",
-        f"{unknown}: row 1, column D: 'Email' is not a question id\n  fix: head the column with one of the questions"
-        " of survey 'mentee-end': confidence, value, change; or delete the column (the report needs no names,"
-        " e-mails or times)",
-        f"{no_id}: row 1 (the header) has no 'respondent' column\n  fix: add a column 'respondent' holding an opaque"
-        " id per respondent (a number or code, never a name or e-mail), so that double answers can be caught",
         f"{no_role}: row 1 (the header) has no 'role' column, and survey 'pairs-midpoint' has several audiences"
         " (mentor, mentee)\n  fix: add a column 'role' giving each respondent's role: mentor, mentee",
         f"{bad_survey}: row 2, column A (survey): unknown survey 'mentor-ned'\n  fix: did you mean 'mentor-end'?"
@@ -680,7 +672,7 @@ def test_a_control_character_in_the_header_stops_the_run_with_the_files_other_pr
         " value in the spreadsheet: it was probably pasted with an invisible character",
         f"{path}: row 1, column C: 'confi\\x1bdence' is not a question id\n  fix: did you mean 'confidence'? head"
         " the column with one of the questions of survey 'pairs-midpoint': confidence, value, learned; or delete"
-        " the column (the report needs no names, e-mails or times)",
+        " the column, or say what it holds in program.yaml (export.columns of survey 'pairs-midpoint')",
     ]
 
 
@@ -708,10 +700,10 @@ def test_a_missing_question_column_is_a_warning(tmp_path: Path, program_dir: Pat
 
 
 def test_the_report_counts_rows_left_out(tmp_path: Path, program_dir: Path) -> None:
-    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving"], [["a", 1], ["b", 9], ["a", 2]])
+    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving"], [["a", 1], ["b", 9], ["a", 2], ["c", 3]])
     report = compute(load_program(program_dir).program, read(program_dir, path))
     found = figures(render_html(report))
-    assert [one(found, f"file/1/{k}") for k in ("rows", "used", "left-out")] == ["3", "0", "3"]
+    assert [one(found, f"file/1/{k}") for k in ("rows", "used", "left-out")] == ["4", "1", "3"]
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -739,14 +731,14 @@ def test_bad_rows_are_listed_on_stderr_and_strict_writes_nothing(run: Run, tmp_p
 
 
 def test_file_errors_exit_1_and_write_nothing(run: Run, tmp_path: Path, program_dir: Path) -> None:
-    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "name"], [["a", 1, "Ann"]])
+    path = write_csv(tmp_path / "mentor-end.csv", ["respondent", "leaving", "nmae"], [["a", 1, "Ann"]])
     out = tmp_path / "out"
     result = run("report", str(path), "--program", str(program_dir), "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}: row 1, column C: 'name' is not a question id\n  fix: head the column with one of the questions of"
-        " survey 'mentor-end': leaving, value, learned; or delete the column (the report needs no names, e-mails or"
-        " times)\n"
+        f"{path}: row 1, column C: 'nmae' is not a question id\n  fix: head the column with one of the questions of"
+        " survey 'mentor-end': leaving, value, learned; or delete the column, or say what it holds in program.yaml"
+        " (export.columns of survey 'mentor-end')\n"
     )
     assert not out.exists()
 
@@ -958,7 +950,7 @@ def test_the_cli_says_which_goal_is_withheld_because_a_group_answered_as_one(run
     result = run("report", *map(str, paths), "--program", str(program_dir), "-o", str(tmp_path / "out"), "--no-pdf")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert "  retention: no survey figures yet: 1 not shown (all answers the same: not shown)\n" in result.stdout
+    assert "  retention: not decided yet: 1 not shown (all answers the same: not shown)\n" in result.stdout
     found = figures((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
     assert one(found, "measure/retention/0/end") == "all answers the same: not shown"
     assert one(found, "distribution/mentor-end/leaving/all") == "all answers the same: not shown"
@@ -1026,7 +1018,7 @@ def test_a_file_given_twice_stops_a_strict_report(run: Run, tmp_path: Path, prog
 def test_two_files_with_the_same_rows_are_still_two_files(tmp_path: Path, program_dir: Path) -> None:
     """A copy is another file (an export made twice): its respondents are duplicates, as before."""
     header = ["respondent", "leaving", "value", "learned"]
-    first = write_csv(tmp_path / "mentor-end.csv", header, [["m1", 1, 1, ""]])
+    first = write_csv(tmp_path / "mentor-end.csv", header, [["m1", 1, 1, ""], ["m2", 2, 2, ""]])
     (tmp_path / "more").mkdir()
     second = write_csv(tmp_path / "more" / "mentor-end.csv", header, [["m1", 1, 1, ""]])
     responses = read(program_dir, first, second)

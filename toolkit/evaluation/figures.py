@@ -48,7 +48,7 @@ RULES: dict[Rule, str] = {
     " scale of three or fewer points), in percent",
     "mean": "the mean answer, the scale's labels valued 1 (lowest) to n (highest)",
     "count": "the number of respondents who wrote an answer (with unit %: their share of the survey's respondents)",
-    "outside": "measured outside the surveys; the report lists it without a figure",
+    "outside": "measured outside the surveys; its figures come from the figures file (measure, when, value, source)",
 }
 """How a measure's observed value comes from its question, by kind of measure."""
 
@@ -113,6 +113,8 @@ class MomentValue:
     surveys: tuple[str, ...]
     """Ids of the surveys of that moment that ask the measure's question."""
     stat: Stat
+    source: str = ""
+    """Where a figure gathered outside the surveys comes from, as the figures file says."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,10 @@ class _Figures:
         self.surveys = {survey.id: survey for survey in program.feedback.surveys}
         self.questions = {question.id: question for question in program.feedback.questions}
         self.scales = {scale.id: scale for scale in program.feedback.scales}
+        self.outside: dict[tuple[str, int], dict[str, tuple[float, str]]] = {}
+        """(goal id, measure index) -> moment -> (value, source), from the figures file."""
+        for given in responses.outside:
+            self.outside.setdefault((given.goal, given.index), {})[given.moment] = (given.value, given.source)
 
     def groups(self, surveys: Sequence[Survey], role: str | None = None) -> dict[GroupKey, Tally]:
         """The tallies of each (survey, role) group that has responses, optionally of one role only."""
@@ -331,6 +337,18 @@ class _Figures:
         value = round_half_up(Fraction(sum(v * c for v, c in total.items()), n), 2)
         return Stat(n, value, text=with_unit(f"{value:.2f}", unit))
 
+    def yes(self, counts: Mapping[GroupKey, Counter[int]], scale: Scale, unit: str | None) -> Stat:
+        """Respondents answering the top point of a yes/no scale ("Yes"), withheld like any scale figure."""
+        total: Counter[int] = sum(counts.values(), Counter())
+        n = total.total()
+        if n == 0:
+            return Stat(0, None, text="no responses")
+        withheld = self.withheld(counts.values())
+        if withheld:
+            return Stat(n, None, suppressed=True, text=withheld)
+        count = sum(total[v] for v in top_values(scale))
+        return Stat(n, float(count), text=with_unit(str(count), None if (unit or "").strip() == "%" else unit))
+
     def count(self, groups: Mapping[GroupKey, Tally], question: str, unit: str | None) -> Stat:
         """Respondents who wrote an answer to a text question (with unit %, their share of the respondents)."""
         sizes = [tally.respondents for tally in groups.values()]
@@ -349,6 +367,8 @@ class _Figures:
 def _rule(measure: Measure, question: Question | None) -> Rule:
     if question is None:
         return "outside"
+    if measure.statistic is not None:
+        return measure.statistic
     if question.kind == "text":
         return "count"
     return "share" if (measure.unit or "").strip() == "%" else "mean"
@@ -365,6 +385,9 @@ def _rule_text(rule: Rule, question: Question | None, scale: Scale | None, measu
     if rule == "mean" and scale is not None:
         return f"mean answer to question '{question.id}', from 1 ('{scale.labels[0]}') to {len(scale.labels)}" \
                f" ('{scale.labels[-1]}')"
+    if scale is not None:
+        labels = " or ".join(f"'{scale.labels[v - 1]}'" for v in top_values(scale))
+        return f"respondents answering {labels} to question '{question.id}'"
     if (measure_unit or "").strip() == "%":
         return f"share of respondents who answered question '{question.id}'"
     return f"respondents who answered question '{question.id}'"
@@ -377,15 +400,27 @@ def _measure(figures: _Figures, goal: Goal, index: int, measure: Measure) -> Mea
     lower = measure.baseline is not None and measure.target < measure.baseline
     moments = [m for m in MOMENTS if m in measure.when]
     values = []
-    if question is not None:
+    if question is None:
+        given = figures.outside.get((goal.id, index), {})
         for moment in moments:
-            surveys = [s for s in figures.surveys.values() if s.moment == moment and question.id in s.questions]
+            if moment in given:
+                value, source = given[moment]
+                values.append(MomentValue(moment, (), Stat(1, value, text=with_unit(plain(value), measure.unit)),
+                                          source))
+            else:
+                values.append(MomentValue(moment, (), Stat(0, None, text="not given")))
+    else:
+        for moment in moments:
+            surveys = [s for s in figures.surveys.values() if s.moment == moment and question.id in s.questions
+                       and (measure.role is None or measure.role in s.audience)]
             if not surveys:
                 values.append(MomentValue(moment, (), Stat(0, None, text="not asked at this moment")))
                 continue
-            groups = figures.groups(surveys)
-            if rule == "count" or scale is None:
+            groups = figures.groups(surveys, measure.role)
+            if scale is None:
                 stat = figures.count(groups, question.id, measure.unit)
+            elif rule == "count":
+                stat = figures.yes(figures.counts(groups, question.id), scale, measure.unit)
             else:
                 stat = figures.stat(figures.counts(groups, question.id), rule, scale, measure.unit)
             values.append(MomentValue(moment, tuple(s.id for s in surveys), stat))
@@ -398,8 +433,8 @@ def _measure(figures: _Figures, goal: Goal, index: int, measure: Measure) -> Mea
 def _status(figures: _Figures, measure: Measure, rule: Rule, values: Sequence[MomentValue],
             lower: bool) -> tuple[Literal["met", "not-met", "pending", "suppressed", "outside"], str]:
     """Met or not at the latest moment after the baseline (or the only moments named) with responses."""
-    if rule == "outside":
-        return "outside", "measured outside the surveys"
+    if rule == "outside" and not any(v.stat.value is not None for v in values):
+        return "outside", "measured outside the surveys: no figure given yet"
     later = [v for v in values if v.moment != "baseline"] or list(values)
     answered = [v for v in later if v.stat.n > 0]
     if not answered:
@@ -415,9 +450,9 @@ def _status(figures: _Figures, measure: Measure, rule: Rule, values: Sequence[Mo
 def _chart(measure: Measure, rule: Rule, scale: Scale | None, values: Sequence[MomentValue]) -> Chart | None:
     """Bars per moment on the measure's natural axis: 0-100%, 1-n, or 0 up to the largest count."""
     shown = [v for v in values if v.stat.value is not None]
-    if rule == "outside":
+    if rule == "outside" and not shown:
         return None
-    percent = rule == "share" or (measure.unit or "").strip() == "%"
+    percent = rule == "share" or ((measure.unit or "").strip() == "%" and rule != "count")
     if percent:
         low, high = 0.0, 100.0
     elif rule == "mean" and scale is not None:
@@ -436,21 +471,24 @@ def _chart(measure: Measure, rule: Rule, scale: Scale | None, values: Sequence[M
 
 
 def _goal(figures: _Figures, goal: Goal) -> GoalResult:
-    """Met when every survey measure with a figure is met; the others are counted, not guessed."""
+    """Met when every measure with a figure (from the surveys or the figures file) is met; the others are
+    counted, not guessed."""
     measures = tuple(_measure(figures, goal, index, measure) for index, measure in enumerate(goal.measures))
     decided = [m for m in measures if m.status in ("met", "not-met")]
     met = sum(1 for m in decided if m.status == "met")
-    details = [f"{met} of {len(decided)} survey measure{'s' if len(decided) != 1 else ''} met"] if decided else []
+    details = [f"{met} of {len(decided)} measure{'s' if len(decided) != 1 else ''} met"] if decided else []
     for reason in dict.fromkeys(m.status_text for m in measures if m.status == "suppressed"):
         count = sum(1 for m in measures if m.status == "suppressed" and m.status_text == reason)
         details.append(f"{count} not shown ({reason})")
-    for status, words in (("pending", "not measured yet"), ("outside", "measured outside the surveys")):
+    for status, words in (("pending", "not measured yet"), ("outside", "measured outside the surveys, no figure given")):
         count = sum(1 for m in measures if m.status == status)
         if count:
             details.append(f"{count} {words}")
     state: Literal["met", "partly", "not-met", "pending"]
     if not decided:
-        state, head = "pending", "no survey figures yet"
+        # "no figures yet" would contradict a figure shown below it (a baseline, a figure withheld is none)
+        shown = any(v.stat.value is not None for m in measures for v in m.values)
+        state, head = "pending", "not decided yet" if shown else "no figures yet"
     elif met == len(decided):
         state, head = "met", "met"
     else:

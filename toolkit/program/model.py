@@ -201,6 +201,12 @@ class Measure(Model):
     """When it is measured: baseline, midpoint, end."""
     question: Id | None = None
     """The feedback question that supplies this measure, if it comes from a survey."""
+    statistic: Literal["share", "mean", "count"] | None = None
+    """How the figure comes from the question's answers: `share` (the percentage answering in the top two points of the scale, the top one on a scale of three or fewer, e.g. Yes), `mean` (the mean answer, 1 to the number of labels) or `count` (how many answered Yes: a yes/no question, a scale of two labels). Without it: share with unit "%", else mean. A free-text question backs no measure: `validate` says so."""
+    role: Id | None = None
+    """Only the answers of this role count, e.g. mentee for a measure of leaders taken from a survey mentors answer too."""
+    id: Id | None = None
+    """Short identifier, unique among measures; a measure taken outside the surveys is named by it (or by its metric) in the report's figures file."""
 
 
 class Goal(Model):
@@ -574,6 +580,27 @@ class Question(Model):
     """Id of the scale, for scale questions."""
 
 
+# --- survey tools' exports (evaluation/responses.py) ----------------------------------------
+
+
+class ExportColumn(Model):
+    """One column of a survey tool's export, tied to what it holds."""
+
+    header: Text
+    """The column's header as the export has it: the question as the survey tool worded it, or an id such as Q3 (compared ignoring case, spacing and curly quotes)."""
+    holds: Id
+    """What the column holds: the id of one of the survey's questions, `role` (the respondent's role), `respondent` (an opaque id per respondent) or `ignore` (a column the report does not read)."""
+
+
+class SurveyExport(Model):
+    """How a survey tool's export of this survey is recognised, when its file name and headers do not say it by themselves."""
+
+    file: Text | None = None
+    """The export's file name, `*` standing for any text, e.g. "Leaders after*.xlsx" (case ignored). Without it a file is the survey's when it is named after the survey id or title, or when its columns hold this survey's questions."""
+    columns: tuple[ExportColumn, ...] = ()
+    """Columns whose header is neither a question id nor a question's text, e.g. {header: "How confident are you with our tools?", holds: confidence}."""
+
+
 class Survey(Model):
     """A feedback survey sent at one moment to some roles."""
 
@@ -589,6 +616,8 @@ class Survey(Model):
     """Ids of the roles who answer it."""
     questions: Annotated[tuple[Id, ...], Field(min_length=1)]
     """Ids of the questions it asks, in order."""
+    export: SurveyExport | None = None
+    """How its export from a survey tool is recognised: a file-name pattern, and the columns whose headers differ from the questions."""
 
 
 class Feedback(Model):

@@ -417,6 +417,7 @@ class _CrossChecker:
         self.time_zone()
         self.file(("program", "slide_template"), ".pptx")
         self.file(("program", "logo"), ".png")  # [decks]
+        measure_ids: dict[str, KeyPath] = {}
         for path, goal in self.items("goals"):
             if not goal.get("measures"):
                 self.warn(
@@ -427,6 +428,7 @@ class _CrossChecker:
             for measure_path, measure in self.items(*path, "measures"):  # type: ignore[arg-type]
                 self.ref(measure_path + ("question",), questions, "question")
                 self.measure_figures(measure_path, measure)
+                self.measure_statistic(measure_path, measure, roles, measure_ids)
         for path, _ in self.items("roles"):
             self.file(path + ("content",), ".md")
         for path, phase in self.items("phases"):
@@ -477,6 +479,7 @@ class _CrossChecker:
             )
         self.surveys_and_certificates()
         self.communications(roles)
+        self.survey_exports()
         self.distinct(("matching", "levels"), "band")
         self.application(scales)
         meeting = self.value(("program", "meeting_format"))
@@ -503,7 +506,12 @@ class _CrossChecker:
             scale = next((s for _, s in self.items("feedback", "scales") if s.get("id") == question.get("scale")), None)
             labels = scale.get("labels") if scale is not None else None
             points = len(labels) if isinstance(labels, list) and labels else None
-        if points is not None and unit != "%" and ("%" in unit or "percent" in unit.casefold()):
+        statistic = _text(measure.get("statistic"))
+        if statistic is not None and question is not None and points is not None:
+            unit = {"share": "%", "mean": "", "count": ""}.get(statistic, unit)
+            if statistic == "count":
+                points = None
+        elif points is not None and unit != "%" and ("%" in unit or "percent" in unit.casefold()):
             self.warn(path + ("unit",), f"unit '{unit}' is not read as a percentage: the report will show the mean"
                       f" answer to question '{question_id}' (1 to {points})",
                       "write unit: '%' for the share answering in the top two points of the scale")
@@ -520,6 +528,58 @@ class _CrossChecker:
                           f" mean answer to question '{question_id}', from 1 to {points}",
                           f"write a {key} from 1 to {points}, or set unit: '%' to measure the share answering in the"
                           " top two points")
+
+    def measure_statistic(self, path: KeyPath, measure: dict[str, Any], roles: list[str],
+                          seen: dict[str, KeyPath]) -> None:
+        """A measure that could pass by accident: a count of free text ("n/a" would count), a count
+        over a scale that is not yes/no, a statistic with no question, a role the question's surveys
+        never ask; and measure ids that are not unique (the figures file names measures by them)."""
+        measure_id = _text(measure.get("id"))
+        if measure_id is not None:
+            if measure_id in seen:
+                self.error(path + ("id",), f"measure id '{measure_id}' is used twice (also"
+                           f" {format_path(seen[measure_id])})", "give each measure an id of its own")
+            seen.setdefault(measure_id, path)
+        statistic = _text(measure.get("statistic"))
+        question_id = _text(measure.get("question"))
+        role = _text(measure.get("role"))
+        if question_id is None:
+            for key, what in (("statistic", "a statistic"), ("role", "a role")):
+                if measure.get(key) is not None:
+                    self.error(path + (key,), f"{what} needs a survey question, and this measure has none",
+                               "add `question:` with the question that supplies it, or remove"
+                               f" `{key}:` (a figure gathered outside the surveys comes in through the report's"
+                               " figures file)")
+            return
+        question = next((q for _, q in self.items("feedback", "questions") if q.get("id") == question_id), None)
+        if question is None:
+            return
+        if question.get("kind", "scale") == "text":
+            self.error(path + ("question",), f"question '{question_id}' is free text, which cannot back a numeric"
+                       " target: every answer would count, 'n/a' and 'none' included",
+                       "take the figure from a scale question (a yes/no question, a scale of two labels such as"
+                       " [No, Yes], with statistic: count), or remove `question:` and enter the figure you counted"
+                       " in the report's figures file")
+            return
+        scale = next((s for _, s in self.items("feedback", "scales") if s.get("id") == question.get("scale")), None)
+        labels = scale.get("labels") if scale is not None else None
+        if statistic == "count" and isinstance(labels, list) and len(labels) != 2:
+            self.error(path + ("statistic",), f"a count needs a yes/no question, and question '{question_id}' has a"
+                       f" scale of {len(labels)} points", "write statistic: share (the share answering in the top"
+                       " points) or mean, or ask a yes/no question (a scale of two labels such as [No, Yes])")
+        if role is None:
+            return
+        if role not in roles:
+            self.ref(path + ("role",), roles, "role")
+            return
+        moments = measure.get("when") or ["baseline", "end"]
+        asking = [survey for _, survey in self.items("feedback", "surveys")
+                  if question_id in (survey.get("questions") or []) and survey.get("moment") in moments]
+        if asking and not any(role in (survey.get("audience") or []) for survey in asking):
+            self.error(path + ("role",), f"no survey that asks question '{question_id}' at the measure's moments"
+                       f" ({', '.join(map(str, moments))}) goes to role '{role}'",
+                       "name a role the surveys go to: " + ", ".join(sorted({str(r) for survey in asking
+                                                                             for r in survey.get("audience") or []})))
 
     def before_the_end(self, path: KeyPath, what: str) -> None:
         """Training and surveys may come before week 1 (preparation), never after the last week."""
@@ -770,6 +830,28 @@ class _CrossChecker:
                 warn(("training", index, "week"), f"module '{module.id}'", day,
                      "nothing to do if that day suits; otherwise change the module's week or weekday")
 
+    # --- survey tools' exports (evaluation/responses.py) -------------------------------------
+
+    def survey_exports(self) -> None:
+        """Each column an export names holds one of the survey's questions, or role, respondent or ignore."""
+        for path, survey in self.items("feedback", "surveys"):
+            asked = [text for _, text in self.texts(path + ("questions",))]
+            allowed = [*asked, *EXPORT_HOLDS]
+            seen: dict[str, int] = {}
+            for column_path, column in self.items(*path, "export", "columns"):  # type: ignore[arg-type]
+                holds = _text(column.get("holds"))
+                if holds is not None and holds not in allowed:
+                    self.error(column_path + ("holds",), f"'{holds}' is not a question of survey"
+                               f" '{survey.get('id')}'", f"write one of: {', '.join(allowed)}")
+                header = _text(column.get("header"))
+                if header is None:
+                    continue
+                key = " ".join(header.split()).casefold()
+                if key in seen:
+                    self.error(column_path + ("header",), f"header '{header}' is tied twice (also"
+                               f" export.columns[{seen[key]}])", "keep one entry per column")
+                seen.setdefault(key, column_path[-1] if isinstance(column_path[-1], int) else 0)
+
     # --- surveys, certificates and colours (forms/survey.html.j2, forms/certificate.html.j2) ------
 
     def surveys_and_certificates(self) -> None:
@@ -892,6 +974,9 @@ def _one_address(text: str) -> bool:
     addresses: tuple[Any, ...] = tuple(getattr(header, "addresses", ()))
     return not header.defects and len(addresses) == 1 and bool(addresses[0].domain)
 
+
+EXPORT_HOLDS = ("role", "respondent", "ignore")
+"""What an export column may hold besides a question (`Survey.export.columns[].holds`)."""
 RESPONSE_COLUMNS = ("respondent", "role", "survey")
 """Columns of a survey's response file that are not questions (evaluation/responses.py); `role` is also
 the survey form's field for the respondent's role."""
