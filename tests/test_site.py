@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -39,14 +40,18 @@ def program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The inline program's site, built once for the tests that only read it."""
+    """The inline program's site, built once for the tests that only read it, under the usual umask (022)."""
     from toolkit.pipeline import build
 
     folder = write_program(tmp_path_factory.mktemp("built") / "prog", files={
         "content/about.md": "# About Bridge\n\nWritten by hand.\n",
         "content/guides/first-meeting.md": "# Your first meeting\n\nBring a question.\n",
     })
-    build(folder)
+    umask = os.umask(0o022)
+    try:
+        build(folder)
+    finally:
+        os.umask(umask)
     return folder / "site"
 
 
@@ -61,6 +66,18 @@ def test_every_page_exists(built: Path) -> None:
     missing = [page for page in PAGES if not (built / page).is_file()]
     assert missing == []
     assert (built / "about.html").is_file() and (built / "guides/first-meeting.html").is_file()
+
+
+def test_the_site_follows_the_umask_so_a_web_server_can_read_it(built: Path) -> None:
+    """Under umask 022 every folder is 0755 and every file 0644: no 0700 staging folder shows through."""
+    modes = {path.relative_to(built.parent).as_posix(): oct(path.stat().st_mode & 0o7777)
+             for path in [built, *built.rglob("*")]}
+    odd = {name: mode for name, mode in modes.items()
+           if mode != (oct(0o755) if (built.parent / name).is_dir() else oct(0o644))}
+    assert odd == {}
+    assert modes["site"] == oct(0o755) and modes["site/index.html"] == oct(0o644)
+    cache = built.parent / ".revmentor-cache"
+    assert {oct(path.stat().st_mode & 0o777) for path in cache.rglob("*") if path.is_file()} == {oct(0o644)}
 
 
 def test_search_index_holds_every_module_title(built: Path) -> None:
