@@ -339,6 +339,9 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
                          "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
                          "Building site with MkDocs…"]
     assert re.fullmatch(r"Site written to prog/site/ \(16 pages, \d+\.\d s\)", lines[5])
+    assert lines[-5:] == ["Written:", "  prog/site/           the handbook, 16 pages",
+                          "  prog/site/training/  training pack, 7 files", "  prog/site/forms/     blank forms, 6 files",
+                          "  prog/site/calendar/  calendar, 1 file"]
     assert run("build", "prog", "--quiet").stdout == ""
     again = run("build", "prog").stdout.splitlines()
     assert again[1:4] == ["Training pack: 7 files (0 made, 7 from the cache)",

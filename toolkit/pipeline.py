@@ -28,6 +28,7 @@ from .outputs.forms.layout import FormsFamily
 from .outputs.response_templates import ResponseTemplatesFamily
 from .outputs.training import TrainingFamily
 from .program.validate import LoadedProgram, load_program
+from .progress import status, wrote
 from .render.artifact import PlannedFile, Rendered
 from .render.cache import RenderCache, output_cache
 from .site.mkdocs import build_site
@@ -140,6 +141,7 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
     rendered = []
     for family in chosen:
         if family.destination == SITE:
+            status(say, f"{family.label}: {family.count(len(prepared.plans[family.name]))}…")
             made = render_family(family, loaded, prepared.plans[family.name], RenderCache(cache / family.name, templates))
             say(f"{family.label}: {family.count(len(made.artifacts))} ({len(made.rendered)} made,"
                 f" {len(made.reused)} from the cache)")
@@ -156,6 +158,7 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
                 (staging / path).write_bytes(data)
         say(f"{family.label} written to {_folder(display_path(written.output))} ({len(written.files)} files,"
             f" {time.monotonic() - started:.1f} s)")
+        wrote(say, _folder(display_path(written.output / family.name)), _what(family, len(files)))
         return BuildResult(written.output, 0, len(written.files), 0.0, (*warnings, *written.warnings), written.swap)
     with staged as (staging, written):
         say("Building site with MkDocs…")
@@ -163,6 +166,9 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
                           output=target, work=cache)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages,"
         f" {time.monotonic() - started:.1f} s)")
+    wrote(say, _folder(display_path(written.output)), f"the handbook, {site.pages} pages")
+    for made, family in zip(rendered, [f for f in chosen if f.destination == SITE], strict=True):
+        wrote(say, _folder(display_path(written.output / family.name)), _what(family, len(made.artifacts)))
     return BuildResult(written.output, site.pages, len(written.files), 0.0,
                        (*warnings, *site.warnings, *written.warnings), written.swap)
 
@@ -195,6 +201,7 @@ def _write_private(family: OutputFamily, loaded: LoadedProgram, planned: Sequenc
         return [replace(problem, warning=True, message=f"{family.name.replace('-', ' ')} not written: {problem.message}")
                 for problem in error.problems]
     say(f"{family.label} written to {_folder(display_path(written.output))} ({family.count(len(planned))})")
+    wrote(say, _folder(display_path(written.output)), _what(family, len(planned)))
     return list(written.warnings)
 
 
@@ -212,6 +219,11 @@ def _carry_over(previous: Path, staging: Path, keep_out: str) -> None:
             continue
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, staging / relative)
+
+
+def _what(family: OutputFamily, files: int) -> str:
+    """An output family's line in the closing summary: "training pack, 13 files"."""
+    return f"{family.label[0].lower()}{family.label[1:]}, {family.count(files)}"
 
 
 def _folder(shown: str) -> str:
