@@ -80,6 +80,37 @@ def test_the_site_follows_the_umask_so_a_web_server_can_read_it(built: Path) -> 
     assert {oct(path.stat().st_mode & 0o777) for path in cache.rglob("*") if path.is_file()} == {oct(0o644)}
 
 
+def test_the_timeline_and_the_goals_are_pictures_with_their_text_alternative(built: Path) -> None:
+    timeline = text_of(built / "timeline.html")
+    assert timeline.count('<svg class="rm-picture" id="rm-timeline" role="img"'
+                          ' aria-labelledby="rm-timeline-title rm-timeline-desc"') == 1
+    assert '<title id="rm-timeline-title">Timeline of Bridge: 12 weeks, Mon 2 Mar 2026 to Sun 24 May 2026</title>' in timeline
+    desc = re.search(r'<desc id="rm-timeline-desc">([^<]*)</desc>', timeline)
+    assert desc is not None and desc.group(1) == (
+        "Phases: Launch: weeks 1 to 2. Training: Orientation: week 1, Mon 2 Mar 2026; Giving upward feedback: week 2,"
+        " Mon 9 Mar 2026. Check-ins: Start: week 2, Mon 9 Mar 2026; Middle: week 6, Mon 6 Apr 2026; End: week 10,"
+        " Mon 4 May 2026.")
+    assert "Today" not in timeline, "the program is over: no day of it is today"
+    goals = text_of(built / "goals.html")
+    assert ('<title id="rm-goal-digital-title">&lt;script&gt;alert(1)&lt;/script&gt; Digital confidence: each measure'
+            ' from its baseline to its target</title>') in goals
+    assert ('<desc id="rm-goal-digital-desc">Leaders confident with AI tools: from baseline 20 % to target 60 %.'
+            '</desc>') in goals
+    assert "<script>alert(1)</script>" not in goals and "<script" not in goals.split('<svg', 1)[1].split("</svg>")[0]
+
+
+def test_the_home_page_has_a_card_per_role_and_check_ins_link_their_forms_and_calendar(built: Path) -> None:
+    home = text_of(built / "index.html")
+    cards = home.split('<div class="grid cards rm-roles">', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r'<a href="(roles/[a-z]+\.html)">Start here: the ([^<]+) page</a>', cards) == [
+        ("roles/mentor.html", "Digital mentor"), ("roles/mentee.html", "Leader")]
+    checkins = text_of(built / "checkins.html")
+    links = re.findall(r'<a href="([^"]+\.(?:pdf|ics))"', checkins)
+    assert {"forms/agreement.pdf", "forms/pulse-mentor.pdf", "forms/pulse-mentee.pdf", "forms/checkin-1.pdf",
+            "forms/checkin-3.pdf"} <= set(links)
+    assert any(link.startswith("calendar/") and link.endswith(".ics") for link in links)
+
+
 def test_search_index_holds_every_module_title(built: Path) -> None:
     index = json.loads(text_of(built / "search/search_index.json"))
     titles = {doc["title"] for doc in index["docs"]}

@@ -9,6 +9,7 @@ with `content:`. The site engine (mkdocs.py) builds HTML.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from ..program.schedule import training_schedule
 from ..render.artifact import PlannedFile
 from ..render.templating import Markdown, environment, escape_markdown, render
 from ..render.text import clock, format_date, format_minutes, privacy
+from . import pictures
 
 TEMPLATES = "handbook"
 MODULE_FILES = ("guide", "handout", "slides")
@@ -75,7 +77,8 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
             PlannedPage(f"roles/{role.id}.md", "role.md.j2", {"role": role}, (role.content,) if role.content else ())
             for role in program.roles
         ),
-        PlannedPage("timeline.md", "timeline.md.j2", {"events": _events(program)}),
+        PlannedPage("timeline.md", "timeline.md.j2", {"events": _events(program),
+                                                      "picture": pictures.timeline(program, _events(program), today())}),
         PlannedPage("training/index.md", "training.md.j2", {"modules": modules}),
         *(
             [PlannedPage("training/schedule.md", "schedule.md.j2", {
@@ -100,6 +103,15 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
         PlannedPage("downloads.md", "downloads.md.j2", {"downloads": list(downloads)}),
     ]
     return pages
+
+
+def today() -> dt.date:
+    """The day the handbook is built, for the timeline's "today" mark: SOURCE_DATE_EPOCH's day when
+    it is set (a reproducible build), else the clock's."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
 
 
 def _module_downloads(module: Module, downloads: Sequence[PlannedFile]) -> list[PlannedFile]:
@@ -227,6 +239,7 @@ def _common(program: Program, page: str) -> dict[str, Any]:
         "modules_for": lambda role: _modules_for(program, role),
         "roles_of": lambda ids: [program.role(role_id) for role_id in ids],
         "phase_name": lambda phase_id: phases[phase_id].name if phase_id in phases else phase_id,
+        "measures_picture": pictures.measures,
     }
     return {
         "program": program,
