@@ -379,29 +379,60 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
                           "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
 
 
-def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) -> None:
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path, tmp_path: Path) -> None:
+    """Also: --open opens the preview, open pages learn of a rebuild and reload, the site's own
+    render cache is used, and SIGTERM, like Ctrl-C, leaves no temporary folder behind."""
     port = free_port()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {tmp_path / "opened"}\n', encoding="utf-8")
+    browser.chmod(0o755)
     process = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "serve", "prog", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_without_color())
+        [sys.executable, "-m", "toolkit", "serve", "prog", "--port", str(port), "--open"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**env_without_color(), "TMPDIR": str(temporary), "BROWSER": str(browser)})
     served = Watched(process)
     url = f"http://127.0.0.1:{port}/index.html"
+    reload = f"http://127.0.0.1:{port}/.revmentor-reload"
     try:
         served.wait_for(f"Serving the handbook on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        assert "Bridge" in _fetch(url)
+        page = _fetch(url)
+        assert "Bridge" in page and "/.revmentor-reload" in page
+        assert _fetch(reload) == "1"
+        assert [p.name for p in temporary.iterdir()][0].startswith("revmentor-serve-")
+        assert (program / ".revmentor-cache" / "site" / "training").is_dir(), "the site's own render cache"
         yaml_file = program / "program.yaml"
         yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("name: Bridge", "name: Crossing"),
                              encoding="utf-8")
         served.wait_for("Rebuilt 16 pages")
-        assert "Crossing" in _fetch(url)
+        assert "Crossing" in _fetch(url) and _fetch(reload) == "2"
         yaml_file.write_text("program: [\n", encoding="utf-8")
         served.wait_for("The last good site is still served; fix the problem and save to rebuild.")
-        assert "Crossing" in _fetch(url)
+        assert "Crossing" in _fetch(url) and _fetch(reload) == "2"
         assert not (program / "site").exists(), "serve never writes into site/"
+        assert "/.revmentor-reload" not in (next(temporary.glob("revmentor-serve-*/site")) / "index.html").read_text(
+            encoding="utf-8"), "the reload script is added to pages served, never to the files"
     finally:
-        _, err = served.finish(signal.SIGINT)
+        _, err = served.finish(signal.SIGTERM)
+    assert (tmp_path / "opened").read_text(encoding="utf-8") == f"http://127.0.0.1:{port}/\n"
     assert "prog/program.yaml:2:1: YAML syntax error" in err
     assert "Traceback" not in err
+    assert list(temporary.iterdir()) == [], "SIGTERM leaves no temporary folder"
+
+
+def test_serve_says_a_busy_port_before_building_anything(program: Path, run: Run) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "prog", "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr == (f"port {port} on 127.0.0.1 is already in use\n"
+                             f"  fix: stop the program using it, or choose another port: --port {port + 1}\n")
+    assert not (program / ".revmentor-cache").exists(), "nothing was built"
 
 
 def _fetch(url: str) -> str:

@@ -208,25 +208,27 @@ def build_command(path: str, output: str | None, strict: bool, quiet: bool, only
 @click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser once it is built.")
 @_quiet
 @_guarded
-def serve(path: str, port: int, host: str, quiet: bool) -> None:
+def serve(path: str, port: int, host: str, open_browser: bool, quiet: bool) -> None:
     """Preview the handbook in a browser, rebuilding it whenever a file changes.
 
-    Watches program.yaml, content/, templates/ and mkdocs.yml. The preview is built in a
-    temporary folder, never into site/; a program with an error is reported and the last
-    good version stays on show.
+    Watches program.yaml, content/, templates/ and mkdocs.yml, and open pages reload
+    themselves after each rebuild. The preview is built in a temporary folder, never into
+    site/, with site/'s render cache, so a serve after a build starts fast; a program with
+    an error is reported and the last good version stays on show. The port is checked first.
 
     \b
     Examples:
       revmentor serve
-      revmentor serve programs/finance --port 8001
+      revmentor serve programs/finance --port 8001 --open
     """
 
     def report(error: ToolkitError) -> None:
         say(error.format(), err=True)
 
-    api.serve(path, host=host, port=port, echo=_reporter(quiet), report=report)
+    api.serve(path, host=host, port=port, echo=_reporter(quiet), report=report, open_browser=open_browser)
 
 
 @cli.command("match")

@@ -99,6 +99,7 @@ def write_build(
     output: str | os.PathLike[str] | None = None,
     *,
     progress: Progress | None = None,
+    cache: Path | None = None,
 ) -> BuildResult:
     """Render and write a prepared build into `output` (default: site/ in the program folder).
 
@@ -106,6 +107,7 @@ def write_build(
     previous output is then untouched. With the build's `strict`, a broken internal link fails
     it. Progress lines go to `progress`, if given. With `only`, just that family is rendered: a
     site family's files replace its folder in the output and the rest of the output stays.
+    `cache` is the render cache to use instead of the output's own (`serve` uses the site's).
     """
     started = time.monotonic()
     say = progress or (lambda line: None)
@@ -114,7 +116,7 @@ def write_build(
     target = normalise(output if output is not None else default_output(loaded.folder, SITE))
     warnings = list(loaded.warnings)
     if any(family.destination == SITE for family in chosen):
-        result = _write_site(prepared, chosen, target, say, started)
+        result = _write_site(prepared, chosen, target, say, started, cache)
         warnings += result.warnings
     else:  # `only` a private family: the site is left alone
         private = chosen[0]
@@ -126,13 +128,13 @@ def write_build(
 
 
 def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target: Path, say: Progress,
-                started: float) -> BuildResult:
+                started: float, cache_folder: Path | None = None) -> BuildResult:
     """Render the chosen site families and write the output: the whole site, or with `only` one
     family's folder swapped into the previous output."""
     loaded = prepared.loaded
     digests = Digests()
     check_output(target, command=SITE, program_folder=loaded.folder, digests=digests)
-    cache = output_cache(target)
+    cache = cache_folder or output_cache(target)
     templates = cache / "templates"
     book = None
     if prepared.only is None:
