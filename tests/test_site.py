@@ -108,7 +108,9 @@ def test_the_home_page_has_a_card_per_role_and_check_ins_link_their_forms_and_ca
     links = re.findall(r'<a href="([^"]+\.(?:pdf|ics))"', checkins)
     assert {"forms/agreement.pdf", "forms/pulse-mentor.pdf", "forms/pulse-mentee.pdf", "forms/checkin-1.pdf",
             "forms/checkin-3.pdf"} <= set(links)
-    assert any(link.startswith("calendar/") and link.endswith(".ics") for link in links)
+    assert "calendar/bridge.ics" in links
+    for role in ("mentor", "mentee"):
+        assert f'<a href="../calendar/bridge-{role}.ics">your sessions (.ics)</a>' in text_of(built / f"roles/{role}.html")
 
 
 def test_search_index_holds_every_module_title(built: Path) -> None:
@@ -367,16 +369,16 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[:5] == ["Generating 16 pages…", "Training pack: 7 files (7 made, 0 from the cache)",
-                         "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
+                         "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 3 files (3 made, 0 from the cache)",
                          "Building site with MkDocs…"]
     assert re.fullmatch(r"Site written to prog/site/ \(16 pages, \d+\.\d s\)", lines[5])
     assert lines[-5:] == ["Written:", "  prog/site/           the handbook, 16 pages",
                           "  prog/site/training/  training pack, 7 files", "  prog/site/forms/     blank forms, 6 files",
-                          "  prog/site/calendar/  calendar, 1 file"]
+                          "  prog/site/calendar/  calendar, 3 files"]
     assert run("build", "prog", "--quiet").stdout == ""
     again = run("build", "prog").stdout.splitlines()
     assert again[1:4] == ["Training pack: 7 files (0 made, 7 from the cache)",
-                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
+                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 3 files (0 made, 3 from the cache)"]
 
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path, tmp_path: Path) -> None:

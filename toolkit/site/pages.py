@@ -74,7 +74,9 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
         PlannedPage("goals.md", "goals.md.j2"),
         PlannedPage("roles/index.md", "roles.md.j2"),
         *(
-            PlannedPage(f"roles/{role.id}.md", "role.md.j2", {"role": role}, (role.content,) if role.content else ())
+            PlannedPage(f"roles/{role.id}.md", "role.md.j2", {
+                "role": role, "calendar": next((d for d in downloads if d.part == "role-calendar" and d.topic == role.id),
+                                               None)}, (role.content,) if role.content else ())
             for role in program.roles
         ),
         PlannedPage("timeline.md", "timeline.md.j2", {"events": _events(program),
