@@ -107,15 +107,6 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
     return pages
 
 
-def today() -> dt.date:
-    """The day the handbook is built, for the timeline's "today" mark: SOURCE_DATE_EPOCH's day when
-    it is set (a reproducible build), else the clock's."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
-
-
 def _module_downloads(module: Module, downloads: Sequence[PlannedFile]) -> list[PlannedFile]:
     """A module's guide, handout and slides among the downloads, in that order."""
     mine = [d for d in downloads if d.topic == module.id and d.part in MODULE_FILES]
@@ -264,3 +255,12 @@ def _modules_for(program: Program, role: Role) -> list[Module]:
     """The modules a role attends, in the order they happen."""
     return sorted((m for m in program.training if role.id in m.audience),
                   key=lambda m: (program.module_date(m), m.start_time))
+
+
+def today() -> dt.date:
+    """The day the handbook is built, for the timeline's "today" mark: SOURCE_DATE_EPOCH's day when
+    it is set (a reproducible build), else the clock's."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
