@@ -199,4 +199,3 @@ def test_a_pairs_calendars_sequence_rises_when_the_pairs_file_changes(make_progr
     mentor_before, mentor_after = before["R1-P001/R1-P001-mentor-calendar.ics"], after["R1-P001/R1-P001-mentor-calendar.ics"]
     assert {number for _, number in mentor_before} == {1_800_000_000 - 1_577_836_800}, "the program changed last"
     assert mentor_after[1] == ("Bridge check-in 1 of 3: Start (Ana Silva and Jon Reyes)", 1_800_000_060 - 1_577_836_800)
-
