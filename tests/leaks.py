@@ -66,6 +66,17 @@ def html_text(text: str) -> str:
     return words(" ".join([body, *attributes]))
 
 
+def eml_text(data: bytes) -> str:
+    """An e-mail as a mail program shows it: its headers decoded (=?utf-8?...?=) and every text part
+    decoded (quoted-printable and base64 hide a name from a search of the bytes)."""
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(data, policy=policy.default)
+    parts = [f"{name}: {value}" for name, value in message.items()]
+    parts += [str(part.get_content()) for part in message.walk() if part.get_content_maintype() == "text"]
+    return words(" ".join(parts))
+
+
 def readable_text(path: Path) -> str:
     """What a person can read in one file, whatever its kind."""
     data = path.read_bytes()
@@ -76,6 +87,8 @@ def readable_text(path: Path) -> str:
         return pdf_text(data)
     if suffix == ".pptx":
         return pptx_text(data)
+    if suffix == ".eml":
+        return eml_text(data)
     if suffix in (".xlsx", ".docx") or zipfile.is_zipfile(io.BytesIO(data)):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return words(" ".join(html_text(archive.read(name).decode("utf-8", "replace")) for name in archive.namelist()))

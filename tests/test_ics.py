@@ -12,7 +12,7 @@ import yaml
 from icalendar import Calendar
 
 from toolkit import load_program
-from toolkit.outputs.calendar import CalendarPair, program_calendar
+from toolkit.outputs.calendar import CalendarPair, calendar_path, program_calendar
 
 from conftest import MINIMAL, REPO, program_yaml, write_program
 
@@ -199,3 +199,10 @@ def test_a_pairs_calendars_sequence_rises_when_the_pairs_file_changes(make_progr
     mentor_before, mentor_after = before["R1-P001/R1-P001-mentor-calendar.ics"], after["R1-P001/R1-P001-mentor-calendar.ics"]
     assert {number for _, number in mentor_before} == {1_800_000_000 - 1_577_836_800}, "the program changed last"
     assert mentor_after[1] == ("Bridge check-in 1 of 3: Start (Ana Silva and Jon Reyes)", 1_800_000_060 - 1_577_836_800)
+
+
+def test_a_program_name_with_accents_keeps_its_letters_in_the_calendar_file_and_uids(
+        make_program: Callable[..., Path]) -> None:
+    program = load_program(make_program(MINIMAL.replace("name: Bridge", "name: Regards croisés Großhandel"))).program
+    assert calendar_path(program) == "calendar/regards-croises-grosshandel.ics"
+    assert events(program_calendar(program, STAMP))[0]["uid"] == "training-orientation@regards-croises-grosshandel.revmentor"

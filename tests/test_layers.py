@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 SIDEWAYS = {
     ("toolkit.preview", "toolkit.pipeline"),  # serve rebuilds with build
+    ("toolkit.evaluation", "toolkit.pairing"),  # collect counts every pair of the pairs file
 }
 """Imports between two units of one layer, each for a reason given here."""
 

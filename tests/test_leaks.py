@@ -34,3 +34,17 @@ def test_a_secret_inside_a_compressed_pdf_and_a_decks_notes_is_found(tmp_path: P
 def test_nothing_is_found_where_nothing_is(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text("<p>Quillon</p><p>Zaravet</p>", encoding="utf-8")
     assert leaks(tmp_path, [SECRET, "  "]) == {}
+
+
+def test_a_secret_in_an_encoded_e_mail_draft_is_found(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    message = EmailMessage(policy=SMTP)
+    message["To"] = "Zoë Zaraveth <z@example.org>"
+    message["Subject"] = "Für dich"
+    message.set_content("Dear Quillon Zaraveth, schön dich zu sehen.\n", charset="utf-8", cte="base64")
+    (tmp_path / "draft.eml").write_bytes(message.as_bytes())
+    raw = (tmp_path / "draft.eml").read_bytes()
+    assert SECRET.encode() not in raw and "Zoë Zaraveth".encode() not in raw  # the body and the To are encoded
+    assert leaks(tmp_path, [SECRET, "Zoë Zaraveth"]) == {"draft.eml": [SECRET, "Zoë Zaraveth"]}

@@ -52,11 +52,14 @@ def test_no_roster_name_or_email_reaches_the_site(program_copy: Path, run: Calla
 
     packed = run("forms", "--pairs", str(pairs), "-o", "private/packs", "--quiet")
     assert packed.exit_code == 0, packed.output
+    drafts = leaks(program_copy / "private" / "packs", ["Ysolde Kristiansen-Arbo", "ysolde.arbo@roster.example"])
+    assert [name for name in drafts if "/messages/" in name and name.endswith("-mentor.eml")]  # the drafts name her
     built = run("build", "--quiet")
     assert built.exit_code == 0, built.output
 
     site = program_copy / "site"
     assert (site / "search" / "search_index.json").is_file()
+    assert (site / "communications.html").is_file()  # the page of messages: dates and roles, never a name
     secrets = []
     for line in ROSTER.splitlines()[1:]:
         cells = line.split(",")

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
         ToolkitError,
         UsageError,
     )
+    from .evaluation.collect import PreparedCollect, WrittenCollect, prepare_collect, write_collect
     from .evaluation.report import PreparedReport, WrittenReport, prepare_report, write_report
+    from .outputs.comms import CommsResult, PreparedComms, prepare_comms, write_comms
     from .outputs.forms.packs import PacksResult, PreparedPacks, prepare_packs, write_packs
     from .pairing.matching import MatchResult, find_program, prepare_match
     from .pairing.pairs import Pair, read_history, read_pairs
@@ -55,8 +57,12 @@ _LAZY = {
     "BuildError": "errors", "OutputFolderError": "errors", "PairsError": "errors", "Problem": "errors",
     "ProgramError": "errors", "ResponsesError": "errors", "RosterError": "errors", "StrictWarnings": "errors",
     "ToolkitError": "errors", "UsageError": "errors",
+    "PreparedCollect": "evaluation.collect", "WrittenCollect": "evaluation.collect",
+    "prepare_collect": "evaluation.collect", "write_collect": "evaluation.collect",
     "PreparedReport": "evaluation.report", "WrittenReport": "evaluation.report",
     "prepare_report": "evaluation.report", "write_report": "evaluation.report",
+    "CommsResult": "outputs.comms", "PreparedComms": "outputs.comms", "prepare_comms": "outputs.comms",
+    "write_comms": "outputs.comms",
     "PacksResult": "outputs.forms.packs", "PreparedPacks": "outputs.forms.packs",
     "prepare_packs": "outputs.forms.packs", "write_packs": "outputs.forms.packs",
     "MatchResult": "pairing.matching", "find_program": "pairing.matching", "prepare_match": "pairing.matching",
@@ -75,6 +81,7 @@ __all__ = [
     "DEFAULT_ORGANISATION",
     "BuildError",
     "BuildResult",
+    "CommsResult",
     "LoadedProgram",
     "MatchResult",
     "OutputFolderError",
@@ -82,6 +89,8 @@ __all__ = [
     "Pair",
     "PairsError",
     "PreparedBuild",
+    "PreparedCollect",
+    "PreparedComms",
     "PreparedInit",
     "PreparedPacks",
     "PreparedReport",
@@ -92,6 +101,7 @@ __all__ = [
     "StrictWarnings",
     "ToolkitError",
     "UsageError",
+    "WrittenCollect",
     "WrittenMatch",
     "WrittenReport",
     "__version__",
@@ -103,6 +113,8 @@ __all__ = [
     "long_date",
     "organisation_name",
     "prepare_build",
+    "prepare_collect",
+    "prepare_comms",
     "prepare_init",
     "prepare_match",
     "prepare_packs",
@@ -114,6 +126,8 @@ __all__ = [
     "schema_json",
     "serve",
     "write_build",
+    "write_collect",
+    "write_comms",
     "write_init",
     "write_match",
     "write_packs",

@@ -307,6 +307,37 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
     out(f"Wrote {display_path(written.output)}{which}: {names}")
 
 
+@cli.command("comms")
+@click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
+@click.option("--pairs", "pairs_file", type=click.Path(),
+              help="A pairs file (as `revmentor match` writes it): adds a draft per message and person, and their"
+              " rows in the mail-merge file.")
+@click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
+              help="Private folder for the files (default: private/comms in the program folder; never inside the"
+              " site).")
+@_guarded
+def comms_command(path: str, pairs_file: str | None, output: str | None) -> None:
+    """Write the coordinator's send calendar, mail-merge file and message drafts.
+
+    PATH is a program.yaml or the folder holding one (default: the current folder). From the
+    program's communications plan: send-calendar.ics (an event and an alarm for every send),
+    mail-merge.csv (for Outlook or Word mail merge, every placeholder filled in) and drafts/
+    (an .eml draft of each message to a group: staff, line managers, the sponsor). Run it
+    before there are pairs, for the invitation and the briefs; with --pairs, each pair's
+    folder gets a ready-to-send draft of every message to each of the two. `revmentor forms`
+    puts the same files in the pair packs.
+
+    \b
+    Examples:
+      revmentor comms
+      revmentor comms --pairs private/match/pairs.csv
+    """
+    result = api.write_comms(api.prepare_comms(path, pairs_file), output)
+    _print_problems(result.warnings)
+    say(f"Wrote {display_path(result.output)}: {result.sends} send{'s' if result.sends != 1 else ''},"
+        f" {result.files} file{'s' if result.files != 1 else ''}")
+
+
 @cli.command("forms")
 @click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--pairs", "pairs_file", required=True, type=click.Path(),
@@ -329,7 +360,9 @@ def forms_command(path: str, pairs_file: str, round_number: int | None, output: 
     each side with the names and planned hours, and a calendar (.ics) for each of the two:
     the round's check-ins and their own side's training. The pairs file is checked first:
     every bad row is listed and nothing is written. The output folder is replaced as a whole.
-    Blank forms are in the handbook's downloads (`revmentor build`).
+    Blank forms are in the handbook's downloads (`revmentor build`). With a communications
+    plan, each pair's folder also holds an .eml draft of every message to each of the two, and
+    communications/ the send calendar, the mail-merge file and drafts for groups.
 
     \b
     Examples:
@@ -453,6 +486,54 @@ def _check_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Pa
 def _interactive() -> bool:
     """Whether there is someone to ask: prompts need a terminal (CI has no stdin)."""
     return sys.stdin is not None and sys.stdin.isatty()
+
+
+@cli.command("collect")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(), metavar="FOLDER...")
+@click.option("--program", "program_path", default=".", show_default=True, type=click.Path(),
+              help="program.yaml, or the folder holding it.")
+@click.option("--as-of", "as_of", type=_DateType(), metavar="YYYY-MM-DD",
+              help="The day progress is counted to: check-ins due, overdue pairs (default: today).")
+@click.option("--pairs", "pairs_file", type=click.Path(),
+              help="The pairs file the packs were made from (pairs.csv from `revmentor match`): every pair is"
+              " counted, those that returned nothing included.")
+@click.option("-o", "--output", type=click.Path(),
+              help="Private folder for tracker.xlsx, progress.html and responses/ (default: private/collect in"
+              " the program folder; never inside the site nor a folder read).")
+@click.option("--strict", is_flag=True, help="Stop, writing nothing, if any file could not be used.")
+@_guarded
+def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, pairs_file: str | None,
+                    output: str | None, strict: bool) -> None:
+    """Read the forms pairs returned and write the tracker, survey responses and a progress page.
+
+    FOLDER... are the folders (and subfolders) where returned forms were saved, or the files
+    themselves. Each PDF is known by the identity revmentor wrote into it (form, program,
+    round, check-in, pair), never by its file name, and read by its fields: pair records,
+    pulses, agreements and surveys. A meetings.csv (columns pair, checkin, date) adds
+    meetings kept by hand. Files are never changed.
+
+    Every file that cannot be used is listed with what to do: not one of this program's forms,
+    another program's, printed, scanned or flattened ("needs entering by hand"), encrypted,
+    damaged, or the same form twice (the later one wins). Writes tracker.xlsx, progress.html
+    (check-ins held against planned, overdue pairs, pulses asking for contact, goal progress)
+    and responses/<survey>.csv, ready for `revmentor report`.
+
+    \b
+    Examples:
+      revmentor collect returned/
+      revmentor collect inbox/ scans/ --as-of 2027-03-15 --pairs private/match/pairs.csv
+      revmentor collect returned/ --program programs/finance -o private/finance-collect
+    """
+    prepared = api.prepare_collect(program_path, folders, as_of=as_of, strict=strict, pairs=pairs_file)
+    _print_problems(prepared.warnings)
+    written = api.write_collect(prepared, output)
+    _print_problems(written.warnings)
+    top = sorted({name.split("/", 1)[0] + ("/" if "/" in name else "") for name in written.files})
+    say(f"Wrote {', '.join(top)} to {display_path(written.folder)}")
+    from .evaluation.collect import summary_lines
+
+    for line in summary_lines(prepared.collected):
+        say(line)
 
 
 @cli.command()

@@ -8,6 +8,8 @@ itself the flagship program folder.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 _PACKAGED = Path(__file__).resolve().parent.parent / "_data"
@@ -21,7 +23,9 @@ DEFAULT_OUTPUTS = {
     "match": "private/match",
     "packs": "private/packs",
     "report": "private/report",
+    "collect": "private/collect",
     "response-templates": "private/response-templates",
+    "comms": "private/comms",
 }
 """Where each command writes, inside the program folder, unless told otherwise. Everything with
 names or answers in it goes under private/, which `init`'s .gitignore keeps out of version control."""
@@ -66,3 +70,19 @@ def display_path(path: Path) -> str:
     except ValueError:
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+_SPELLED_OUT = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l",
+                              "ı": "i", "ŀ": "l"})
+"""Letters that do not decompose into a base letter and an accent, written as a German or Nordic reader would."""
+
+
+def ascii_slug(text: str, fallback: str) -> str:
+    """Lowercase ASCII letters and digits joined by hyphens, for a file name or an id.
+
+    Letters keep their base letter rather than vanish ("Regards croisés" -> "regards-croises",
+    "Großhandel" -> "grosshandel"): a slug that drops letters reads as a typo in every file name.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_SPELLED_OUT))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or fallback

@@ -61,6 +61,8 @@ class Document:
     data: Any
     values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    lines: tuple[str, ...] = ()
+    """The file's text, line by line: to point at a line inside a multi-line value (a message's body)."""
 
     def position(self, path: KeyPath, at_key: bool = False) -> tuple[int | None, int | None]:
         """Where a path's value starts (or its key, with `at_key`), else its nearest parent's."""
@@ -179,14 +181,14 @@ def parse_yaml(text: str, display: str, core_schema: bool = False) -> Document:
     except yaml.YAMLError:
         pass  # parse again below: the pure-Python parser words syntax errors more clearly
     else:
-        return _build(root, display, core_schema)
+        return dataclasses.replace(_build(root, display, core_schema), lines=tuple(text.splitlines()))
     try:
         root = _compose(text, display, _PlainLoader)
     except yaml.MarkedYAMLError as error:
         raise ProgramError(_syntax_problem(error, display)) from None
     except yaml.YAMLError as error:
         raise ProgramError(Problem(display, f"YAML error: {error}", _SYNTAX_FIX)) from None
-    return _build(root, display, core_schema)
+    return dataclasses.replace(_build(root, display, core_schema), lines=tuple(text.splitlines()))
 
 
 def _compose(text: str, display: str, loader: type[yaml.SafeLoader]) -> Node | None:

@@ -778,6 +778,127 @@ class Confidentiality(Model):
     """Optional Markdown file, relative to the program folder, added to the handbook's confidentiality page."""
 
 
+# --- communications: every message the program sends, and when (issue 19) ------------------
+
+RECIPIENT_GROUPS: dict[str, str] = {
+    "pairs": "both sides of every pair",
+    "line-managers": "each participant's line manager",
+    "sponsor": "the program's sponsor",
+    "staff": "everyone who may apply",
+    "not-selected": "applicants not paired this round",
+}
+"""Who a message may go to besides a role (its id, e.g. mentor): each group and what it means."""
+PERSONAL_RECIPIENTS = ("mentor", "mentee", "pairs")
+"""Recipients the pairs file names: a message to them becomes one draft per person in the pair packs."""
+PLACEHOLDERS: dict[str, str] = {
+    "program": "the program's name",
+    "organisation": "the organisation running it",
+    "contact": "how to reach the coordinator (program.contact)",
+    "sponsor": "the sponsor's name, or \"the\" and their title when no name is given (the Chief Operating Officer)",
+    "mentor_term": "what the program calls a mentor (terminology.mentor)",
+    "mentee_term": "what the program calls a mentee (terminology.mentee)",
+    "start_date": "the program's first day",
+    "end_date": "the program's last day",
+    "send_date": "the day the message goes",
+    "checkin_number": "the check-in's number: the one a message timed from each check-in is for, else the next one",
+    "checkin_title": "that check-in's title",
+    "checkin_date": "that check-in's date",
+    "module_title": "the training module the message is timed from (when: module)",
+    "module_date": "that module's date",
+    "survey_title": "the survey the message is timed from (when: survey)",
+    "survey_date": "the first day of that survey's week",
+    "handbook_url": "the handbook's address (communications.handbook_url)",
+    "checkins_url": "the handbook's check-ins page",
+    "confidentiality_url": "the handbook's confidentiality page",
+    "messages_url": "the handbook's page of what participants will hear, and when",
+    "first_meeting_url": "the handbook's first-meeting guide (content/guides/first-meeting.md)",
+    "name": "the recipient's name, from the pairs file (messages to mentor, mentee or pairs only)",
+    "partner": "the name of the recipient's partner in the pair",
+    "mentor_name": "the pair's mentor's name",
+    "mentee_name": "the pair's mentee's name",
+    "pair_id": "the pair's id",
+}
+"""The placeholders a subject or body may hold, written in braces ({name}); `{{` and `}}` are literal braces."""
+PERSONAL_PLACEHOLDERS = ("name", "partner", "mentor_name", "mentee_name", "pair_id")
+"""Placeholders filled from the pairs file: only a message to mentor, mentee or pairs may use them."""
+FIRST_MEETING_GUIDE = "content/guides/first-meeting.md"
+"""The hand-written guide {first_meeting_url} links to; `validate` checks that the program folder has it."""
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""A placeholder ({name}; group 1 is its name), or a doubled brace that stands for a literal one."""
+CommsEvent = Literal["start", "midpoint", "end", "checkins"]
+
+
+class SendTime(Model):
+    """When a message goes: in a week of the program, or some days before or after an event.
+    Give one of week, event, module or survey."""
+
+    week: Week | None = None
+    """Week of the program it goes in (week 1 starts on start_date; 0 and below are before it), e.g. -4."""
+    weekday: Weekday | None = None
+    """Day of that week it goes on (with week), e.g. monday; default the week's first day."""
+    event: CommsEvent | None = None
+    """The event it is timed from: start or end of the program, its midpoint (the first day of week duration_weeks / 2 + 1), or checkins: one send for each check-in."""
+    module: Id | None = None
+    """Id of the training module it is timed from."""
+    survey: Id | None = None
+    """Id of the survey it is timed from (the first day of the survey's week)."""
+    days_before: Annotated[int, Field(ge=0, le=120)] | None = None
+    """Days before the event, module or survey it goes, e.g. 3."""
+    days_after: Annotated[int, Field(ge=0, le=120)] | None = None
+    """Days after the event, module or survey it goes; neither: on the day itself."""
+    time: ClockTime = dt.time(9, 0)
+    """Clock time the send calendar reminds the coordinator to send it, e.g. "09:00"."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> SendTime:
+        given = [key for key in ("week", "event", "module", "survey") if getattr(self, key) is not None]
+        if len(given) != 1:
+            raise Refusal("give exactly one of week, event, module or survey" + (f", not {' and '.join(given)}"
+                                                                                  if given else ""),
+                          "write `week: -2` for a week of the program, or `event: checkins` with `days_before: 3`")
+        if self.weekday is not None and self.week is None:
+            raise Refusal("weekday goes with week", "remove weekday, or time the message by `week:`")
+        if self.week is not None and (self.days_before is not None or self.days_after is not None):
+            raise Refusal("days_before and days_after go with event, module or survey, not week",
+                          "give the day with `weekday:` instead")
+        if self.days_before is not None and self.days_after is not None:
+            raise Refusal("give days_before or days_after, not both", "keep one of them")
+        return self
+
+    @property
+    def offset(self) -> int:
+        """Days from the event to the send: negative before it."""
+        return self.days_after or -(self.days_before or 0)
+
+
+class Message(Model):
+    """One message the program sends: to whom, when, and what it says."""
+
+    id: Id
+    """Short identifier, used in file names and the mail-merge file, e.g. checkin-reminder."""
+    title: Text
+    """What the message is, as the handbook's page of messages lists it, e.g. "Reminder before each check-in"."""
+    to: Annotated[tuple[Id, ...], Field(min_length=1)]
+    """Who receives it: mentor or mentee (their roles' ids), pairs (both sides of every pair), line-managers, sponsor, staff (everyone who may apply), not-selected (applicants not paired this round), or another role's id."""
+    when: SendTime
+    """When it goes."""
+    subject: Text
+    """The subject line; placeholders such as {program} are filled in."""
+    body: Text
+    """The message in Markdown, with placeholders from the fixed set (see the Communications section of the README), e.g. {name} and {checkin_date}."""
+
+
+class CommunicationsPlan(Model):
+    """Every message the program sends: the handbook lists them, `revmentor forms` writes the coordinator's send calendar, mail-merge file and a draft for each person."""
+
+    handbook_url: Text | None = None
+    """Where the handbook is published, e.g. https://intranet.example.org/mentoring; links in messages start with it. Without it, a link names the handbook page instead."""
+    sender: Text | None = None
+    """The From of every draft, e.g. "Mentoring team <mentoring@example.org>"; without it, your mail program fills in your own address."""
+    messages: tuple[Message, ...] = ()
+    """The messages, in any order: the handbook and the send calendar put them in date order."""
+
+
 class Program(Model):
     """A reverse-mentoring program: everything the toolkit generates comes from this."""
 
@@ -811,6 +932,8 @@ class Program(Model):
     """How mentors and mentees are paired from a roster."""
     application: Application | None = None
     """The application form: its questions, the topic list, the self-assessment."""
+    communications: CommunicationsPlan | None = None
+    """Every message the program sends, to whom and when: invitations, briefs, reminders, thanks."""
 
     @property
     def checkin_weeks(self) -> tuple[int, ...]:

@@ -7,8 +7,10 @@ dates inside the program, content files inside the program folder.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import email.policy
 import os
 import re
 import types
@@ -22,9 +24,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ProgramError, StrictWarnings, excerpt
-from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, display_path
+from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, ascii_slug, display_path
 from .loader import Document, KeyPath, format_path, load_yaml
-from .model import APPLICATION_FIELDS, Program, SessionDay
+from .model import (
+    APPLICATION_FIELDS,
+    FIRST_MEETING_GUIDE,
+    PERSONAL_PLACEHOLDERS,
+    PERSONAL_RECIPIENTS,
+    PLACEHOLDER,
+    PLACEHOLDERS,
+    RECIPIENT_GROUPS,
+    Program,
+    SessionDay,
+)
 from .schedule import format_date
 
 
@@ -253,10 +265,7 @@ def _is_branch(part: Any) -> bool:
 
 
 def _slug(text: str) -> str:
-    slug = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
-    while "--" in slug:
-        slug = slug.replace("--", "-")
-    return slug or "my-id"
+    return ascii_slug(text, "my-id")
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -466,6 +475,7 @@ class _CrossChecker:
                 " wellbeing, the program itself) with whom to contact",
             )
         self.surveys_and_certificates()
+        self.communications(roles)
         self.distinct(("matching", "levels"), "band")
         self.application(scales)
         meeting = self.value(("program", "meeting_format"))
@@ -791,6 +801,95 @@ class _CrossChecker:
                           " and `name`; both are printed under the signature line")
                 return
 
+
+    # --- communications: recipients, timing and placeholders (issue 19) ----------------------
+
+    def communications(self, roles: list[str]) -> None:
+        """Each message goes to known recipients, is timed from something the program has, and
+        uses only the placeholders its recipients and timing can fill; an unknown placeholder is
+        pointed at on the line of the subject or body that holds it."""
+        section: KeyPath = ("communications",)
+        if not isinstance(self.value(section), dict):
+            return
+        self.ids(*section, "messages", noun="message")  # type: ignore[arg-type]
+        sender = _text(self.value(section + ("sender",)))
+        if sender is not None and not _one_address(sender):
+            self.error(section + ("sender",), f"sender '{excerpt(sender)}' is not one e-mail address",
+                       "write one address on one line, e.g. mentoring@example.org or"
+                       " \"Mentoring team <mentoring@example.org>\" (in quotes)")
+        known = roles + [group for group in RECIPIENT_GROUPS if group not in roles]
+        modules = [t for p, m in self.items("training") if (t := _text(m.get("id")))]
+        surveys = [t for p, s in self.items("feedback", "surveys") if (t := _text(s.get("id")))]
+        for path, message in self.items(*section, "messages"):  # type: ignore[arg-type]
+            self.refs(path + ("to",), known, "recipient")
+            to = {text for _, text in self.texts(path + ("to",))}
+            found = message.get("when")
+            when: dict[str, Any] = found if isinstance(found, dict) else {}
+            self.ref(path + ("when", "module"), modules, "module")
+            self.ref(path + ("when", "survey"), surveys, "survey")
+            if when.get("event") == "checkins" and not self.value(("checkins",)):
+                self.error(path + ("when", "event"), "the message is timed from each check-in, but the program has"
+                           " no check-ins", "add a checkins: section, or time the message by `week:`")
+            if "sponsor" in to and not isinstance(self.value(("program", "sponsor")), dict):
+                self.warn(path + ("to",), "the message goes to the sponsor, but program.sponsor is not given",
+                          "add `sponsor:` under `program:` with their title and name")
+            for key in ("subject", "body"):
+                self.placeholders(path + (key,), to, when)
+
+    def placeholders(self, path: KeyPath, to: set[str], when: dict[str, Any]) -> None:
+        text = _text(self.value(path))
+        if text is None:
+            return
+        personal = bool(to) and to <= set(PERSONAL_RECIPIENTS)
+        reported: set[str] = set()
+        for match in PLACEHOLDER.finditer(text):
+            name = match.group(1)
+            if name is None or name in reported:
+                continue
+            reported.add(name)
+            problem = None
+            if name not in PLACEHOLDERS:
+                hint = _did_you_mean(name, PLACEHOLDERS).replace("'", "")
+                hint = hint.replace("did you mean ", "did you mean {").replace("?", "}?") if hint else ""
+                problem = (f"unknown placeholder {{{name}}}",
+                           (hint + " " if hint else "") + "the placeholders are "
+                           + ", ".join(f"{{{known}}}" for known in PLACEHOLDERS) + "; write {{ and }} for a brace")
+            elif name in PERSONAL_PLACEHOLDERS and not personal:
+                problem = (f"placeholder {{{name}}} is filled from the pairs file, but the message goes to "
+                           + ", ".join(sorted(to - set(PERSONAL_RECIPIENTS))),
+                           "use it only in messages to mentor, mentee or pairs, or write the text without it")
+            elif name.startswith(("module_", "survey_")) and not when.get(name.split("_")[0]):
+                kind = name.split("_")[0]
+                problem = (f"placeholder {{{name}}} needs a message timed from a {kind}",
+                           f"time the message with `when: {{{kind}: <id>}}`, or remove the placeholder")
+            elif name == "first_meeting_url" and not (self.folder / FIRST_MEETING_GUIDE).is_file():
+                problem = (f"placeholder {{{name}}} links to {FIRST_MEETING_GUIDE}, which the program folder does"
+                           " not have", f"write the guide as {FIRST_MEETING_GUIDE}, or remove the placeholder")
+            if problem is not None:
+                self.errors.append(self._at_placeholder(path, match.group(0), *problem))
+
+    def _at_placeholder(self, path: KeyPath, token: str, message: str, fix: str) -> Problem:
+        """A problem on the line and column of `token` inside the (multi-line) value at `path`."""
+        problem = self.doc.problem(path, message, fix)
+        lines = self.doc.lines
+        if problem.line is None or not lines:
+            return problem
+        for number in range(problem.line, min(len(lines), problem.line + 2000) + 1):
+            start = (problem.column or 1) - 1 if number == problem.line else 0
+            column = lines[number - 1].find(token, start)
+            if column >= 0:
+                return dataclasses.replace(problem, line=number, column=column + 1)
+        return problem
+
+
+
+def _one_address(text: str) -> bool:
+    """Whether `text` is one e-mail address, with or without a name, as a From header holds it."""
+    if "\n" in text or "\r" in text or text.count("@") != 1:
+        return False
+    header = email.policy.SMTP.header_factory("From", text)
+    addresses: tuple[Any, ...] = tuple(getattr(header, "addresses", ()))
+    return not header.defects and len(addresses) == 1 and bool(addresses[0].domain)
 
 RESPONSE_COLUMNS = ("respondent", "role", "survey")
 """Columns of a survey's response file that are not questions (evaluation/responses.py); `role` is also

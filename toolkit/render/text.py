@@ -7,10 +7,10 @@ the same on a page, a PDF and a form.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..files.paths import ascii_slug
 from ..program.model import ConcernRoute, MinuteRange, Program
 from ..program.schedule import format_date
 
@@ -35,7 +35,7 @@ def clock(time: dt.time) -> str:
 
 def slug(text: str, fallback: str = "program") -> str:
     """Lowercase letters and digits joined by hyphens, for a file name or an id: "Crosswise 2027" -> "crosswise-2027"."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or fallback
+    return ascii_slug(text, fallback)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..errors import BuildError, Problem
 from ..files.paths import display_path
 from ..program.model import Module, Program, Role
 from ..program.schedule import training_schedule
+from ..render import comms
 from ..render.artifact import PlannedFile
 from ..render.templating import Markdown, environment, escape_markdown, render
 from ..render.text import clock, format_date, format_minutes, privacy
@@ -97,6 +98,7 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
         PlannedPage("checkins.md", "checkins.md.j2", {"files": {d.topic: d for d in downloads if d.part == "form"},
                                                        "calendar": next((d for d in downloads if d.part == "calendar"),
                                                                         None)}),
+        *_communications_page(program),
         PlannedPage(CONFIDENTIALITY_PAGE, "confidentiality.md.j2", {},
                     (program.confidentiality.content,) if program.confidentiality.content else ()),
         PlannedPage("checklist.md", "checklist.md.j2", {"groups": _checklist_groups(program)}),
@@ -105,6 +107,20 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
         PlannedPage("downloads.md", "downloads.md.j2", {"downloads": list(downloads)}),
     ]
     return pages
+
+
+def _communications_page(program: Program) -> list[PlannedPage]:
+    """The page of messages ("What you will hear from us, and when"), when the program has messages.
+    It holds dates, titles and recipients' roles, never a person's name."""
+    if program.communications is None or not program.communications.messages:
+        return []
+    sends = [{"date": send.date, "to": comms.recipients(program, send.message), "title": send.message.title}
+             for send in comms.sends(program)]
+    messages = [{"title": message.title, "timing": comms.timing(program, message.when),
+                 "to": comms.recipients(program, message)}
+                for message in program.communications.messages]
+    return [PlannedPage(comms.PAGE, "communications.md.j2",
+                        {"sends": sends, "messages": messages, "page_title": comms.PAGE_TITLE})]
 
 
 def _module_downloads(module: Module, downloads: Sequence[PlannedFile]) -> list[PlannedFile]:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from ...evaluation.identity import INFO_KEY as _IDENTITY
+
 
 class FormFiller:
     """A blank form read once; each `fill` returns a copy with text fields filled in.
@@ -42,8 +44,10 @@ class FormFiller:
             trailer = pdf.trailer
             self._size = int(trailer.Size)
             self._trailer = b" /Root %d %d R" % trailer.Root.objgen
+            self._info: tuple[int, int, bytes] | None = None
             if "/Info" in trailer and trailer.Info.is_indirect:
                 self._trailer += b" /Info %d %d R" % trailer.Info.objgen
+                self._info = (*trailer.Info.objgen, _without(trailer.Info, _IDENTITY))
             ids = trailer.get("/ID")
             self._first_id = bytes(ids[0]) if ids is not None and len(ids) == 2 else hashlib.md5(blank).digest()  # noqa: S324 - an id, not security
             form = pdf.Root.AcroForm
@@ -79,10 +83,14 @@ class FormFiller:
         """Names of the check boxes `fill` can tick."""
         return list(self._boxes)
 
-    def fill(self, values: Mapping[str, str], ticked: Collection[str] = ()) -> bytes:
+    def fill(self, values: Mapping[str, str], ticked: Collection[str] = (), identity: str | None = None) -> bytes:
         """The form with these text fields filled in and these check boxes ticked; names the form does
-        not have are ignored."""
+        not have are ignored. `identity` (evaluation/identity.py) replaces the blank's, when the blank
+        has document information to hold it."""
         objects = list(self._extra)
+        if identity is not None and self._info is not None:
+            number, generation, head = self._info
+            objects.append((number, generation, head + b" " + _IDENTITY.encode() + b" " + pdf_string(identity) + b" >>"))
         for name in ticked:
             box = self._boxes.get(name)
             if box is not None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..._version import __version__
 from ...errors import BuildError, Problem
+from ...evaluation.identity import INFO_KEY, form_identity
 from ...program.model import Program
 from ...program.validate import LoadedProgram
 from ...render.artifact import Artifact, PlannedFile, Rendered
@@ -33,7 +34,7 @@ from .plan import APPLICATION, FOLDER, GROUP_APPLYING, FormPlan, form_context, p
 from .questions import FILE as QUESTIONS_FILE
 from .questions import application_text
 
-_KEY_VERSION = "forms-2"
+_KEY_VERSION = "forms-3"
 """Bump when `finish_form` changes what it does to a laid-out form: cached forms are then made again."""
 _SEPARATOR = " | "
 """Splits a radio button's title into its question and its choice (see forms/macros.html.j2)."""
@@ -92,7 +93,8 @@ def make_forms(
         except BuildError as error:  # both certificates share a template: say its problem once
             problems.extend(problem for problem in error.problems if problem not in problems)
             continue
-        key = _key(renderer.key(html, forms=True), plan, extra)
+        identity = form_identity(program, plan.name, round_number).text()
+        key = _key(renderer.key(html, forms=True), plan, extra + "\0" + identity)
         made.keys[plan.name] = key
         found = cache.get(key) if cache is not None else None
         if found is not None:
@@ -107,7 +109,7 @@ def make_forms(
             continue
         try:
             data = finish_form(rendered.data, read_only=plan.read_only, centred=plan.centred, characters=extra,
-                               subsets=subsets)
+                               subsets=subsets, identity=identity)
         except Exception as error:  # pikepdf or fontTools failing on an overridden template's output
             problems.append(Problem(plan.path, f"the laid-out form cannot be made fillable ({type(error).__name__}:"
                                     f" {error})", f"check the program folder's own {plan.template}, if it has one;"
@@ -132,8 +134,9 @@ def _key(layout_key: str, plan: FormPlan, characters: str) -> str:
 
 
 def finish_form(data: bytes, *, read_only: frozenset[str] = frozenset(), centred: frozenset[str] = frozenset(),
-                characters: str = "", subsets: FontSubsets | None = None) -> bytes:
-    """Tidy a form as WeasyPrint wrote it: radio buttons as widgets of their group, labels, flags.
+                characters: str = "", subsets: FontSubsets | None = None, identity: str = "") -> bytes:
+    """Tidy a form as WeasyPrint wrote it: radio buttons as widgets of their group, labels, flags;
+    and write its `identity` (evaluation/identity.py) into its document information, for `collect`.
 
     Each radio button's title is "question | n of N | choice" (forms/macros.html.j2): the group
     is labelled with the question and its choices, each button with the question and its choice.
@@ -168,6 +171,8 @@ def finish_form(data: bytes, *, read_only: frozenset[str] = frozenset(), centred
                 item.Q = 1
         form.NeedAppearances = True
         shrink_field_fonts(pdf, subsets or FontSubsets(), characters)
+        if identity:
+            pdf.docinfo[INFO_KEY] = pikepdf.String(identity)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import PairsError, Problem, UsageError
+from ...evaluation.identity import form_identity
 from ...files.output import check_output, normalise, staged_output
 from ...files.paths import default_output, display_path, round_output
 from ...pairing.pairs import Pair, read_pairs, shown
@@ -29,6 +30,7 @@ from ...program.validate import LoadedProgram, load_program, unknown_round
 from ...progress import count, wrote
 from ...render.cache import RenderCache
 from ...render.text import format_date
+from .. import comms
 from ..calendar import SIDES, CalendarPair, changed_at, program_calendar, program_stamp, time_zone
 from .filling import FormFiller
 from .fonts import field_characters
@@ -99,21 +101,30 @@ def pack_files(
     per_checkin = {plan.name for plan in plan_forms(program) if plan.per_checkin}
     held = checkins(program, round_number)
     zone = time_zone(program) if calendar else None
+    sends = comms.round_sends(program, round_number)
+    identities = {name: form_identity(program, name, round_number) for name in fillers}
     for pair in pairs:
         folder = pair.pair_id
         for name, filler in fillers.items():
+            identity = identities[name]
             if name in per_checkin:
                 for checkin in held:
                     yield (f"{folder}/{pair.pair_id}-checkin-{checkin.number}-{name}.pdf",
-                           filler.fill(pair_values(program, pair, name, checkin)))
+                           filler.fill(pair_values(program, pair, name, checkin),
+                                       identity=identity.with_pair(pair.pair_id, checkin.number, checkin.round).text()))
             else:
                 yield (f"{folder}/{pair.pair_id}-{name}.pdf",
-                       filler.fill(pair_values(program, pair, name, round_number=round_number), ticked(pair, name)))
+                       filler.fill(pair_values(program, pair, name, round_number=round_number), ticked(pair, name),
+                                   identity=identity.with_pair(pair.pair_id, round_number=round_number).text()))
         if calendar:
             who = CalendarPair(pair.pair_id, pair.mentor_name, pair.mentee_name, round_number)
             for side in SIDES:
                 yield (f"{folder}/{pair.pair_id}-{side}-calendar.ics",
                        program_calendar(program, stamp, who, zone, side=side))
+        for rel, data in comms.pair_drafts(program, pair, sends):  # communications: one draft per message and person
+            yield f"{folder}/{rel}", data
+    if program.communications is not None:
+        yield from comms.coordinator_files(program, pairs, sends, stamp)
 
 
 def pairs_round(loaded: LoadedProgram, pairs: Sequence[Pair], file: str, given: int | None = None) -> int:
@@ -186,6 +197,10 @@ def prepare_packs(path: str | os.PathLike[str], pairs_file: str | os.PathLike[st
     """
     loaded = load_program(path)
     pairs = read_pairs(pairs_file, loaded.program)
+    if loaded.program.communications is not None:  # communications: each draft's To must hold its address
+        bad = comms.address_problems(pairs, display_path(Path(pairs_file)))
+        if bad:
+            raise PairsError(bad)
     number = pairs_round(loaded, pairs, display_path(Path(pairs_file)), round_number)
     return PreparedPacks(loaded, pairs, Path(os.path.abspath(pairs_file)), number)
 
