@@ -315,8 +315,9 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
 @click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
               help="Private folder for the files (default: private/comms in the program folder; never inside the"
               " site).")
+@_quiet
 @_guarded
-def comms_command(path: str, pairs_file: str | None, output: str | None) -> None:
+def comms_command(path: str, pairs_file: str | None, output: str | None, quiet: bool) -> None:
     """Write the coordinator's send calendar, mail-merge file and message drafts.
 
     PATH is a program.yaml or the folder holding one (default: the current folder). From the
@@ -334,7 +335,8 @@ def comms_command(path: str, pairs_file: str | None, output: str | None) -> None
     """
     result = api.write_comms(api.prepare_comms(path, pairs_file), output)
     _print_problems(result.warnings)
-    say(f"Wrote {display_path(result.output)}: {result.sends} send{'s' if result.sends != 1 else ''},"
+    out = _reporter(quiet)
+    out(f"Wrote {display_path(result.output)}: {result.sends} send{'s' if result.sends != 1 else ''},"
         f" {result.files} file{'s' if result.files != 1 else ''}")
 
 
@@ -501,9 +503,10 @@ def _interactive() -> bool:
               help="Private folder for tracker.xlsx, progress.html and responses/ (default: private/collect in"
               " the program folder; never inside the site nor a folder read).")
 @click.option("--strict", is_flag=True, help="Stop, writing nothing, if any file could not be used.")
+@_quiet
 @_guarded
 def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, pairs_file: str | None,
-                    output: str | None, strict: bool) -> None:
+                    output: str | None, strict: bool, quiet: bool) -> None:
     """Read the forms pairs returned and write the tracker, survey responses and a progress page.
 
     FOLDER... are the folders (and subfolders) where returned forms were saved, or the files
@@ -529,11 +532,12 @@ def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, pai
     written = api.write_collect(prepared, output)
     _print_problems(written.warnings)
     top = sorted({name.split("/", 1)[0] + ("/" if "/" in name else "") for name in written.files})
-    say(f"Wrote {', '.join(top)} to {display_path(written.folder)}")
+    out = _reporter(quiet)
+    out(f"Wrote {', '.join(top)} to {display_path(written.folder)}")
     from .evaluation.collect import summary_lines
 
     for line in summary_lines(prepared.collected):
-        say(line)
+        out(line)
 
 
 @cli.command()
