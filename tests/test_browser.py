@@ -140,3 +140,38 @@ def test_search_works_from_a_zip_opened_as_files(browser: Any, site: Path, tmp_p
     assert any(word.lower() in result.lower() for result in results), results
     assert watched.errors == []
     assert [url for url in watched.requests if not url.startswith("file://")] == []
+
+
+def test_the_pictures_have_text_alternatives_and_the_home_page_a_card_per_role(browser: Any, server: str) -> None:
+    """The timeline and every goal's measures are SVG pictures a screen reader names and describes
+    (role img, aria-labelledby its title and desc); the home page leads each role to its page."""
+    program = load_program(REPO).program
+    page = watch(browser).page
+
+    def pictures(name: str) -> list[dict[str, str]]:
+        page.goto(server + name)
+        return list(page.evaluate("""() => [...document.querySelectorAll('article svg.rm-picture')].map(svg => ({
+            role: svg.getAttribute('role'),
+            name: svg.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id).textContent)
+                     .join(' | '),
+            width: String(svg.getBoundingClientRect().width)}))"""))
+
+    timeline = pictures("timeline.html")
+    assert len(timeline) == 1 and timeline[0]["role"] == "img" and float(timeline[0]["width"]) > 300
+    assert timeline[0]["name"].startswith(f"Timeline of {program.program.name}: {program.program.duration_weeks} weeks")
+    assert all(module.title in timeline[0]["name"] for module in program.training)
+    assert all(session.title in timeline[0]["name"] for session in program.checkins.sessions)
+
+    goals = pictures("goals.html")
+    measured = [goal for goal in program.goals if goal.measures]
+    assert [picture["name"].split(" | ")[0] for picture in goals] == [
+        f"{goal.title}: each measure from its baseline to its target" for goal in measured]
+    assert all(measure.metric in goals[i]["name"] for i, goal in enumerate(measured) for measure in goal.measures)
+
+    page.goto(server + "index.html")
+    cards = page.locator("article .grid.cards > ul > li")
+    assert cards.count() == len(program.roles)
+    links = [cards.nth(i).locator("a", has_text="Start here").get_attribute("href") for i in range(cards.count())]
+    assert links == [f"roles/{role.id}.html" for role in program.roles]
+    columns = {round(cards.nth(i).bounding_box()["x"]) for i in range(cards.count())}
+    assert len(columns) > 1, "the cards stand side by side on a wide screen"

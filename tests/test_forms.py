@@ -645,6 +645,7 @@ def test_progress_lines(tmp_path: Path, run: Run) -> None:
     assert lines[:2] == ["Preparing 7 forms…", "Filling them in for 2 pairs…"]
     assert re.fullmatch(rf"Pair packs written to {re.escape(str(program))}/private/packs/ \(2 pairs, 22 files,"
                         r" \d+\.\d s\)", lines[2])
+    assert lines[3:] == ["Written:", f"  {program}/private/packs/  pair packs, 2 pairs, 22 files"]
 
 
 def test_names_in_other_scripts_keep_their_letters_and_unknown_letters_are_warned_about(

@@ -8,12 +8,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from icalendar import Calendar
 
 from toolkit import load_program
 from toolkit.outputs.calendar import CalendarPair, calendar_path, program_calendar
 
-from conftest import MINIMAL, REPO
+from conftest import MINIMAL, REPO, program_yaml, write_program
 
 STAMP = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -144,6 +145,33 @@ def test_a_persons_calendar_holds_only_their_sides_training(make_program: Callab
     assert [e["uid"] for e in mentee] == ["training-orientation@bridge.revmentor", *(e["uid"] for e in mentor)]
     assert str(Calendar.from_ical(program_calendar(program, STAMP, pair, side="mentee"))["x-wr-calname"]) == (
         "Bridge: Jon Reyes (Mentee) with Ana Silva")
+
+
+def test_each_role_downloads_a_calendar_of_its_own_sessions(tmp_path: Path) -> None:
+    """A side of a pair gets its training and every check-in; a role outside the pairs only its training."""
+    from toolkit.outputs.calendar import CalendarFamily
+
+    text = program_yaml(MINIMAL, roles=[*yaml.safe_load(MINIMAL)["roles"], {
+        "id": "coordinator", "name": "Coordinator", "summary": "Runs it.", "time_commitment": "A day a week"}],
+        training=[{**yaml.safe_load(MINIMAL)["training"][0], "audience": ["mentor", "coordinator"]}])
+    loaded = load_program(write_program(tmp_path / "prog", text))
+    family = CalendarFamily()
+    planned = family.plan(loaded.program)
+    assert [(p.path, p.title, p.topic) for p in planned] == [
+        ("calendar/bridge.ics", "Bridge calendar", ""), ("calendar/bridge-mentor.ics", "Mentor: your sessions", "mentor"),
+        ("calendar/bridge-mentee.ics", "Mentee: your sessions", "mentee"),
+        ("calendar/bridge-coordinator.ics", "Coordinator: your sessions", "coordinator")]
+    made = {a.path: Calendar.from_ical(a.data) for a in family.render(loaded, planned, None).artifacts}
+
+    def summaries(path: str) -> list[str]:
+        return [str(event["SUMMARY"]) for event in made[path].walk("VEVENT")]
+
+    checkins = [f"Bridge check-in {n} of 3: {title}" for n, title in enumerate(("Start", "Middle", "End"), start=1)]
+    assert summaries("calendar/bridge-mentor.ics") == ["Bridge training: Orientation", *checkins]
+    assert summaries("calendar/bridge-mentee.ics") == checkins
+    assert summaries("calendar/bridge-coordinator.ics") == ["Bridge training: Orientation"]
+    assert str(made["calendar/bridge-coordinator.ics"]["X-WR-CALNAME"]) == "Bridge: Coordinator"
+    assert len(summaries("calendar/bridge.ics")) == 4
 
 
 def test_a_pairs_calendars_sequence_rises_when_the_pairs_file_changes(make_program: Callable[..., Path],

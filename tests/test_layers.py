@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("toolkit.pairing", "toolkit.evaluation"),
     ("toolkit.render",),
     ("toolkit.program",),
-    ("toolkit.files",),
+    ("toolkit.files", "toolkit.progress"),
     ("toolkit.errors", "toolkit._version"),
 )
 """Top to bottom. A package (toolkit.outputs) stands for every module inside it."""

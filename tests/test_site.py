@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -39,14 +40,18 @@ def program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The inline program's site, built once for the tests that only read it."""
+    """The inline program's site, built once for the tests that only read it, under the usual umask (022)."""
     from toolkit.pipeline import build
 
     folder = write_program(tmp_path_factory.mktemp("built") / "prog", files={
         "content/about.md": "# About Bridge\n\nWritten by hand.\n",
         "content/guides/first-meeting.md": "# Your first meeting\n\nBring a question.\n",
     })
-    build(folder)
+    umask = os.umask(0o022)
+    try:
+        build(folder)
+    finally:
+        os.umask(umask)
     return folder / "site"
 
 
@@ -61,6 +66,51 @@ def test_every_page_exists(built: Path) -> None:
     missing = [page for page in PAGES if not (built / page).is_file()]
     assert missing == []
     assert (built / "about.html").is_file() and (built / "guides/first-meeting.html").is_file()
+
+
+def test_the_site_follows_the_umask_so_a_web_server_can_read_it(built: Path) -> None:
+    """Under umask 022 every folder is 0755 and every file 0644: no 0700 staging folder shows through."""
+    modes = {path.relative_to(built.parent).as_posix(): oct(path.stat().st_mode & 0o7777)
+             for path in [built, *built.rglob("*")]}
+    odd = {name: mode for name, mode in modes.items()
+           if mode != (oct(0o755) if (built.parent / name).is_dir() else oct(0o644))}
+    assert odd == {}
+    assert modes["site"] == oct(0o755) and modes["site/index.html"] == oct(0o644)
+    cache = built.parent / ".revmentor-cache"
+    assert {oct(path.stat().st_mode & 0o777) for path in cache.rglob("*") if path.is_file()} == {oct(0o644)}
+
+
+def test_the_timeline_and_the_goals_are_pictures_with_their_text_alternative(built: Path) -> None:
+    timeline = text_of(built / "timeline.html")
+    assert timeline.count('<svg class="rm-picture" id="rm-timeline" role="img"'
+                          ' aria-labelledby="rm-timeline-title rm-timeline-desc"') == 1
+    assert '<title id="rm-timeline-title">Timeline of Bridge: 12 weeks, Mon 2 Mar 2026 to Sun 24 May 2026</title>' in timeline
+    desc = re.search(r'<desc id="rm-timeline-desc">([^<]*)</desc>', timeline)
+    assert desc is not None and desc.group(1) == (
+        "Phases: Launch: weeks 1 to 2. Training: Orientation: week 1, Mon 2 Mar 2026; Giving upward feedback: week 2,"
+        " Mon 9 Mar 2026. Check-ins: Start: week 2, Mon 9 Mar 2026; Middle: week 6, Mon 6 Apr 2026; End: week 10,"
+        " Mon 4 May 2026.")
+    assert "Today" not in timeline, "the program is over: no day of it is today"
+    goals = text_of(built / "goals.html")
+    assert ('<title id="rm-goal-digital-title">&lt;script&gt;alert(1)&lt;/script&gt; Digital confidence: each measure'
+            ' from its baseline to its target</title>') in goals
+    assert ('<desc id="rm-goal-digital-desc">Leaders confident with AI tools: from baseline 20 % to target 60 %.'
+            '</desc>') in goals
+    assert "<script>alert(1)</script>" not in goals and "<script" not in goals.split('<svg', 1)[1].split("</svg>")[0]
+
+
+def test_the_home_page_has_a_card_per_role_and_check_ins_link_their_forms_and_calendar(built: Path) -> None:
+    home = text_of(built / "index.html")
+    cards = home.split('<div class="grid cards rm-roles">', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r'<a href="(roles/[a-z]+\.html)">Start here: the ([^<]+) page</a>', cards) == [
+        ("roles/mentor.html", "Digital mentor"), ("roles/mentee.html", "Leader")]
+    checkins = text_of(built / "checkins.html")
+    links = re.findall(r'<a href="([^"]+\.(?:pdf|ics))"', checkins)
+    assert {"forms/agreement.pdf", "forms/pulse-mentor.pdf", "forms/pulse-mentee.pdf", "forms/checkin-1.pdf",
+            "forms/checkin-3.pdf"} <= set(links)
+    assert "calendar/bridge.ics" in links
+    for role in ("mentor", "mentee"):
+        assert f'<a href="../calendar/bridge-{role}.ics">your sessions (.ics)</a>' in text_of(built / f"roles/{role}.html")
 
 
 def test_search_index_holds_every_module_title(built: Path) -> None:
@@ -319,38 +369,72 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[:5] == ["Generating 16 pages…", "Training pack: 7 files (7 made, 0 from the cache)",
-                         "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 1 file (1 made, 0 from the cache)",
+                         "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 3 files (3 made, 0 from the cache)",
                          "Building site with MkDocs…"]
     assert re.fullmatch(r"Site written to prog/site/ \(16 pages, \d+\.\d s\)", lines[5])
+    assert lines[-5:] == ["Written:", "  prog/site/           the handbook, 16 pages",
+                          "  prog/site/training/  training pack, 7 files", "  prog/site/forms/     blank forms, 6 files",
+                          "  prog/site/calendar/  calendar, 3 files"]
     assert run("build", "prog", "--quiet").stdout == ""
     again = run("build", "prog").stdout.splitlines()
     assert again[1:4] == ["Training pack: 7 files (0 made, 7 from the cache)",
-                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 1 file (0 made, 1 from the cache)"]
+                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 3 files (0 made, 3 from the cache)"]
 
 
-def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path) -> None:
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path, tmp_path: Path) -> None:
+    """Also: --open opens the preview, open pages learn of a rebuild and reload, the site's own
+    render cache is used, and SIGTERM, like Ctrl-C, leaves no temporary folder behind."""
     port = free_port()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {tmp_path / "opened"}\n', encoding="utf-8")
+    browser.chmod(0o755)
     process = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "serve", "prog", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_without_color())
+        [sys.executable, "-m", "toolkit", "serve", "prog", "--port", str(port), "--open"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**env_without_color(), "TMPDIR": str(temporary), "BROWSER": str(browser)})
     served = Watched(process)
     url = f"http://127.0.0.1:{port}/index.html"
+    reload = f"http://127.0.0.1:{port}/.revmentor-reload"
     try:
         served.wait_for(f"Serving the handbook on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        assert "Bridge" in _fetch(url)
+        page = _fetch(url)
+        assert "Bridge" in page and "/.revmentor-reload" in page
+        assert _fetch(reload) == "1"
+        assert [p.name[:16] for p in temporary.iterdir()] == ["revmentor-serve-"]
+        assert (program / ".revmentor-cache" / "site" / "training").is_dir(), "the site's own render cache"
         yaml_file = program / "program.yaml"
         yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("name: Bridge", "name: Crossing"),
                              encoding="utf-8")
         served.wait_for("Rebuilt 16 pages")
-        assert "Crossing" in _fetch(url)
+        assert "Crossing" in _fetch(url) and _fetch(reload) == "2"
         yaml_file.write_text("program: [\n", encoding="utf-8")
         served.wait_for("The last good site is still served; fix the problem and save to rebuild.")
-        assert "Crossing" in _fetch(url)
+        assert "Crossing" in _fetch(url) and _fetch(reload) == "2"
         assert not (program / "site").exists(), "serve never writes into site/"
+        assert "/.revmentor-reload" not in (next(temporary.glob("revmentor-serve-*/site")) / "index.html").read_text(
+            encoding="utf-8"), "the reload script is added to pages served, never to the files"
     finally:
-        _, err = served.finish(signal.SIGINT)
+        _, err = served.finish(signal.SIGTERM)
+    assert (tmp_path / "opened").read_text(encoding="utf-8") == f"http://127.0.0.1:{port}/\n"
     assert "prog/program.yaml:2:1: YAML syntax error" in err
     assert "Traceback" not in err
+    assert list(temporary.iterdir()) == [], "SIGTERM leaves no temporary folder"
+
+
+def test_serve_says_a_busy_port_before_building_anything(program: Path, run: Run) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "prog", "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr == (f"port {port} on 127.0.0.1 is already in use\n"
+                             f"  fix: stop the program using it, or choose another port: --port {port + 1}\n")
+    assert not (program / ".revmentor-cache").exists(), "nothing was built"
 
 
 def _fetch(url: str) -> str:

@@ -24,6 +24,7 @@ from ._version import __version__
 from .errors import Problem, ToolkitError, UsageError, format_problems, visible
 from .files import signals
 from .files.paths import display_path
+from .progress import Reporter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +33,17 @@ def say(text: str, err: bool = False) -> None:
     """Print a line; names, ids and answers from the user's files in it show hidden characters
     escaped (an ESC from a roster cell would rewrite the terminal). Every line goes through here."""
     click.echo(visible(text), err=err)
+
+
+def _reporter(quiet: bool) -> Reporter:
+    """Progress for one command: stage lines, a rewritten counter in a terminal, a closing summary;
+    nothing with -q. Used as `with _reporter(quiet) as report:`."""
+    return Reporter(sys.stdout, quiet=quiet)
+
+
+def _quiet(command: F) -> F:
+    """The -q option every long command has."""
+    return click.option("-q", "--quiet", is_flag=True, help="Print only problems, no progress.")(command)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -86,8 +98,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--strict", is_flag=True, help="Treat warnings (a goal with no measure, ...) as errors.")
+@_quiet
 @_guarded
-def validate(path: str, strict: bool) -> None:
+def validate(path: str, strict: bool, quiet: bool) -> None:
     """Check program.yaml and summarise the program.
 
     PATH is a program.yaml or the folder holding one (default: the current folder).
@@ -100,7 +113,8 @@ def validate(path: str, strict: bool) -> None:
     """
     loaded = api.load_program(path, strict=strict)
     _print_problems(loaded.warnings)
-    say(summary(loaded.program, display_path(loaded.file)))
+    if not quiet:
+        say(summary(loaded.program, display_path(loaded.file)))
 
 
 def summary(program: Any, file: str) -> str:
@@ -183,33 +197,38 @@ def build_command(path: str, output: str | None, strict: bool, quiet: bool, only
       revmentor build programs/finance -o public/finance --strict
       revmentor build --only training
     """
-    prepared = api.prepare_build(path, strict=strict, only=only)
-    result = api.write_build(prepared, output, progress=None if quiet else say)
-    _print_problems(result.warnings)
+    with _reporter(quiet) as report:
+        report.status("Checking program.yaml…")
+        prepared = api.prepare_build(path, strict=strict, only=only)
+        result = api.write_build(prepared, output, progress=report)
+        _print_problems(result.warnings)
 
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser once it is built.")
+@_quiet
 @_guarded
-def serve(path: str, port: int, host: str) -> None:
+def serve(path: str, port: int, host: str, open_browser: bool, quiet: bool) -> None:
     """Preview the handbook in a browser, rebuilding it whenever a file changes.
 
-    Watches program.yaml, content/, templates/ and mkdocs.yml. The preview is built in a
-    temporary folder, never into site/; a program with an error is reported and the last
-    good version stays on show.
+    Watches program.yaml, content/, templates/ and mkdocs.yml, and open pages reload
+    themselves after each rebuild. The preview is built in a temporary folder, never into
+    site/, with site/'s render cache, so a serve after a build starts fast; a program with
+    an error is reported and the last good version stays on show. The port is checked first.
 
     \b
     Examples:
       revmentor serve
-      revmentor serve programs/finance --port 8001
+      revmentor serve programs/finance --port 8001 --open
     """
 
     def report(error: ToolkitError) -> None:
         say(error.format(), err=True)
 
-    api.serve(path, host=host, port=port, echo=say, report=report)
+    api.serve(path, host=host, port=port, echo=_reporter(quiet), report=report, open_browser=open_browser)
 
 
 @cli.command("match")
@@ -233,10 +252,11 @@ def serve(path: str, port: int, host: str) -> None:
               " the program folder, private/match-round-N for round N, that is with N-1 --history files; never"
               " inside the site, nor where the roster or a history file is).")
 @click.option("--strict", is_flag=True, help="Treat roster warnings (a manager id found nowhere) as errors.")
+@_quiet
 @_guarded
 def match_command(roster: str, program_path: str | None, history: tuple[str, ...], round_number: int | None,
                   sheet: str | None, applications: str | None, header_row: int | None, output: str | None,
-                  strict: bool) -> None:
+                  strict: bool, quiet: bool) -> None:
     """Pair mentors with mentees from a roster, with the reasons for every pair.
 
     ROSTER is a CSV (UTF-8, comma or semicolon separated) or XLSX export, one row per person;
@@ -255,35 +275,36 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
       revmentor match hr-export.xlsx --applications applications.csv
     """
     loaded = api.find_program(program_path)
-    if loaded is None:
+    if loaded is None and not quiet:
         say("No program.yaml here: using the default matching settings (see the README).", err=True)
     result = api.prepare_match(roster, loaded, history, sheet=sheet, strict=strict, round_number=round_number,
                                applications=applications, header_row=header_row)
-    for note in result.notes:
+    for note in [] if quiet else result.notes:
         say(note, err=True)
     _print_problems(result.warnings)
     written = api.write_match(result, output)
     _print_problems(written.warnings)
+    out = _reporter(quiet)
     mentees = len(result.roster.mentees)
     mean = f"{result.total_score / len(result.pairs):.2f}" if result.pairs else "none"
-    say(f"Paired {len(result.pairs)} of {mentees} mentee{'s' if mentees != 1 else ''} from"
+    out(f"Paired {len(result.pairs)} of {mentees} mentee{'s' if mentees != 1 else ''} from"
                f" {result.roster.file}; mean score {mean} of a possible {result.max_score:g}.")
     if result.unmatched:
-        say(f"Unmatched ({len(result.unmatched)}):")
+        out(f"Unmatched ({len(result.unmatched)}):")
         for item in result.unmatched[:10]:
             who = item.person
-            say(f"  {who.role} {who.name or who.id} ({who.id}): {item.reason}")
+            out(f"  {who.role} {who.name or who.id} ({who.id}): {item.reason}")
         if len(result.unmatched) > 10:
-            say(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
+            out(f"  ... and {len(result.unmatched) - 10} more: see match-report.html")
     if result.free_places_note:
-        say(result.free_places_note)
+        out(result.free_places_note)
     waiting = len(result.waiting_for_consent)
     if waiting:
-        say(f"{waiting} pair{'s wait' if waiting != 1 else ' waits'} for the mentor's line manager to agree: see"
+        out(f"{waiting} pair{'s wait' if waiting != 1 else ' waits'} for the mentor's line manager to agree: see"
             " match-report.html.")
     names = ", ".join(Path(file).name for file in written.files)
     which = f" (round {result.round})" if result.round > 1 else ""
-    say(f"Wrote {display_path(written.output)}{which}: {names}")
+    out(f"Wrote {display_path(written.output)}{which}: {names}")
 
 
 @cli.command("comms")
@@ -294,8 +315,9 @@ def match_command(roster: str, program_path: str | None, history: tuple[str, ...
 @click.option("-o", "--output", type=click.Path(file_okay=True, dir_okay=True),
               help="Private folder for the files (default: private/comms in the program folder; never inside the"
               " site).")
+@_quiet
 @_guarded
-def comms_command(path: str, pairs_file: str | None, output: str | None) -> None:
+def comms_command(path: str, pairs_file: str | None, output: str | None, quiet: bool) -> None:
     """Write the coordinator's send calendar, mail-merge file and message drafts.
 
     PATH is a program.yaml or the folder holding one (default: the current folder). From the
@@ -313,7 +335,8 @@ def comms_command(path: str, pairs_file: str | None, output: str | None) -> None
     """
     result = api.write_comms(api.prepare_comms(path, pairs_file), output)
     _print_problems(result.warnings)
-    say(f"Wrote {display_path(result.output)}: {result.sends} send{'s' if result.sends != 1 else ''},"
+    out = _reporter(quiet)
+    out(f"Wrote {display_path(result.output)}: {result.sends} send{'s' if result.sends != 1 else ''},"
         f" {result.files} file{'s' if result.files != 1 else ''}")
 
 
@@ -349,9 +372,11 @@ def forms_command(path: str, pairs_file: str, round_number: int | None, output: 
       revmentor forms --pairs private/match-round-2/pairs.csv --round 2
       revmentor forms programs/finance --pairs pairs.xlsx -o private/finance-packs
     """
-    prepared = api.prepare_packs(path, pairs_file, round_number)
-    result = api.write_packs(prepared, output, progress=None if quiet else say)
-    _print_problems(result.warnings)
+    with _reporter(quiet) as report:
+        report.status("Checking program.yaml and the pairs file…")
+        prepared = api.prepare_packs(path, pairs_file, round_number)
+        result = api.write_packs(prepared, output, progress=report)
+        _print_problems(result.warnings)
 
 
 def _invited(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
@@ -376,9 +401,10 @@ def _invited(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
               help="How many of a role were invited, for response rates; repeat per role.")
 @click.option("--no-pdf", is_flag=True, help="Write report.html only: fast, and no PDF library is loaded.")
 @click.option("--strict", is_flag=True, help="Stop, writing nothing, if any response row had to be left out.")
+@_quiet
 @_guarded
 def report_command(responses: tuple[str, ...], program_path: str, output: str | None, invited: dict[str, int],
-                   no_pdf: bool, strict: bool) -> None:
+                   no_pdf: bool, strict: bool, quiet: bool) -> None:
     """Write the evaluation report from survey responses: HTML and PDF.
 
     RESPONSES are CSV or XLSX files exported from your survey tool (or folders of them), one
@@ -393,17 +419,20 @@ def report_command(responses: tuple[str, ...], program_path: str, output: str | 
       revmentor report mentor-end.csv mentee-end.xlsx --invited mentor=12 --invited mentee=12
       revmentor report responses/ --program programs/finance -o private/finance-report
     """
-    prepared = api.prepare_report(program_path, responses, invited, strict=strict)
-    _print_problems(prepared.warnings)
-    written = api.write_report(prepared, output, pdf=not no_pdf)
-    _print_problems(written.warnings)
-    report = prepared.report
-    left_out = report.left_out
-    say(f"Wrote the report to {display_path(written.folder)}: {', '.join(written.files)}")
-    say(f"  responses used: {report.used}; rows left out: {left_out}"
-               + (" (listed above)" if left_out else ""))
-    for goal in report.goals:
-        say(f"  {goal.goal.id}: {goal.status_text}")
+    with _reporter(quiet) as out:
+        out.status("Reading the responses…")
+        prepared = api.prepare_report(program_path, responses, invited, strict=strict)
+        _print_problems(prepared.warnings)
+        out.status("Writing the report…" if no_pdf else "Writing the report and its PDF…")
+        written = api.write_report(prepared, output, pdf=not no_pdf)
+        _print_problems(written.warnings)
+        report = prepared.report
+        left_out = report.left_out
+        out(f"Wrote the report to {display_path(written.folder)}: {', '.join(written.files)}")
+        out(f"  responses used: {report.used}; rows left out: {left_out}"
+                   + (" (listed above)" if left_out else ""))
+        for goal in report.goals:
+            out(f"  {goal.goal.id}: {goal.status_text}")
 
 
 class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
@@ -474,9 +503,10 @@ def _interactive() -> bool:
               help="Private folder for tracker.xlsx, progress.html and responses/ (default: private/collect in"
               " the program folder; never inside the site nor a folder read).")
 @click.option("--strict", is_flag=True, help="Stop, writing nothing, if any file could not be used.")
+@_quiet
 @_guarded
 def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, pairs_file: str | None,
-                    output: str | None, strict: bool) -> None:
+                    output: str | None, strict: bool, quiet: bool) -> None:
     """Read the forms pairs returned and write the tracker, survey responses and a progress page.
 
     FOLDER... are the folders (and subfolders) where returned forms were saved, or the files
@@ -502,11 +532,12 @@ def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, pai
     written = api.write_collect(prepared, output)
     _print_problems(written.warnings)
     top = sorted({name.split("/", 1)[0] + ("/" if "/" in name else "") for name in written.files})
-    say(f"Wrote {', '.join(top)} to {display_path(written.folder)}")
+    out = _reporter(quiet)
+    out(f"Wrote {', '.join(top)} to {display_path(written.folder)}")
     from .evaluation.collect import summary_lines
 
     for line in summary_lines(prepared.collected):
-        say(line)
+        out(line)
 
 
 @cli.command()
@@ -516,8 +547,9 @@ def collect_command(folders: tuple[str, ...], program_path: str, as_of: Any, pai
               help="Your organisation's name.")
 @click.option("--start", type=_DateType(), help="The day week 1 begins. Default: a Monday at least 4 weeks away.")
 @click.option("--no-input", is_flag=True, help="Ask nothing; use the defaults for anything not given.")
+@_quiet
 @_guarded
-def init(folder: Path, preset: str | None, organisation: str | None, start: Any, no_input: bool) -> None:
+def init(folder: Path, preset: str | None, organisation: str | None, start: Any, no_input: bool, quiet: bool) -> None:
     """Create a program folder: program.yaml, content/, mkdocs.yml, schema.json and .gitignore.
 
     DIR is created if needed (default: the current folder). Without --preset the folder
@@ -547,13 +579,14 @@ def init(folder: Path, preset: str | None, organisation: str | None, start: Any,
         start = click.prompt("Start date", default=fallback.isoformat(), type=_DateType())
     prepared = api.prepare_init(folder, preset, organisation or api.DEFAULT_ORGANISATION, start)
     written = api.write_init(prepared)
+    out = _reporter(quiet)
     organisation, start = prepared.organisation, prepared.start
     where = display_path(folder)
     source = f"the {preset} preset" if preset else "the flagship example"
-    say(f"Created a program from {source} in {where}, for {organisation}, starting {api.long_date(start)}:")
+    out(f"Created a program from {source} in {where}, for {organisation}, starting {api.long_date(start)}:")
     for path in written:
-        say(f"  {display_path(path)}")
-    say(
+        out(f"  {display_path(path)}")
+    out(
         f"Next: edit {display_path(folder / 'program.yaml')} (every page and form comes from it), then run\n"
         f"  revmentor validate {where}\n"
         f"  revmentor build {where}"

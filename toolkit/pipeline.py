@@ -28,6 +28,7 @@ from .outputs.forms.layout import FormsFamily
 from .outputs.response_templates import ResponseTemplatesFamily
 from .outputs.training import TrainingFamily
 from .program.validate import LoadedProgram, load_program
+from .progress import status, wrote
 from .render.artifact import PlannedFile, Rendered
 from .render.cache import RenderCache, output_cache
 from .site.mkdocs import build_site
@@ -98,6 +99,7 @@ def write_build(
     output: str | os.PathLike[str] | None = None,
     *,
     progress: Progress | None = None,
+    cache: Path | None = None,
 ) -> BuildResult:
     """Render and write a prepared build into `output` (default: site/ in the program folder).
 
@@ -105,6 +107,7 @@ def write_build(
     previous output is then untouched. With the build's `strict`, a broken internal link fails
     it. Progress lines go to `progress`, if given. With `only`, just that family is rendered: a
     site family's files replace its folder in the output and the rest of the output stays.
+    `cache` is the render cache to use instead of the output's own (`serve` uses the site's).
     """
     started = time.monotonic()
     say = progress or (lambda line: None)
@@ -113,7 +116,7 @@ def write_build(
     target = normalise(output if output is not None else default_output(loaded.folder, SITE))
     warnings = list(loaded.warnings)
     if any(family.destination == SITE for family in chosen):
-        result = _write_site(prepared, chosen, target, say, started)
+        result = _write_site(prepared, chosen, target, say, started, cache)
         warnings += result.warnings
     else:  # `only` a private family: the site is left alone
         private = chosen[0]
@@ -125,13 +128,13 @@ def write_build(
 
 
 def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target: Path, say: Progress,
-                started: float) -> BuildResult:
+                started: float, cache_folder: Path | None = None) -> BuildResult:
     """Render the chosen site families and write the output: the whole site, or with `only` one
     family's folder swapped into the previous output."""
     loaded = prepared.loaded
     digests = Digests()
     check_output(target, command=SITE, program_folder=loaded.folder, digests=digests)
-    cache = output_cache(target)
+    cache = cache_folder or output_cache(target)
     templates = cache / "templates"
     book = None
     if prepared.only is None:
@@ -140,6 +143,7 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
     rendered = []
     for family in chosen:
         if family.destination == SITE:
+            status(say, f"{family.label}: {family.count(len(prepared.plans[family.name]))}…")
             made = render_family(family, loaded, prepared.plans[family.name], RenderCache(cache / family.name, templates))
             say(f"{family.label}: {family.count(len(made.artifacts))} ({len(made.rendered)} made,"
                 f" {len(made.reused)} from the cache)")
@@ -156,6 +160,7 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
                 (staging / path).write_bytes(data)
         say(f"{family.label} written to {_folder(display_path(written.output))} ({len(written.files)} files,"
             f" {time.monotonic() - started:.1f} s)")
+        wrote(say, _folder(display_path(written.output / family.name)), _what(family, len(files)))
         return BuildResult(written.output, 0, len(written.files), 0.0, (*warnings, *written.warnings), written.swap)
     with staged as (staging, written):
         say("Building site with MkDocs…")
@@ -163,6 +168,9 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
                           output=target, work=cache)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages,"
         f" {time.monotonic() - started:.1f} s)")
+    wrote(say, _folder(display_path(written.output)), f"the handbook, {site.pages} pages")
+    for made, family in zip(rendered, [f for f in chosen if f.destination == SITE], strict=True):
+        wrote(say, _folder(display_path(written.output / family.name)), _what(family, len(made.artifacts)))
     return BuildResult(written.output, site.pages, len(written.files), 0.0,
                        (*warnings, *site.warnings, *written.warnings), written.swap)
 
@@ -195,6 +203,7 @@ def _write_private(family: OutputFamily, loaded: LoadedProgram, planned: Sequenc
         return [replace(problem, warning=True, message=f"{family.name.replace('-', ' ')} not written: {problem.message}")
                 for problem in error.problems]
     say(f"{family.label} written to {_folder(display_path(written.output))} ({family.count(len(planned))})")
+    wrote(say, _folder(display_path(written.output)), _what(family, len(planned)))
     return list(written.warnings)
 
 
@@ -212,6 +221,11 @@ def _carry_over(previous: Path, staging: Path, keep_out: str) -> None:
             continue
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, staging / relative)
+
+
+def _what(family: OutputFamily, files: int) -> str:
+    """An output family's line in the closing summary: "training pack, 13 files"."""
+    return f"{family.label[0].lower()}{family.label[1:]}, {family.count(files)}"
 
 
 def _folder(shown: str) -> str:

@@ -12,9 +12,11 @@ calendar compares to decide that an imported event replaces the one it has, is t
 seconds from 2020-01-01 UTC to that moment: a rebuild of unchanged files keeps it, and any
 change to an event comes with a later stamp, hence a higher SEQUENCE.
 
-The program's calendar holds every session; a person's calendar in a pair pack holds their
-round's check-ins and the training of their own side (the modules whose audience names the
-role `mentor`, or `mentee`) in that round. icalendar is imported only when a calendar is made.
+The program's calendar holds every session; a role's calendar beside it (on the handbook's
+role page) holds the training whose audience names the role, and the check-ins for the two
+sides of a pair; a person's calendar in a pair pack holds their round's check-ins and the
+training of their own side (the modules whose audience names the role `mentor`, or `mentee`)
+in that round. icalendar is imported only when a calendar is made.
 """
 
 from __future__ import annotations
@@ -105,8 +107,8 @@ def _events(program: Program, pair: CalendarPair | None, side: str | None = None
         yield _Event(f"training-{module.id}", f"{info.name} training: {module.title}", start,
                      module.duration_minutes, f"{module.summary}\n\nFor: {audience}.{_moved(day)}",
                      where[module.format])
-    if program.checkins is None:
-        return
+    if program.checkins is None or (side is not None and side not in SIDES):
+        return  # a role that is neither side of a pair holds no check-in
     checkins = program.checkin_dates()
     days = program.checkin_days()
     length, time = program.checkins.minutes, program.checkins.time
@@ -161,6 +163,8 @@ def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | 
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     title = info.name if pair is None else f"{info.name}: {pair.mentor_name} and {pair.mentee_name}"
+    if pair is None and side is not None:
+        title = f"{info.name}: {program.role(side).name}"
     if pair is not None and side is not None:
         name, other = (pair.mentor_name, pair.mentee_name) if side == "mentor" else (pair.mentee_name, pair.mentor_name)
         role = info.terminology.mentor if side == "mentor" else info.terminology.mentee
@@ -192,6 +196,16 @@ def calendar_path(program: Program) -> str:
     return f"{FOLDER}/{slug(program.program.name)}.ics"
 
 
+def role_calendar_path(program: Program, role_id: str) -> str:
+    """Where a role's calendar goes inside the site, e.g. calendar/crosswise-mentor.ics."""
+    return f"{FOLDER}/{slug(program.program.name)}-{role_id}.ics"
+
+
+def _has_sessions(program: Program, role_id: str) -> bool:
+    return any(role_id in module.audience for module in program.training) or (
+        role_id in SIDES and bool(program.checkin_weeks))
+
+
 def program_stamp(loaded: LoadedProgram) -> dt.datetime:
     """When the program last changed: the calendar's DTSTAMP, so the same file gives the same bytes."""
     return changed_at(loaded.file)
@@ -213,13 +227,22 @@ class CalendarFamily(OutputFamily):
     libraries = ("icalendar",)
 
     def plan(self, program: Program) -> list[PlannedFile]:
-        return [PlannedFile(calendar_path(program), f"{program.program.name} calendar", GROUP,
+        whole = PlannedFile(calendar_path(program), f"{program.program.name} calendar", GROUP,
                             "every check-in and training session, to import into Outlook, Google or Apple Calendar;"
-                            " importing it again updates the events", "calendar")]
+                            " importing it again updates the events", "calendar")
+        roles = [PlannedFile(role_calendar_path(program, role.id), f"{role.name}: your sessions", GROUP,
+                             "the training for this role" + (" and every check-in" if role.id in SIDES else "")
+                             + ", to import into your calendar", "role-calendar", role.id)
+                 for role in program.roles if _has_sessions(program, role.id)]
+        return [whole, *roles]
 
     def render(self, loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None) -> Rendered:
-        data = program_calendar(loaded.program, program_stamp(loaded))
-        return Rendered([Artifact(item.path, data) for item in planned], rendered=[item.path for item in planned])
+        stamp = program_stamp(loaded)
+        zone = time_zone(loaded.program)
+        made = [Artifact(item.path, program_calendar(loaded.program, stamp, zone=zone,
+                                                     side=item.topic if item.part == "role-calendar" else None))
+                for item in planned]
+        return Rendered(made, rendered=[item.path for item in planned])
 
     def inputs(self, loaded: LoadedProgram) -> tuple[str, ...]:
         return (program_stamp(loaded).isoformat(),)

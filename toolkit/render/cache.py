@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -159,7 +159,10 @@ def _digest_file(path: Path) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    # Made with the umask's mode (mkstemp's 0600 would keep a shared program's cache from the team),
+    # by the kernel, so it holds while other threads make files too.
+    temporary = path.parent / f".tmp-{secrets.token_hex(8)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)

@@ -18,10 +18,13 @@ WeasyPrint is imported inside `render()`, never at module import.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import logging
 import mimetypes
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -203,7 +206,7 @@ class PdfRenderer:
 
     def render(self, name: str, html: str, *, forms: bool = False) -> RenderedPdf:
         """Lay out one HTML document as a tagged PDF; `name` (e.g. the output path) is named in errors."""
-        from weasyprint import HTML
+        HTML = weasyprint().HTML
 
         stylesheets = self._stylesheets()
         guard = FileGuard(self.roots, name)
@@ -236,7 +239,7 @@ class PdfRenderer:
     def _stylesheets(self) -> list[Any]:
         """The print stylesheet and the paper size, parsed once for every document."""
         if self._css is None:
-            from weasyprint import CSS
+            CSS = weasyprint().CSS
             from weasyprint.text.fonts import FontConfiguration
 
             self._fonts = FontConfiguration()
@@ -251,8 +254,38 @@ class PdfRenderer:
         return self._css
 
 
+_IMPORT = threading.Lock()
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+"""The Debian and Ubuntu packages WeasyPrint needs (Pango brings GLib, HarfBuzz and Fontconfig along)."""
+
+
+def weasyprint() -> Any:
+    """The weasyprint module, imported on first use; a system library it cannot load (Pango is not
+    installed) is a BuildError of one line with the packages to install, not a traceback.
+
+    WeasyPrint prints a banner of its own before it fails; it is kept off the terminal."""
+    with _IMPORT:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                import weasyprint as module
+        except OSError as error:
+            raise BuildError(missing_library(error)) from None
+    return module
+
+
+def missing_library(error: OSError) -> Problem:
+    """The problem a system library that could not be loaded (cffi's OSError) is for a user."""
+    found = re.search(r"cannot load library '([^']+)'", str(error))
+    library = found.group(1) if found else "Pango"
+    return Problem("", f"WeasyPrint, which lays out every PDF, cannot load the system library {library}: Pango"
+                   " and the libraries it uses are not installed",
+                   f"install them (Debian, Ubuntu: sudo apt install {SYSTEM_PACKAGES}; macOS: brew install pango),"
+                   " then build again; see the README's Quick start")
+
+
 def _fetcher(guard: FileGuard) -> Any:
     """A WeasyPrint URL fetcher that reads through the guard (the documented subclassing API)."""
+    weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class GuardedFetcher(URLFetcher):  # type: ignore[misc]

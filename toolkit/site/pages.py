@@ -9,6 +9,7 @@ with `content:`. The site engine (mkdocs.py) builds HTML.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from ..render import comms
 from ..render.artifact import PlannedFile
 from ..render.templating import Markdown, environment, escape_markdown, render
 from ..render.text import clock, format_date, format_minutes, privacy
+from . import pictures
 
 TEMPLATES = "handbook"
 MODULE_FILES = ("guide", "handout", "slides")
@@ -73,10 +75,13 @@ def plan(program: Program, downloads: Sequence[PlannedFile] = ()) -> list[Planne
         PlannedPage("goals.md", "goals.md.j2"),
         PlannedPage("roles/index.md", "roles.md.j2"),
         *(
-            PlannedPage(f"roles/{role.id}.md", "role.md.j2", {"role": role}, (role.content,) if role.content else ())
+            PlannedPage(f"roles/{role.id}.md", "role.md.j2", {
+                "role": role, "calendar": next((d for d in downloads if d.part == "role-calendar" and d.topic == role.id),
+                                               None)}, (role.content,) if role.content else ())
             for role in program.roles
         ),
-        PlannedPage("timeline.md", "timeline.md.j2", {"events": _events(program)}),
+        PlannedPage("timeline.md", "timeline.md.j2", {"events": _events(program),
+                                                      "picture": pictures.timeline(program, _events(program), today())}),
         PlannedPage("training/index.md", "training.md.j2", {"modules": modules}),
         *(
             [PlannedPage("training/schedule.md", "schedule.md.j2", {
@@ -243,6 +248,7 @@ def _common(program: Program, page: str) -> dict[str, Any]:
         "modules_for": lambda role: _modules_for(program, role),
         "roles_of": lambda ids: [program.role(role_id) for role_id in ids],
         "phase_name": lambda phase_id: phases[phase_id].name if phase_id in phases else phase_id,
+        "measures_picture": pictures.measures,
     }
     return {
         "program": program,
@@ -265,3 +271,12 @@ def _modules_for(program: Program, role: Role) -> list[Module]:
     """The modules a role attends, in the order they happen."""
     return sorted((m for m in program.training if role.id in m.audience),
                   key=lambda m: (program.module_date(m), m.start_time))
+
+
+def today() -> dt.date:
+    """The day the handbook is built, for the timeline's "today" mark: SOURCE_DATE_EPOCH's day when
+    it is set (a reproducible build), else the clock's."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()

@@ -27,6 +27,7 @@ from ...files.paths import default_output, display_path, round_output
 from ...pairing.pairs import Pair, read_pairs, shown
 from ...program.model import Program
 from ...program.validate import LoadedProgram, load_program, unknown_round
+from ...progress import count, wrote
 from ...render.cache import RenderCache
 from ...render.text import format_date
 from .. import comms
@@ -243,11 +244,13 @@ def write_packs(
             if folder not in made_folders:
                 (staging / folder).mkdir(parents=True, exist_ok=True)
                 made_folders.add(folder)
+                count(progress, "Pair packs", min(len(made_folders), len(pairs)), len(pairs))
             (staging / rel).write_bytes(data)
     seconds = time.monotonic() - started
     shown_output = display_path(written.output)
-    say(f"Pair packs written to {shown_output if shown_output.endswith('/') else shown_output + '/'}"
-        f" ({len(pairs)} pairs, {len(written.files)} files, {seconds:.1f} s)")
+    shown_output = shown_output if shown_output.endswith("/") else shown_output + "/"
+    say(f"Pair packs written to {shown_output} ({len(pairs)} pairs, {len(written.files)} files, {seconds:.1f} s)")
+    wrote(progress, shown_output, f"pair packs, {len(pairs)} pairs, {len(written.files)} files")
     return PacksResult(written.output, len(pairs), len(written.files), seconds,
                        (*made.warnings, *unshown, *written.warnings))
 
