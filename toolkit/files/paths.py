@@ -22,6 +22,7 @@ DEFAULT_OUTPUTS = {
     "packs": "private/packs",
     "report": "private/report",
     "response-templates": "private/response-templates",
+    "trainer": "private/trainer",
 }
 """Where each command writes, inside the program folder, unless told otherwise. Everything with
 names or answers in it goes under private/, which `init`'s .gitignore keeps out of version control."""
