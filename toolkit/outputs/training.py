@@ -247,7 +247,7 @@ class _Maker:
                         for m in used},
         }
 
-    def _content(self, module: Module, name: str | None | bool = True) -> Any:
+    def _content(self, module: Module, name: str | bool | None = True) -> Any:
         """The module's own Markdown file (or `name`, its trainer-only file) as HTML; its images
         are relative to the file itself."""
         content = module.content if name is True else name
