@@ -3,6 +3,7 @@ sessions that do not clash, group work that fits its minutes; every message exac
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from toolkit import ProgramError, load_program
 
-from conftest import MINIMAL
+from conftest import MINIMAL, REPO
 
 MakeProgram = Callable[..., Path]
 
@@ -140,3 +141,28 @@ def test_modules_that_could_clash_must_name_trainers_and_room(make_program: Make
         "program.yaml:28:5: warning: training[0]: module 'orientation' names no room\n"
         "  fix: add `room:` with where it is held, or the video meeting",
     ]
+
+
+def test_steps_that_take_longer_than_their_activity_are_a_warning(make_program: MakeProgram) -> None:
+    text = STAFFED.replace("facilitator_notes: Watch the quiet pairs.}",
+                           "steps: [{minutes: 20, text: Pairs talk}, {minutes: 15, text: Swap}]}")
+    assert warnings(make_program, text) == [
+        "program.yaml:39:65: warning: training[0].agenda[1].steps: the steps of activity 'Pairs meet' of module"
+        " 'orientation' take 35 minutes, but the activity has 30\n"
+        "  fix: shorten the steps, or give the activity more minutes"
+    ]
+
+
+def test_the_flagship_week_2_clash_is_caught(make_program: MakeProgram) -> None:
+    """The leaders' module back on the mentors' morning: the trainer and the trial mentors clash."""
+    text = (REPO / "program.yaml").read_text(encoding="utf-8")
+    clash = text.replace("    week: 2\n    weekday: thursday\n    start_time: \"08:30\"",
+                         "    week: 2\n    weekday: tuesday\n    start_time: \"09:30\"")
+    assert clash != text
+    path = make_program(clash)
+    shutil.copytree(REPO / "content", path.parent / "content")
+    with pytest.raises(ProgramError) as caught:
+        load_program(path)
+    message = caught.value.format()
+    assert "trainer 'Crosswise trainer' is booked into two overlapping sessions: module 'being-mentored'" in message
+    assert "trainer 'Two 2026 trial mentors' is booked into two overlapping sessions" in message

@@ -783,6 +783,15 @@ class _CrossChecker:
                 self.warn(path, f"{name} names no room", "add `room:` with where it is held, or the video meeting")
             for activity_path, activity in self.items(*path, "agenda"):  # type: ignore[arg-type]
                 self.refs(activity_path + ("materials",), materials, "material")
+                steps = activity.get("steps")
+                timed = [_number(step.get("minutes")) for step in steps if isinstance(step, dict)] \
+                    if isinstance(steps, list) else []
+                total = sum(m for m in timed if m is not None)
+                minutes = _number(activity.get("minutes"))
+                if minutes is not None and total > minutes:
+                    self.warn(activity_path + ("steps",), f"the steps of activity '{activity.get('title')}' of {name}"
+                              f" take {total:g} minutes, but the activity has {minutes:g}",
+                              "shorten the steps, or give the activity more minutes")
                 if activity.get("kind") != "break" and not any(
                         activity.get(key) for key in ("steps", "script", "facilitator_notes")):
                     self.warn(activity_path, f"activity '{activity.get('title')}' of {name} has no instructions",
