@@ -268,6 +268,15 @@ def _step(value: Any) -> Any:
     return {"text": value} if isinstance(value, str) else value
 
 
+_STEP_SCHEMA: dict[str, Any] = {"anyOf": [
+    {"type": "string", "minLength": 1},
+    {"type": "object", "additionalProperties": False, "required": ["text"],
+     "properties": {"text": {"type": "string", "minLength": 1, "description": "What the trainer or the participants do."},
+                    "minutes": {"type": "integer", "exclusiveMinimum": 0, "maximum": 480,
+                                "description": "How long the step takes."}}}]}
+"""A step in the JSON Schema: a sentence, or {text, minutes}."""
+
+
 class GroupWork(Model):
     """How an activity's group work is organised: `validate` checks that every turn fits its minutes."""
 
@@ -379,7 +388,7 @@ class Activity(Model):
     """Trainer only: why the activity is on the agenda, in one or two sentences."""
     setup: Text | None = None
     """Trainer only: how to set the room, the groups and the materials before it starts."""
-    steps: tuple[Annotated[Step, BeforeValidator(_step)], ...] = ()
+    steps: tuple[Annotated[Step, BeforeValidator(_step), WithJsonSchema(_STEP_SCHEMA)], ...] = ()
     """Trainer only: the instructions, in order; each a sentence, or {minutes, text} for a timed step."""
     script: Text | None = None
     """Trainer only: what to say, word for word, for a talk or an introduction; the speaker notes hold it too."""
