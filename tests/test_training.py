@@ -294,8 +294,8 @@ def test_the_schedule_lists_every_module_by_audience_with_durations(flagship: tu
     for group in schedule.by_role:
         count = len(group.modules)
         hours, minutes = divmod(group.minutes, 60)
-        length = f"{hours} h {minutes} min" if minutes else f"{hours} h"
-        assert f"{group.role.name}: {count} modules, {length}" in text
+        length = " ".join(([f"{hours} h"] if hours else []) + ([f"{minutes} min"] if minutes else []))
+        assert f"{group.role.name}: {count} module{'s' if count != 1 else ''}, {length}" in text
 
 
 # --- small inline programs -----------------------------------------------------------------
