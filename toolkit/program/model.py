@@ -357,8 +357,6 @@ class Material(Model):
     """For a worksheet: the boxes to fill in, in order."""
     text: Text | None = None
     """For a text: the body, in Markdown (a pre-read, a case, a goal bank)."""
-    trainer_only: bool = False
-    """Kept out of anything participants or the public site see (briefs for one side, answer keys are always trainer-only)."""
 
 
 class SessionFeedback(Model):
@@ -984,8 +982,6 @@ class Program(Model):
     """The application form: its questions, the topic list, the self-assessment."""
     materials: tuple[Material, ...] = ()
     """What training activities use: cards, role-play briefs, worksheets, texts, the self-assessment."""
-    publish_trainer_files: bool = False
-    """Put the facilitator guides and trainer-only materials on the handbook's downloads page; by default they stay in the training pack only."""
 
     @property
     def checkin_weeks(self) -> tuple[int, ...]:
