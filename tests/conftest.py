@@ -52,7 +52,7 @@ training:
     start_time: "09:30"
     objectives: [Know the program]
     agenda:
-      - {title: Welcome, kind: talk, minutes: 15}
+      - {title: Welcome, kind: talk, script: Welcome everyone., minutes: 15}
       - {title: Pairs meet, kind: exercise, minutes: 30, facilitator_notes: Watch the quiet pairs.}
 checkins:
   schedule: {first_week: 2, every_weeks: 4, count: 3}

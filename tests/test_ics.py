@@ -49,11 +49,12 @@ def test_program_calendar_holds_training_and_checkins(make_program: Callable[...
 
 
 def test_times_carry_the_program_time_zone_with_its_definition() -> None:
-    data = program_calendar(load_program(REPO / "program.yaml").program, STAMP)
+    program = load_program(REPO / "program.yaml").program
+    data = program_calendar(program, STAMP)
     calendar = Calendar.from_ical(data)
     assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
     assert b"DTSTART;TZID=Europe/London:" in data
-    assert data.count(b"BEGIN:VEVENT") == 4 + 6
+    assert data.count(b"BEGIN:VEVENT") == len(program.training) + len(program.checkin_weeks) == 5 + 6
 
 
 def test_uids_survive_a_change_of_dates(make_program: Callable[..., Path]) -> None:

@@ -39,7 +39,8 @@ def scheduled_text(closed: list[dict[str, str]] = CLOSED) -> str:
         program={"time_zone": "Europe/London", "closed_dates": closed},
         training=[{"id": "orientation", "title": "Orientation", "summary": "What the program is.",
                    "audience": ["mentor", "mentee"], "week": 1, "weekday": "thursday", "start_time": "09:30",
-                   "objectives": ["Know the program"], "agenda": [{"title": "Welcome", "kind": "talk", "minutes": 45}]}],
+                   "objectives": ["Know the program"], "agenda": [{"title": "Welcome", "kind": "talk", "minutes": 45,
+                                                                  "script": "Welcome everyone."}]}],
         checkins={"schedule": {"weeks": [2, 6, 10]}, "minutes": "45-60", "weekday": "wednesday", "time": "12:00",
                   "sessions": SESSIONS},
     )
@@ -99,11 +100,11 @@ def test_a_session_on_a_closed_date_moves_to_the_next_open_working_day_with_a_wa
     assert [(d.planned, d.closed.name if d.closed else None) for d in days] == [
         (dt.date(2027, 1, 13), "Founders' day"), (dt.date(2027, 2, 10), "Winter shutdown"), (dt.date(2027, 3, 10), None)]
     assert [problem.format() for problem in scheduled.warnings] == [
-        "program.yaml:53:9: warning: checkins.schedule.weeks[0]: check-in 1 (Start) falls on Wed 13 Jan 2027,"
+        "program.yaml:54:9: warning: checkins.schedule.weeks[0]: check-in 1 (Start) falls on Wed 13 Jan 2027,"
         " Founders' day, a closed date: it moves to Thu 14 Jan 2027\n"
         "  fix: nothing to do if that day suits; otherwise move the check-in to another week, or change"
         " checkins.weekday",
-        "program.yaml:54:9: warning: checkins.schedule.weeks[1]: check-in 2 (Middle) falls on Wed 10 Feb 2027,"
+        "program.yaml:55:9: warning: checkins.schedule.weeks[1]: check-in 2 (Middle) falls on Wed 10 Feb 2027,"
         " Winter shutdown, a closed date: it moves to Mon 15 Feb 2027\n"
         "  fix: nothing to do if that day suits; otherwise move the check-in to another week, or change"
         " checkins.weekday",

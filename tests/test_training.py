@@ -8,6 +8,7 @@ fails these tests, it never skips them.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html
 import io
 import json
@@ -26,7 +27,8 @@ from pypdf import PdfReader
 
 from toolkit.errors import BuildError
 from toolkit.files.paths import CACHE_FOLDER, display_path
-from toolkit.outputs.training import render_training
+from toolkit.outputs.training import TrainerFamily, module_materials_ids, render_training
+from toolkit.program.model import Module
 from toolkit.program.schedule import training_schedule
 from toolkit.program.validate import LoadedProgram, load_program
 from toolkit.render.artifact import Rendered
@@ -84,6 +86,13 @@ def write_program(folder: Path, paper: str = "A4", content: str = "", files: dic
 def words(text: str) -> str:
     """Text with every run of whitespace made one space, as it reads across line breaks."""
     return " ".join(text.split())
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace or ligatures, to compare across line breaks and hyphenated
+    line ends ("check-" / "ins") as pypdf extracts them."""
+    ligatures = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+    return re.sub(r"\s+", "", text).translate(str.maketrans(ligatures))
 
 
 def pdf_text(data: bytes | Path) -> str:
@@ -150,9 +159,44 @@ def test_the_guide_names_the_module_and_every_activity_at_its_clock_time(flagshi
         if item.activity.facilitator_notes:
             assert words(item.activity.facilitator_notes) in text
     breaks = sum(a.minutes for a in module.agenda if a.kind == "break")
-    total = f"{module.start_time:%H:%M}–{module.end_time:%H:%M} Total: "
-    assert total in text and f"of breaks {module.duration_minutes}" in text, total
-    assert breaks
+    if breaks:
+        total = f"{module.start_time:%H:%M}–{module.end_time:%H:%M} Total: "
+        assert total in text and f"of breaks {module.duration_minutes}" in text, total
+    else:  # the line managers' half-hour briefing
+        assert f"{module.start_time:%H:%M}–{module.end_time:%H:%M} Total {module.duration_minutes}" in text
+
+
+def trainer_only_texts(module: Module) -> list[str]:
+    """Everything of a module's activities that is for the trainer only."""
+    found: list[str] = []
+    for activity in module.agenda:
+        found += [text for text in (activity.facilitator_notes, activity.purpose, activity.setup, activity.script,
+                                    activity.remote) if text]
+        found += [step.text for step in activity.steps] + list(activity.debrief)
+    return found
+
+
+@pytest.mark.parametrize("module_id", FLAGSHIP_MODULES)
+def test_the_guide_holds_every_activity_s_instructions_script_and_debrief(flagship: tuple[LoadedProgram, Path],
+                                                                          module_id: str) -> None:
+    loaded, site = flagship
+    module = next(m for m in loaded.program.training if m.id == module_id)
+    text = squash(pdf_text(site / "training" / f"{module_id}-guide.pdf"))
+    instructed = [a for a in module.agenda if a.kind != "break"]
+    assert instructed and all(a.steps for a in instructed), "every flagship activity has steps"
+    for item in module.timed_agenda():
+        activity = item.activity
+        clock = dt.datetime.combine(dt.date(2000, 1, 1), item.start)
+        for step in activity.steps:
+            line = f"{clock:%H:%M} {step.text} ({step.minutes} min)" if step.minutes else step.text
+            assert squash(line) in text, line
+            clock += dt.timedelta(minutes=step.minutes or 0)
+        for part in (activity.purpose, activity.setup, activity.script, activity.remote, *activity.debrief):
+            if part:
+                assert squash(part) in text, part
+    for run in loaded.program.module_runs(module):
+        assert run.trainers and all(squash(name) in text for name in run.trainers)
+        assert run.room and squash(run.room) in text
 
 
 @pytest.mark.parametrize("module_id", FLAGSHIP_MODULES)
@@ -161,9 +205,10 @@ def test_the_handout_holds_no_facilitator_note(flagship: tuple[LoadedProgram, Pa
     module = next(m for m in loaded.program.training if m.id == module_id)
     text = pdf_text(site / "training" / f"{module_id}-handout.pdf")
     assert words(module.title) in text
-    assert "Facilitator notes" not in text
+    assert "Facilitator notes" not in text and "Debrief questions" not in text and "What to say" not in text
+    sentences = [part for part in trainer_only_texts(module) if len(part.split()) >= 6]  # not "Round 2"
+    assert sentences and [part for part in sentences if squash(part) in squash(text)] == []
     notes = [words(a.facilitator_notes) for a in module.agenda if a.facilitator_notes]
-    assert notes
     for note in notes:
         for fragment in re.findall(r"\S+(?: \S+){5}", note):  # every six-word stretch of every note
             assert fragment not in text, fragment
@@ -229,8 +274,8 @@ def test_the_schedule_lists_every_module_by_audience_with_durations(flagship: tu
     for group in schedule.by_role:
         count = len(group.modules)
         hours, minutes = divmod(group.minutes, 60)
-        length = f"{hours} h {minutes} min" if minutes else f"{hours} h"
-        assert f"{group.role.name}: {count} modules, {length}" in text
+        length = " ".join(([f"{hours} h"] if hours else []) + ([f"{minutes} min"] if minutes else []))
+        assert f"{group.role.name}: {count} module{'s' if count != 1 else ''}, {length}" in text
 
 
 # --- small inline programs -----------------------------------------------------------------
@@ -518,7 +563,7 @@ def test_a_rebuild_with_nothing_changed_renders_nothing_and_imports_neither_weas
     script = (
         "import sys\n"
         "from toolkit.render.cache import RenderCache\n"
-        "from toolkit.outputs.training import render_training\n"
+        "from toolkit.outputs.training import TrainerFamily, module_materials_ids, render_training\n"
         "from toolkit.program.validate import load_program\n"
         f"root = RenderCache.beside({str(folder / 'site')!r}, 'training').root\n"
         f"pack = render_training(load_program({str(folder)!r}), RenderCache(root))\n"
@@ -655,3 +700,74 @@ def test_only_training_replaces_the_pack_and_keeps_the_rest_of_the_site(tmp_path
     assert "Welcome day" in PdfReader(site / "training" / "orientation-guide.pdf").pages[0].extract_text()
     manifest = json.loads((site / ".revmentor-manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["files"]) == sum(1 for p in site.rglob("*") if p.is_file()) - 1
+
+
+# --- [trainer] the materials PDFs and the session-feedback forms ------------------------------
+
+
+@pytest.fixture(scope="module")
+def materials() -> dict[str, bytes]:
+    """The flagship's trainer-only materials PDFs, by module id."""
+    loaded = load_program(REPO)
+    family = TrainerFamily()
+    return {item.path.removesuffix("-materials.pdf"): item.data
+            for item in family.render(loaded, family.plan(loaded.program), None).artifacts}
+
+
+@pytest.mark.parametrize("module_id", FLAGSHIP_MODULES)
+def test_the_materials_pdf_holds_every_material_the_module_names(materials: dict[str, bytes],
+                                                                 module_id: str) -> None:
+    program = load_program(REPO).program
+    module = next(m for m in program.training if m.id == module_id)
+    named = module_materials_ids(module)
+    if not named:
+        assert module_id not in materials
+        return
+    known = {material.id: material for material in program.materials}
+    reader = PdfReader(io.BytesIO(materials[module_id]))
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    text = " ".join(pages)
+    fields = reader.get_fields() or {}
+    for material_id in named:
+        material = known[material_id]
+        assert squash(material.title) in text
+        for card in material.cards:
+            assert squash(card.text) in text
+            if card.answer:
+                assert squash(card.answer) in text
+        for side in material.sides:  # a page per side, the other sides' briefs not on it
+            page = next(p for p in pages if squash(side.brief) in p)
+            assert all(squash(other.brief) not in page for other in material.sides if other is not side)
+        for number, field in enumerate(material.fields, start=1):
+            assert f"{material.id}-{number}" in fields and squash(field.label) in text
+        if material.kind == "self-assessment":
+            assessment = program.application.self_assessment  # type: ignore[union-attr]
+            for item in assessment.items:  # type: ignore[union-attr]
+                assert squash(item.statement) in text and f"{material.id}-{item.id}" in fields
+            assert "Scoring" in text and all(squash(style.name) in text for style in assessment.styles)  # type: ignore[union-attr]
+
+
+def test_cards_are_laid_out_several_to_a_page(materials: dict[str, bytes]) -> None:
+    reader = PdfReader(io.BytesIO(materials["orientation"]))
+    program = load_program(REPO).program
+    cards = next(m for m in program.materials if m.id == "myth-or-fact").cards
+    pages_of = [next(n for n, page in enumerate(reader.pages) if squash(card.text) in squash(page.extract_text()))
+                for card in cards]
+    assert max(pages_of.count(n) for n in set(pages_of)) >= 6, pages_of
+
+
+@pytest.mark.parametrize("module_id", [m for m in FLAGSHIP_MODULES])
+def test_each_module_has_a_fillable_session_feedback_form(flagship: tuple[LoadedProgram, Path], module_id: str) -> None:
+    loaded, site = flagship
+    module = next(m for m in loaded.program.training if m.id == module_id)
+    path = site / "training" / f"{module_id}-feedback.pdf"
+    if module.feedback is None:
+        assert not path.exists()
+        return
+    reader = PdfReader(path)
+    text = squash(pdf_text(path))
+    fields = reader.get_fields() or {}
+    assert set(fields) == {f"q{n}" for n in range(1, len(module.feedback.questions) + 1)} | {"comment"}
+    for question in module.feedback.questions:
+        assert squash(question) in text
+    assert squash(module.feedback.comment) in text

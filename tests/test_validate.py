@@ -124,7 +124,7 @@ def test_a_number_where_text_was_given(make_program: MakeProgram) -> None:
         (
             "minutes: 15}",
             "minutes: -15}",
-            "program.yaml:36:47: training[0].agenda[0].minutes: expected a number above 0, got '-15'\n  fix: write a number above 0",
+            "program.yaml:36:74: training[0].agenda[0].minutes: expected a number above 0, got '-15'\n  fix: write a number above 0",
         ),
         (
             "title: Digital confidence",
@@ -178,7 +178,8 @@ def test_wrong_types_are_located_and_explained(make_program: MakeProgram, old: s
 
 
 def test_an_empty_agenda_is_an_error(make_program: MakeProgram) -> None:
-    text = MINIMAL.replace("    agenda:\n      - {title: Welcome, kind: talk, minutes: 15}\n", "    agenda: []\n")
+    text = MINIMAL.replace("    agenda:\n      - {title: Welcome, kind: talk, script: Welcome everyone., minutes: 15}\n",
+                           "    agenda: []\n")
     text = text.replace(
         "      - {title: Pairs meet, kind: exercise, minutes: 30, facilitator_notes: Watch the quiet pairs.}\n", ""
     )

@@ -26,7 +26,7 @@ from .outputs.calendar import CalendarFamily
 from .outputs.family import OutputFamily, render_family
 from .outputs.forms.layout import FormsFamily
 from .outputs.response_templates import ResponseTemplatesFamily
-from .outputs.training import TrainingFamily
+from .outputs.training import TrainerFamily, TrainingFamily
 from .program.validate import LoadedProgram, load_program
 from .progress import status, wrote
 from .render.artifact import PlannedFile, Rendered
@@ -38,7 +38,8 @@ Progress = Callable[[str], None]
 SITE = "site"
 """The command that writes the output folder, as its manifest records it."""
 
-FAMILIES: tuple[OutputFamily, ...] = (TrainingFamily(), FormsFamily(), CalendarFamily(), ResponseTemplatesFamily())
+FAMILIES: tuple[OutputFamily, ...] = (TrainingFamily(), FormsFamily(), CalendarFamily(), ResponseTemplatesFamily(),
+                                      TrainerFamily())
 """Every output family, in the order they are rendered."""
 
 

@@ -26,6 +26,7 @@ DEFAULT_OUTPUTS = {
     "collect": "private/collect",
     "response-templates": "private/response-templates",
     "comms": "private/comms",
+    "trainer": "private/trainer",
 }
 """Where each command writes, inside the program folder, unless told otherwise. Everything with
 names or answers in it goes under private/, which `init`'s .gitignore keeps out of version control."""

@@ -14,6 +14,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -26,7 +27,7 @@ from typing import Any, Literal
 from .._version import __version__
 from ..errors import BuildError, Problem
 from ..files.paths import display_path
-from ..program.model import Module, Program
+from ..program.model import Module, Program, TimedActivity
 from ..program.schedule import training_schedule
 from ..program.validate import LoadedProgram
 from ..render.artifact import Artifact, PlannedFile, Rendered
@@ -41,6 +42,12 @@ FOLDER = "training"
 GUIDE = "training/guide.html.j2"
 HANDOUT = "training/handout.html.j2"
 SCHEDULE = "training/schedule.html.j2"
+MATERIALS = "training/materials.html.j2"
+FEEDBACK = "training/feedback.html.j2"
+TRAINER_FOLDER = "trainer"
+"""The trainer-only pack (materials with briefs and answer keys), written to private/trainer/, never published."""
+FEEDBACK_SCALE = ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree")
+"""The five points every session-feedback question is rated on."""
 GROUP = "Training"
 """The downloads page's heading for every file of the pack."""
 REFLECTION_LINES = 3
@@ -58,12 +65,23 @@ class ModuleFiles:
     guide: str
     handout: str
     slides: str
+    materials: str = ""
+    """The trainer's materials PDF, in private/trainer/ (relative to it); "" when the module names none."""
+    feedback: str = ""
+    """The session-feedback form; "" when the module has none."""
 
 
 def module_files(module: Module) -> ModuleFiles:
     """Where a module's guide, handout and deck go: `training/<id>-guide.pdf` and so on."""
     base = f"{FOLDER}/{module.id}"
-    return ModuleFiles(f"{base}-guide.pdf", f"{base}-handout.pdf", f"{base}-slides.pptx")
+    return ModuleFiles(f"{base}-guide.pdf", f"{base}-handout.pdf", f"{base}-slides.pptx",
+                       f"{module.id}-materials.pdf" if module_materials_ids(module) else "",
+                       f"{base}-feedback.pdf" if module.feedback else "")
+
+
+def module_materials_ids(module: Module) -> list[str]:
+    """Ids of the materials a module's activities name, in the order they are first used."""
+    return list(dict.fromkeys(m for activity in module.agenda for m in activity.materials))
 
 
 class TrainingFamily(OutputFamily):
@@ -87,6 +105,10 @@ class TrainingFamily(OutputFamily):
                 PlannedFile(files.slides, f"{module.title}: slides", GROUP,
                             "PowerPoint deck; the facilitator notes are in the speaker notes", "slides", module.id),
             ]
+            if files.feedback:
+                planned.append(PlannedFile(files.feedback, f"{module.title}: session feedback", GROUP,
+                                           "Fillable PDF participants fill in at the end of the session", "feedback",
+                                           module.id))
         planned.append(PlannedFile(SCHEDULE_FILE, "Training schedule", GROUP,
                                    "PDF of every training module by audience, with dates and durations", "schedule"))
         return planned
@@ -99,9 +121,44 @@ class TrainingFamily(OutputFamily):
                 maker.pdf(item.path, SCHEDULE, {**maker.common, "schedule": training_schedule(loaded.program)})
             elif item.part == "slides":
                 maker.deck(item.path, modules[item.topic])
+            elif item.part == "feedback":
+                maker.pdf(item.path, FEEDBACK, maker.module_context(modules[item.topic]), forms=True)
             else:
                 module = modules[item.topic]
                 maker.pdf(item.path, GUIDE if item.part == "guide" else HANDOUT, maker.module_context(module))
+        if maker.problems:
+            raise BuildError(maker.problems)
+        return maker.pack
+
+
+class TrainerFamily(OutputFamily):
+    """The trainer-only pack: a materials PDF per module that names materials (cards with cut
+    marks, a brief a page per side, fillable worksheets, texts, the self-assessment with its
+    scoring, answer keys). Private: written to private/trainer/, never on the site."""
+
+    name = TRAINER_FOLDER
+    label = "Trainer's materials"
+    destination = "private"
+    libraries = ("weasyprint", "pydyf", "fonttools", "markdown", "jinja2")
+    version = "trainer-pack-1"
+
+    def plan(self, program: Program) -> list[PlannedFile]:
+        return [PlannedFile(module_files(module).materials, f"{module.title}: materials", GROUP,
+                            "PDF of every card, brief, worksheet and text the module uses, with answer keys",
+                            "materials", module.id)
+                for module in program.training if module_materials_ids(module)]
+
+    def count(self, files: int) -> str:
+        return f"{files} materials PDF{'s' if files != 1 else ''}"
+
+    def render(self, loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None) -> Rendered:
+        maker = _Maker(loaded, cache)
+        modules = {module.id: module for module in loaded.program.training}
+        for item in planned:
+            module = modules[item.topic]
+            context = maker.materials_context(module)
+            fillable = any(m.kind in ("worksheet", "self-assessment") for m in context["materials"])
+            maker.pdf(item.path, MATERIALS, {**maker.module_context(module), **context}, forms=fillable)
         if maker.problems:
             raise BuildError(maker.problems)
         return maker.pack
@@ -147,16 +204,57 @@ class _Maker:
             "module_date": self.program.module_date(module),
             "audience": [self.program.role(role_id) for role_id in module.audience],
             "files": {"guide": posixpath.basename(files.guide), "handout": posixpath.basename(files.handout),
-                      "slides": posixpath.basename(files.slides)},
+                      "slides": posixpath.basename(files.slides), "materials": files.materials,
+                      "feedback": posixpath.basename(files.feedback)},
             "content": self._content(module),
             "reflection_lines": REFLECTION_LINES,
+            **self._trainer_context(module, timed),
         }
 
-    def _content(self, module: Module) -> Any:
-        """The module's own Markdown file as HTML; its images are relative to the file itself."""
-        if not module.content:
+    # --- [trainer] runs, step times, materials, trainer-only content ------------------------
+
+    def _trainer_context(self, module: Module, timed: Sequence[TimedActivity]) -> dict[str, Any]:
+        materials = {material.id: material for material in self.program.materials}
+        step_times = []
+        for item in timed:
+            clock = dt.datetime.combine(dt.date(2000, 1, 1), item.start)
+            times = []
+            for step in item.activity.steps:
+                times.append((step, clock.time() if step.minutes else None))
+                clock += dt.timedelta(minutes=step.minutes or 0)
+            step_times.append(times)
+        return {
+            "runs": self.program.module_runs(module),
+            "step_times": step_times,
+            "activity_materials": [[materials[m] for m in item.activity.materials if m in materials] for item in timed],
+            "trainer_content": self._content(module, module.trainer_content),
+            "feedback_scale": FEEDBACK_SCALE,
+        }
+
+    def materials_context(self, module: Module) -> dict[str, Any]:
+        """The materials a module names, the texts among them as HTML, and the self-assessment's scale."""
+        by_id = {material.id: material for material in self.program.materials}
+        used = [by_id[m] for m in module_materials_ids(module) if m in by_id]
+        assessment = self.program.application.self_assessment if self.program.application else None
+        scale = None
+        if assessment is not None:
+            scale = next((s for s in self.program.feedback.scales if s.id == assessment.scale), None)
+        return {
+            "materials": used,
+            "texts": {m.id: markdown_html(m.text) for m in used if m.text},
+            "assessment": assessment,
+            "assessment_labels": scale.labels if scale else (),
+            "used_by": {m.id: [item.activity.title for item in module.timed_agenda() if m.id in item.activity.materials]
+                        for m in used},
+        }
+
+    def _content(self, module: Module, name: str | bool | None = True) -> Any:
+        """The module's own Markdown file (or `name`, its trainer-only file) as HTML; its images
+        are relative to the file itself."""
+        content = module.content if name is True else name
+        if not content or not isinstance(content, str):
             return None
-        path = self.loaded.folder / module.content
+        path = self.loaded.folder / content
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
@@ -167,17 +265,17 @@ class _Maker:
             self.problems.append(Problem(display_path(path), f"cannot be read: {error.strerror}",
                                          "check that the file exists and is readable"))
             return None
-        folder = posixpath.dirname(Path(module.content).as_posix())
+        folder = posixpath.dirname(Path(content).as_posix())
         return markdown_html(text, base=f"{folder}/" if folder else "")
 
-    def pdf(self, path: str, template: str, context: dict[str, Any]) -> None:
+    def pdf(self, path: str, template: str, context: dict[str, Any], forms: bool = False) -> None:
         try:
             html = self.renderer.html(template, context)
         except BuildError as error:
             self.fail(error)
             return
-        key = self.renderer.key(html)
-        self._produce(path, key, lambda: _rendered(self.renderer.render(path, html)))
+        key = self.renderer.key(html, forms=forms)
+        self._produce(path, key, lambda: _rendered(self.renderer.render(path, html, forms=forms), forms))
 
     def deck(self, path: str, module: Module) -> None:
         spec = deck_spec(self.program, module)
@@ -262,5 +360,10 @@ class _Maker:
         self.pack.artifacts.append(Artifact(path, data))
 
 
-def _rendered(result: RenderedPdf) -> tuple[bytes, dict[str, str], tuple[Problem, ...]]:
+def _rendered(result: RenderedPdf, forms: bool = False) -> tuple[bytes, dict[str, str], tuple[Problem, ...]]:
+    """A laid-out document's bytes; a fillable one (worksheets, the feedback form) tidied as the forms are."""
+    if forms:
+        from .forms.layout import finish_form
+
+        return finish_form(result.data), result.reads, result.warnings
     return result.data, result.reads, result.warnings

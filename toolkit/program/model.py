@@ -239,6 +239,8 @@ class Role(Model):
     """How much time the role takes, e.g. "1 hour every two weeks for 6 months"."""
     expectations: Texts = ()
     """What the program expects of this role, and what it can expect in return."""
+    headcount: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    """How many people hold the role in this cohort; `validate` uses it to size training sessions and their group work."""
     content: Text | None = None
     """Optional Markdown file, relative to the program folder, added to the role's page."""
 
@@ -258,6 +260,123 @@ class Phase(Model):
     """What happens in this phase."""
 
 
+# --- [trainer] activity steps, group work, module sessions and materials ---------------------
+
+
+class Step(Model):
+    """One instruction of an activity, with the minutes it takes when it is timed."""
+
+    text: Text
+    """What the trainer or the participants do."""
+    minutes: Annotated[int, Field(gt=0, le=480)] | None = None
+    """How long the step takes; the guide prints its clock time within the activity."""
+
+
+def _step(value: Any) -> Any:
+    """A step written as a plain sentence is a step without minutes."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+_STEP_SCHEMA: dict[str, Any] = {"anyOf": [
+    {"type": "string", "minLength": 1},
+    {"type": "object", "additionalProperties": False, "required": ["text"],
+     "properties": {"text": {"type": "string", "minLength": 1, "description": "What the trainer or the participants do."},
+                    "minutes": {"type": "integer", "exclusiveMinimum": 0, "maximum": 480,
+                                "description": "How long the step takes."}}}]}
+"""A step in the JSON Schema: a sentence, or {text, minutes}."""
+
+
+class GroupWork(Model):
+    """How an activity's group work is organised: `validate` checks that every turn fits its minutes."""
+
+    size: Annotated[int, Field(ge=1, le=50)]
+    """People in each group (1 when each participant is taken alone, e.g. by a visiting mentor)."""
+    turn_minutes: Annotated[int, Field(ge=1, le=240)]
+    """Minutes each member of a group needs for their own turn (speaking, practising, receiving feedback)."""
+    stations: Annotated[int, Field(ge=1, le=50)] | None = None
+    """How many groups can work at once, when something limits it (two trial mentors: 2); default all of them."""
+
+    def minutes_needed(self, people: int) -> int:
+        """Minutes for every member of every group to have a turn, for `people` in the room."""
+        groups = -(-people // self.size)
+        rounds = -(-groups // self.stations) if self.stations else 1
+        return rounds * min(self.size, people) * self.turn_minutes
+
+
+class ModuleSession(Model):
+    """A further run of a module, for a cohort too big for one room or one day."""
+
+    week: Week
+    """Program week of this run."""
+    weekday: Weekday | None = None
+    """Day of the week of this run; default the module's weekday."""
+    start_time: ClockTime | None = None
+    """Clock time this run starts; default the module's start_time."""
+    trainers: Texts = ()
+    """Who delivers this run (and anyone else it needs in the room, e.g. trial mentors); default the module's trainers."""
+    room: Text | None = None
+    """Where this run is held; default the module's room."""
+    participants: Annotated[int, Field(ge=1, le=1000)] | None = None
+    """How many people attend this run; default the module's audience split evenly over its runs."""
+
+
+class CardItem(Model):
+    """One card of a card set."""
+
+    text: Text
+    """What the card says."""
+    answer: Text | None = None
+    """The answer or the point to draw out, printed only on the trainer's answer key."""
+
+
+class BriefSide(Model):
+    """One side of a role-play: printed on a page of its own, the other side's brief not on it."""
+
+    role: Text
+    """Who this side plays, e.g. "The leader"."""
+    brief: Text
+    """What this side knows and how to play it."""
+
+
+class WorksheetField(Model):
+    """A box to fill in on a worksheet."""
+
+    label: Text
+    """What goes in the box."""
+    lines: Annotated[int, Field(ge=1, le=30)] = 3
+    """Height of the box in lines of writing."""
+
+
+class Material(Model):
+    """Something an activity uses, printed in the module's materials PDF: cards, a role-play brief, a worksheet, a text, the self-assessment."""
+
+    id: Id
+    """Short identifier, named by an activity's materials."""
+    title: Text
+    """The material's title, printed on it."""
+    kind: Literal["cards", "brief", "worksheet", "text", "self-assessment"]
+    """cards (several to a page with cut marks), brief (a page per side), worksheet (a fillable form), text (a page to read), self-assessment (application.self_assessment with its scoring)."""
+    intro: Text | None = None
+    """What the material says first: who uses it and how."""
+    cards: tuple[CardItem, ...] = ()
+    """For cards: the cards, in order; their answers make the trainer's answer key."""
+    sides: tuple[BriefSide, ...] = ()
+    """For a brief: the two (or more) sides, a page each."""
+    fields: tuple[WorksheetField, ...] = ()
+    """For a worksheet: the boxes to fill in, in order."""
+    text: Text | None = None
+    """For a text: the body, in Markdown (a pre-read, a case, a goal bank)."""
+
+
+class SessionFeedback(Model):
+    """The short feedback form participants fill in at the end of a module."""
+
+    questions: Annotated[tuple[Text, ...], Field(min_length=1, max_length=8)]
+    """The questions, rated 1 to 5 on the form, in order."""
+    comment: Text = "What one thing would make this session better?"
+    """The open question at the end."""
+
+
 class Activity(Model):
     """One timed item of a training module's agenda."""
 
@@ -271,6 +390,28 @@ class Activity(Model):
     """What participants do; appears on participant pages and handouts."""
     facilitator_notes: Text | None = None
     """Notes for the trainer only: never shown on participant pages or handouts."""
+    # --- [trainer] what a trainer needs to deliver the activity alone (guides and speaker notes only)
+    purpose: Text | None = None
+    """Trainer only: why the activity is on the agenda, in one or two sentences."""
+    setup: Text | None = None
+    """Trainer only: how to set the room, the groups and the materials before it starts."""
+    steps: tuple[Annotated[Step, BeforeValidator(_step), WithJsonSchema(_STEP_SCHEMA)], ...] = ()
+    """Trainer only: the instructions, in order; each a sentence, or {minutes, text} for a timed step."""
+    script: Text | None = None
+    """Trainer only: what to say, word for word, for a talk or an introduction; the speaker notes hold it too."""
+    debrief: Texts = ()
+    """Trainer only: the questions to ask the room afterwards, in order."""
+    remote: Text | None = None
+    """Trainer only: how to run it when the session is remote or hybrid (breakout rooms, polls, chat)."""
+    materials: tuple[Id, ...] = ()
+    """Ids of the materials (top-level materials:) the activity uses; each is printed in the module's materials PDF."""
+    groups: GroupWork | None = None
+    """How the group work is organised, so `validate` can tell whether it fits the minutes for the people in the room."""
+
+    @property
+    def instructed(self) -> bool:
+        """Whether a trainer has something to go on: steps, a script or notes."""
+        return bool(self.steps or self.script or self.facilitator_notes)
 
 
 class Exercise(Model):
@@ -321,6 +462,19 @@ class Module(Model):
     """What happens after the session."""
     content: Text | None = None
     """Optional Markdown file, relative to the program folder, added to the module's page."""
+    # --- [trainer] who delivers the session, where, and how often it runs
+    trainers: Texts = ()
+    """Who delivers the session, by name or job title, and anyone else it needs in the room (e.g. "Two 2026 trial mentors"); `validate` refuses the same person in overlapping sessions."""
+    room: Text | None = None
+    """Where the session is held (a room, or the video meeting); `validate` refuses the same room in overlapping sessions."""
+    participants: Annotated[int, Field(ge=1, le=1000)] | None = None
+    """How many people attend this session; default the audience roles' headcounts split evenly over the module's runs."""
+    sessions: tuple[ModuleSession, ...] = ()
+    """Further runs of the module for a big cohort; the module's own week, weekday, start_time, trainers and room are its first run."""
+    feedback: SessionFeedback | None = None
+    """The short session-feedback form participants fill in at the end (a fillable PDF in the training pack)."""
+    trainer_content: Text | None = None
+    """Optional Markdown file for trainers only, printed in the facilitator guide and never in the handout or on the site."""
 
     @property
     def duration_minutes(self) -> int:
@@ -370,6 +524,21 @@ class ProgramRound:
     """The last day of the round's last week."""
     checkins: tuple[int, ...]
     """Numbers of the round's check-ins, counted over the whole program (1 is the program's first)."""
+
+
+class ModuleRun(NamedTuple):
+    """One run of a training module: when, by whom, where, for how many."""
+
+    number: int
+    """1 for the module's own session, 2 and on for its further sessions, in the order written."""
+    week: int
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    trainers: tuple[str, ...]
+    room: str | None
+    participants: int | None
+    """People in the room: as written, or the audience's headcounts split over the runs; None when unknown."""
 
 
 class TimedActivity(NamedTuple):
@@ -966,6 +1135,8 @@ class Program(Model):
     """The application form: its questions, the topic list, the self-assessment."""
     communications: CommunicationsPlan | None = None
     """Every message the program sends, to whom and when: invitations, briefs, reminders, thanks."""
+    materials: tuple[Material, ...] = ()
+    """What training activities use: cards, role-play briefs, worksheets, texts, the self-assessment."""
 
     @property
     def checkin_weeks(self) -> tuple[int, ...]:
@@ -1026,6 +1197,25 @@ class Program(Model):
     def module_date(self, module: Module) -> dt.date:
         """The day a module's session is held: every date of a module comes from here."""
         return self.module_day(module).date
+
+    # --- [trainer] every run of a module, with who delivers it, where, and for how many
+
+    def module_runs(self, module: Module) -> list[ModuleRun]:
+        """Each run of a module: the module itself, then its further sessions, each resolved
+        against the module's own day, time, trainers and room."""
+        runs = [(module.week, module.weekday, module.start_time, module.trainers, module.room, module.participants)]
+        runs += [(s.week, s.weekday or module.weekday, s.start_time or module.start_time, s.trainers or module.trainers,
+                  s.room or module.room, s.participants) for s in module.sessions]
+        heads = [self.role(role_id).headcount for role_id in module.audience
+                 if any(role.id == role_id for role in self.roles)]
+        share = -(-sum(h for h in heads if h) // len(runs)) if heads and all(heads) else None
+        made = []
+        for number, (week, weekday, start, trainers, room, people) in enumerate(runs, start=1):
+            day = self.session_day(week, weekday).date
+            begin = dt.datetime.combine(day, start)
+            made.append(ModuleRun(number, week, day, begin, begin + dt.timedelta(minutes=module.duration_minutes),
+                                  trainers, room, people or share))
+        return made
 
     def rounds(self) -> tuple[ProgramRound, ...]:
         """The rounds of pairs with their dates and check-ins; without rotation, one round: the whole program."""

@@ -121,6 +121,9 @@ def load_program(path: str | os.PathLike[str] = ".", *, strict: bool = False) ->
     if problems:
         raise ProgramError(problems)
     checker.moved_sessions(program)
+    checker.training_runs(program)
+    if checker.errors:
+        raise ProgramError(sorted(checker.errors, key=_reading_order))
     StrictWarnings.check(checker.warnings, strict)
     return LoadedProgram(program, file.resolve(), folder, tuple(checker.warnings), document)
 
@@ -464,6 +467,7 @@ class _CrossChecker:
             self.before_the_end(path + ("week",), f"survey '{survey.get('id')}'")
             self.refs(path + ("audience",), roles, "role")
             self.refs(path + ("questions",), questions, "question")
+        self.activities()
         self.checkins()
         self.rotation()
         self.closed_dates()
@@ -852,6 +856,83 @@ class _CrossChecker:
                                f" export.columns[{seen[key]}])", "keep one entry per column")
                 seen.setdefault(key, column_path[-1] if isinstance(column_path[-1], int) else 0)
 
+    # --- [trainer] activities, materials and training sessions ------------------------------
+
+    def activities(self) -> None:
+        """Materials an activity names must exist; an activity other than a break needs instructions;
+        a module needs trainers and a room."""
+        materials = self.ids("materials", noun="material")
+        modules = self.items("training")
+        runs = sum(1 + len(m.get("sessions") or []) if isinstance(m.get("sessions") or [], list) else 1
+                   for _, m in modules)
+        for path, module in modules:
+            name = f"module '{module.get('id')}'"
+            if runs < 2:
+                pass  # one session cannot clash with another: who and where are the coordinator's to add
+            elif not module.get("trainers"):
+                self.warn(path, f"{name} names no trainers",
+                          "add `trainers:` with who delivers it (and anyone else it needs in the room)")
+            if runs >= 2 and not module.get("room"):
+                self.warn(path, f"{name} names no room", "add `room:` with where it is held, or the video meeting")
+            for activity_path, activity in self.items(*path, "agenda"):  # type: ignore[arg-type]
+                self.refs(activity_path + ("materials",), materials, "material")
+                steps = activity.get("steps")
+                timed = [_number(step.get("minutes")) for step in steps if isinstance(step, dict)] \
+                    if isinstance(steps, list) else []
+                total = sum(m for m in timed if m is not None)
+                minutes = _number(activity.get("minutes"))
+                if minutes is not None and total > minutes:
+                    self.warn(activity_path + ("steps",), f"the steps of activity '{activity.get('title')}' of {name}"
+                              f" take {total:g} minutes, but the activity has {minutes:g}",
+                              "shorten the steps, or give the activity more minutes")
+                if activity.get("kind") != "break" and not any(
+                        activity.get(key) for key in ("steps", "script", "facilitator_notes")):
+                    self.warn(activity_path, f"activity '{activity.get('title')}' of {name} has no instructions",
+                              "add `steps:` (what to do, in order), a `script:` for a talk, or `facilitator_notes:`")
+        for path, material in self.items("materials"):
+            kind, title = material.get("kind"), material.get("title")
+            needs = {"cards": "cards", "brief": "sides", "worksheet": "fields", "text": "text"}.get(str(kind))
+            if needs and not material.get(needs):
+                self.error(path, f"material '{material.get('id')}' ({title}) is a {kind} with no {needs}",
+                           f"add `{needs}:` to it, or change its kind")
+            if kind == "self-assessment" and not self.value(("application", "self_assessment")):
+                self.error(path + ("kind",), f"material '{material.get('id')}' is the self-assessment, but"
+                           " application.self_assessment is missing",
+                           "add application.self_assessment with its styles and statements")
+
+    def training_runs(self, program: Program) -> None:
+        """The same trainer, room or audience in two overlapping sessions is an error naming both;
+        group work that cannot give everyone a turn in its minutes is a warning."""
+        runs = []
+        for index, module in enumerate(program.training):
+            for run in program.module_runs(module):
+                path: KeyPath = ("training", index) if run.number == 1 else ("training", index, "sessions",
+                                                                                run.number - 2)
+                runs.append((path, module, run))
+                for number, activity in enumerate(module.agenda):
+                    if activity.groups is None or run.participants is None:
+                        continue
+                    needed = activity.groups.minutes_needed(run.participants)
+                    if needed > activity.minutes:
+                        self.warn(("training", index, "agenda", number, "groups"),
+                                  f"activity '{activity.title}' of module '{module.id}' needs {needed} minutes to give"
+                                  f" each of the {run.participants} participants their turn, but has {activity.minutes}",
+                                  "give it more minutes, bigger groups, shorter turns or more stations, or run the"
+                                  " module more than once (sessions:)")
+        for later, (path, module, run) in enumerate(runs):
+            for first_path, first_module, first_run in runs[:later]:
+                if not (first_run.start < run.end and run.start < first_run.end):
+                    continue
+                clashes = [f"trainer '{name}'" for name in run.trainers if name in first_run.trainers]
+                if run.room and run.room == first_run.room:
+                    clashes.append(f"room '{run.room}'")
+                if first_module.id != module.id:
+                    clashes += [f"audience '{role}'" for role in module.audience if role in first_module.audience]
+                for clash in clashes:
+                    self.error(path, f"{clash} is booked into two overlapping sessions: {_run_text(module, run)}"
+                               f" and {_run_text(first_module, first_run)} ({format_path(first_path)})",
+                               "move one session to another day or time, or give it another trainer or room")
+
     # --- surveys, certificates and colours (forms/survey.html.j2, forms/certificate.html.j2) ------
 
     def surveys_and_certificates(self) -> None:
@@ -983,6 +1064,12 @@ the survey form's field for the respondent's role."""
 MIN_CONTRAST = 4.5
 """WCAG 2 AA's contrast for body text, against the white of the page."""
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _run_text(module: Any, run: Any) -> str:
+    """"module 'x' (Tue 9 Jun 2026, 09:30-12:40)": a session as `validate` names it."""
+    when = f"{format_date(run.date)}, {run.start:%H:%M}-{run.end:%H:%M}"
+    return f"module '{module.id}'{f' run {run.number}' if run.number > 1 else ''} ({when})"
 
 
 def _floor(ratio: float) -> str:
