@@ -78,6 +78,30 @@ def test_no_page_loads_anything_from_another_host(built: Path) -> None:
     assert 'src="assets/revmentor/iframe-worker-shim.js"' in home
 
 
+def test_the_site_leaves_out_the_themes_source_maps_and_unused_search_languages(built: Path) -> None:
+    assert sorted(path.name for path in built.rglob("*.map")) == []
+    scripts = [path for path in (built / "assets").rglob("*.js") if b"sourceMappingURL" in path.read_bytes()]
+    assert scripts == []
+    assert not (built / "assets/javascripts/lunr").exists()  # an English program's search needs none of it
+    assert 'src="assets/javascripts/bundle.' in text_of(built / "index.html")
+
+
+def test_search_keeps_the_language_files_materials_worker_loads() -> None:
+    import material
+
+    from toolkit.site.prune import LUNR, search_files
+
+    assert search_files(["en"]) == set()
+    assert search_files(["de"]) == {f"{LUNR}min/lunr.de.min.js", f"{LUNR}min/lunr.stemmer.support.min.js"}
+    assert search_files(["en", "ja"]) == {f"{LUNR}min/lunr.ja.min.js", f"{LUNR}tinyseg.js",
+                                          f"{LUNR}min/lunr.multi.min.js", f"{LUNR}min/lunr.stemmer.support.min.js"}
+    theme = Path(material.__file__).parent / "templates"
+    worker = next((theme / "assets/javascripts/workers").glob("search.*.min.js")).read_text(encoding="utf-8")
+    for name in ("tinyseg.js", "wordcut.js", "min/lunr.multi.min.js", "min/lunr.stemmer.support.min.js"):
+        assert name in worker  # the worker still loads them by these names
+    assert all((theme / name).is_file() for name in search_files(["de", "ja", "th"]))
+
+
 def test_hand_written_pages_join_the_nav(built: Path) -> None:
     home = text_of(built / "index.html")
     assert 'href="about.html"' in home

@@ -41,6 +41,7 @@ from ..render.scratch import work_folder
 from ..render.templating import find_file
 from .hooks import unpublished
 from .pages import Handbook, included_files
+from .prune import ThemeFiles
 from .reuse import copy_site, previous_site, record_site, site_key
 from .theme_cache import HOOKS, ThemeTemplates
 
@@ -930,6 +931,8 @@ def run_mkdocs(config_path: Path, source: Path, tree: DocsTree, *, strict: bool,
             if templates is not None:
                 # An object with events only, as MkDocs calls them: no import of MkDocs' BasePlugin at start-up.
                 config.plugins["revmentor-theme-templates"] = ThemeTemplates(templates)  # type: ignore[assignment]
+            # The theme's source maps and unused search languages stay out of the site (prune.py).
+            config.plugins["revmentor-theme-files"] = ThemeFiles()  # type: ignore[assignment]
             if texts is not None:  # last of all plugins: the HTML as MkDocs writes it
                 config.plugins["revmentor-page-texts"] = _PageTexts(texts)  # type: ignore[assignment]
             build(config)

@@ -11,7 +11,7 @@ instead of running MkDocs.
 
 What the fingerprint holds: every file of the work folder (the docs tree, the effective
 mkdocs.yml with the work folder's random name taken out, the snippets' published copies), the
-theme's custom_dir, the toolkit's own hook, the versions of the toolkit and of the libraries
+theme's custom_dir, the site adapter's own code (its hook and plugin objects), the versions of the toolkit and of the libraries
 MkDocs renders with, the build date (MkDocs writes it into the sitemap), and the working folder
 (warnings show paths relative to it). What it cannot pin down turns reuse off, and MkDocs runs
 as before: a hook of the user's (Python that can read anything), a plugin or Markdown extension
@@ -92,7 +92,8 @@ def site_key(workdir: Path, config_name: str, site_dir: Path, config: Mapping[st
 
     add(f"site-key {FORMAT}", __version__, os.getcwd(), _build_date(),
         *(f"{name}={library_version(name)}" for name in LIBRARIES))
-    add(Path(HOOKS).read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):  # the adapter, its hook and plugin objects
+        add(module.name, module.read_bytes())
     add(config_text.replace(str(workdir), "<work>").replace(str(site_dir), "<site>"))
     for rel, path in _files(workdir):
         if rel not in (config_name, WORK_MARKER):  # the config added above, its random paths taken out
