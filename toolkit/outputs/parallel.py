@@ -131,7 +131,10 @@ def _render_runs(loaded: LoadedProgram, jobs: Sequence[Job], runs: list[tuple[in
     if count <= 1 or len(runs) <= 1:
         return [render_run(jobs[index].family, loaded, part, jobs[index].cache)[0] for index, part in runs]
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(count, len(runs)), mp_context=context, initializer=_quiet_worker)
+    try:
+        pool = ProcessPoolExecutor(max_workers=min(count, len(runs)), mp_context=context, initializer=_quiet_worker)
+    except (OSError, NotImplementedError, ImportError):  # no working semaphores (a locked-down container)
+        return _render_runs(loaded, jobs, runs, 1)
     try:
         # Longest runs first, so the last to start is a short one; the results keep run order.
         order = sorted(range(len(runs)), key=lambda at: -len(runs[at][1]))
