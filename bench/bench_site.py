@@ -195,7 +195,7 @@ def anchor(program: str, repeat: int, work: Path, env: dict[str, str]) -> None:
     copy = work / "program"
     shutil.copytree(program, copy, ignore=shutil.ignore_patterns("site", ".revmentor-cache", "private", ".git"))
     program = str(copy)
-    config, pages, name = bare_tree(program, work)
+    config, pages, title = bare_tree(program, work)
     page = edit_a_page(program)
     arguments = ["build", program, "-o", str(work / "ours"), "-q"]
     commands = {
@@ -215,7 +215,7 @@ def anchor(program: str, repeat: int, work: Path, env: dict[str, str]) -> None:
         cold[EDITED].append(timed(commands[OURS], env, cpu[EDITED]))
         timed(commands[OURS], env)  # back to a no-change rebuild for the next round
     warm = warm_times(program, work, config, repeat)
-    print(f"{name}: {pages} pages, {repeat} runs of each, alternating")
+    print(f"{title}: {pages} pages, {repeat} runs of each, alternating")
     report("cold (fresh processes), wall time", cold)
     report("cold (fresh processes), CPU time (less sensitive to a busy machine)", cpu)
     report("warm (in-process)", warm)
