@@ -98,6 +98,30 @@ def test_schema_command_prints_json(run: Run) -> None:
     assert json.loads(result.stdout)["title"] == "program.yaml"
 
 
+def test_schema_command_prints_what_the_models_make_at_any_indent(run: Run) -> None:
+    from toolkit.program.schema import schema_json
+
+    assert run("schema").stdout == schema_json() + "\n"  # read from the shipped schema.json
+    assert run("schema", "--indent", "4").stdout == schema_json(4) + "\n"  # made afresh
+
+
+def test_presets_schema_and_version_start_without_pydantic() -> None:
+    """The commands that only list or print shipped files import neither pydantic nor any model."""
+    probe = (
+        "import sys\n"
+        "from toolkit.cli import cli\n"
+        "for args in (['--version'], ['presets'], ['schema'], ['init', '--help']):\n"
+        "    try:\n"
+        "        cli(args, prog_name='revmentor')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'mkdocs', 'weasyprint', 'scipy', 'numpy', 'jinja2'})\n"
+        "print('HEAVY', heavy, 'MODEL', 'toolkit.program.model' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().endswith("HEAVY [] MODEL False"), result.stdout + result.stderr
+
+
 def test_python_dash_m_and_the_console_script_agree(make_program: MakeProgram) -> None:
     path = make_program()
     module = subprocess.run([sys.executable, "-m", "toolkit", "validate", str(path)], capture_output=True, text=True)

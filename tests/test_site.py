@@ -25,6 +25,7 @@ from sitekit import (
     external_assets,
     flagship_site,
     free_port,
+    hashes,
     write_program,
 )
 
@@ -125,6 +126,30 @@ def test_no_page_loads_anything_from_another_host(built: Path) -> None:
     home = text_of(built / "index.html")
     assert "fonts.googleapis.com" not in home and "unpkg.com" not in home
     assert 'src="assets/revmentor/iframe-worker-shim.js"' in home
+
+
+def test_the_site_leaves_out_the_themes_source_maps_and_unused_search_languages(built: Path) -> None:
+    assert sorted(path.name for path in built.rglob("*.map")) == []
+    scripts = [path for path in (built / "assets").rglob("*.js") if b"sourceMappingURL" in path.read_bytes()]
+    assert scripts == []
+    assert not (built / "assets/javascripts/lunr").exists()  # an English program's search needs none of it
+    assert 'src="assets/javascripts/bundle.' in text_of(built / "index.html")
+
+
+def test_search_keeps_the_language_files_materials_worker_loads() -> None:
+    import material
+
+    from toolkit.site.prune import LUNR, search_files
+
+    assert search_files(["en"]) == set()
+    assert search_files(["de"]) == {f"{LUNR}min/lunr.de.min.js", f"{LUNR}min/lunr.stemmer.support.min.js"}
+    assert search_files(["en", "ja"]) == {f"{LUNR}min/lunr.ja.min.js", f"{LUNR}tinyseg.js",
+                                          f"{LUNR}min/lunr.multi.min.js", f"{LUNR}min/lunr.stemmer.support.min.js"}
+    theme = Path(material.__file__).parent / "templates"
+    worker = next((theme / "assets/javascripts/workers").glob("search.*.min.js")).read_text(encoding="utf-8")
+    for name in ("tinyseg.js", "wordcut.js", "min/lunr.multi.min.js", "min/lunr.stemmer.support.min.js"):
+        assert name in worker  # the worker still loads them by these names
+    assert all((theme / name).is_file() for name in search_files(["de", "ja", "th"]))
 
 
 def test_hand_written_pages_join_the_nav(built: Path) -> None:
@@ -488,3 +513,92 @@ def test_a_page_that_would_load_from_another_host_is_named_and_strict_fails(prog
     assert strict.exit_code == 1
     assert "video.html: the page would load 'https://tracker.example.com/pixel.png'" in strict.stderr
     assert not (program / "strict-site").exists()
+
+
+# --- reusing the previous site (toolkit/site/reuse.py) -------------------------------------------
+# These rebuild the module's `built` site in place, so they come last; each leaves it built from
+# its program's current files.
+
+_PROBE = ("import json, sys\n"
+          "from toolkit.pipeline import build\n"
+          "result = build(sys.argv[1])\n"
+          "print(json.dumps({'mkdocs': 'mkdocs' in sys.modules, 'pages': result.pages}))\n")
+
+
+def _rebuild(site: Path) -> dict[str, object]:
+    """A build of the site's program in a fresh process (from this working folder, as `built`'s was):
+    whether MkDocs was imported, and the pages the build reports."""
+    result = subprocess.run([sys.executable, "-c", _PROBE, str(site.parent)], capture_output=True, text=True,
+                            env={**env_without_color(), "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_a_rebuild_with_nothing_changed_copies_the_previous_site_without_mkdocs(built: Path) -> None:
+    before = hashes(built)
+    assert _rebuild(built) == {"mkdocs": False, "pages": sum(1 for page in before if page.endswith(".html")) - 1}
+    assert hashes(built) == before  # the manifest too: the same files, byte for byte
+
+
+def test_an_edited_page_or_a_file_gone_from_the_output_makes_mkdocs_build_again(built: Path) -> None:
+    page = built.parent / "content" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nEdited since the last build.\n", encoding="utf-8")
+    assert _rebuild(built)["mkdocs"] is True
+    assert "Edited since the last build." in text_of(built / "about.html")
+    before = hashes(built)
+    (built / "faq.html").unlink()  # the manifest lists it: the copy cannot be checked, so MkDocs runs
+    assert _rebuild(built)["mkdocs"] is True
+    assert hashes(built) == before
+
+
+def test_a_damaged_record_means_mkdocs_runs_and_writes_it_again(built: Path) -> None:
+    from toolkit.render.cache import output_cache
+    from toolkit.site.reuse import RECORD
+
+    record = output_cache(built) / RECORD
+    record.write_text('{"format": 1, "key": ', encoding="utf-8")
+    assert _rebuild(built)["mkdocs"] is True
+    assert json.loads(record.read_text(encoding="utf-8"))["format"] == 1
+    assert _rebuild(built)["mkdocs"] is False
+
+
+def test_the_record_keeps_the_sites_warnings_and_is_trusted_only_with_the_outputs_manifest(tmp_path: Path) -> None:
+    from toolkit.errors import Problem
+    from toolkit.files.output import write_manifest
+    from toolkit.site.reuse import copy_site, previous_site, record_site
+
+    site, output, work = tmp_path / "staging", tmp_path / "site", tmp_path / "cache"
+    for folder in (site, output, work):
+        folder.mkdir()
+    (site / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    warning = Problem("video.html", "the page would load 'https://x.example/p.png'", "download it", warning=True)
+    record_site(work, "k1", site, 1, [warning])
+    (output / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    write_manifest(output, "site")
+    previous = previous_site(work, output, "k1")
+    assert previous is not None and previous.warnings == (warning,) and previous.pages == 1
+    assert previous_site(work, output, "k2") is None  # other inputs
+    assert previous_site(work, output, None) is None  # inputs that cannot be fingerprinted
+    again = tmp_path / "again"
+    assert copy_site(previous, output, again) and (again / "index.html").read_text(encoding="utf-8") == "<p>home</p>"
+    (output / "index.html").write_text("<p>changed</p>", encoding="utf-8")
+    assert not copy_site(previous, output, tmp_path / "third")  # checked against its digest as it is read
+    write_manifest(output, "site")
+    assert previous_site(work, output, "k1") is None  # the output is no longer what the record describes
+
+
+@pytest.mark.parametrize(("setting", "value"), [
+    ("hooks", ["/prog/hooks.py"]),
+    ("plugins", ["search", "offline", "some-plugin"]),
+    ("markdown_extensions", ["tables", "someones_extension"]),
+])
+def test_what_the_fingerprint_cannot_pin_down_turns_reuse_off(tmp_path: Path, setting: str, value: list[str]) -> None:
+    from toolkit.site.reuse import site_key
+    from toolkit.site.theme_cache import HOOKS
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    config: dict[str, object] = {"hooks": [HOOKS], "plugins": ["search", "offline"], "markdown_extensions": ["toc"]}
+    assert site_key(tmp_path, "mkdocs.yml", tmp_path / "site", config) is not None
+    assert site_key(tmp_path, "mkdocs.yml", tmp_path / "site", {**config, setting: value}) is None
+    (tmp_path / "mkdocs.yml").write_text("site_name: !ENV NAME\n", encoding="utf-8")
+    assert site_key(tmp_path, "mkdocs.yml", tmp_path / "site", config) is None

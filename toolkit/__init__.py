@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .pairing.report import WrittenMatch, write_match
     from .pipeline import BuildResult, PreparedBuild, build, family_names, prepare_build, write_build
     from .preview import serve
-    from .program.schema import program_schema, schema_json
+    from .program.schema import program_schema, schema_json, shipped_schema_json
     from .program.validate import LoadedProgram, load_program
     from .scaffold.init import (
         DEFAULT_ORGANISATION,
@@ -70,6 +70,7 @@ _LAZY = {
     "WrittenMatch": "pairing.report", "write_match": "pairing.report",
     "serve": "preview",
     "program_schema": "program.schema", "schema_json": "program.schema",
+    "shipped_schema_json": "program.schema",
     "LoadedProgram": "program.validate", "load_program": "program.validate",
     "DEFAULT_ORGANISATION": "scaffold.init", "PreparedInit": "scaffold.init", "default_start": "scaffold.init",
     "long_date": "scaffold.init", "organisation_name": "scaffold.init", "prepare_init": "scaffold.init",
@@ -125,6 +126,7 @@ __all__ = [
     "read_pairs",
     "schema_json",
     "serve",
+    "shipped_schema_json",
     "write_build",
     "write_collect",
     "write_comms",

@@ -154,7 +154,7 @@ def schema(indent: int) -> None:
     Example:
       revmentor schema > schema.json
     """
-    say(api.schema_json(indent))
+    say(api.shipped_schema_json(indent))
 
 
 class _FamilyType(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2

@@ -23,8 +23,9 @@ from .errors import Problem, ToolkitError, UsageError
 from .files.output import MANIFEST, Digests, Swap, check_output, is_os_file, normalise, staged_output
 from .files.paths import default_output, display_path
 from .outputs.calendar import CalendarFamily
-from .outputs.family import OutputFamily, render_family
+from .outputs.family import OutputFamily
 from .outputs.forms.layout import FormsFamily
+from .outputs.parallel import Job, render_families
 from .outputs.response_templates import ResponseTemplatesFamily
 from .outputs.training import TrainerFamily, TrainingFamily
 from .program.validate import LoadedProgram, load_program
@@ -141,14 +142,17 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
     if prepared.only is None:
         book = handbook(loaded.program, loaded.folder, prepared.downloads, templates)
         say(f"Generating {len(book.pages)} pages…")
-    rendered = []
-    for family in chosen:
-        if family.destination == SITE:
-            status(say, f"{family.label}: {family.count(len(prepared.plans[family.name]))}…")
-            made = render_family(family, loaded, prepared.plans[family.name], RenderCache(cache / family.name, templates))
-            say(f"{family.label}: {family.count(len(made.artifacts))} ({len(made.rendered)} made,"
-                f" {len(made.reused)} from the cache)")
-            rendered.append(made)
+    # The site families' documents, rendered side by side in worker processes (outputs/parallel.py);
+    # the progress lines follow, one per family, in FAMILIES order.
+    site_families = [family for family in chosen if family.destination == SITE]
+    if site_families:
+        status(say, "; ".join(f"{family.label}: {family.count(len(prepared.plans[family.name]))}"
+                              for family in site_families) + "…")
+    rendered = render_families(loaded, [Job(family, prepared.plans[family.name],
+                                            RenderCache(cache / family.name, templates)) for family in site_families])
+    for family, made in zip(site_families, rendered, strict=True):
+        say(f"{family.label}: {family.count(len(made.artifacts))} ({len(made.rendered)} made,"
+            f" {len(made.reused)} from the cache)")
     warnings = [warning for made in rendered for warning in made.warnings]
     files = {item.path: item.data for made in rendered for item in made.artifacts}
     staged = staged_output(target, command=SITE, program_folder=loaded.folder, digests=digests)

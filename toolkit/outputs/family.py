@@ -33,6 +33,9 @@ class OutputFamily(ABC):
     """Libraries whose version changes the family's bytes (part of its render-cache key)."""
     version: ClassVar[str] = "1"
     """Bump when the family's code changes what it renders: its cached files are then made again."""
+    parts: ClassVar[bool] = False
+    """Whether any run of its planned files renders on its own, as in one render of them all
+    (each a document of its own): parallel.py then splits it between worker processes."""
 
     @abstractmethod
     def plan(self, program: Program) -> list[PlannedFile]:
@@ -55,18 +58,36 @@ def render_family(family: OutputFamily, loaded: LoadedProgram, planned: Sequence
                   cache: RenderCache | None) -> Rendered:
     """A family's files: straight from the cache when none of its inputs changed since they were
     made (not a template rendered), otherwise rendered and kept whole for next time. Entries the
-    family no longer needs are then pruned from its cache."""
+    family no longer needs are then pruned from its cache. (parallel.py does the same for several
+    families at once, rendering in worker processes.)"""
+    found, key = cached_family(family, loaded, planned, cache)
+    if found is not None:
+        if cache is not None:
+            cache.prune()
+        return found
+    rendered = family.render(loaded, planned, cache)
+    keep_family(cache, key, rendered)
+    return rendered
+
+
+def cached_family(family: OutputFamily, loaded: LoadedProgram, planned: Sequence[PlannedFile],
+                  cache: RenderCache | None) -> tuple[Rendered | None, str | None]:
+    """(the family's files from the cache, or None to render them; the key to keep them under)."""
     if cache is None:
-        return family.render(loaded, planned, None)
+        return None, None
     key = inputs_digest(loaded, f"{family.name}-{family.version}", family.libraries,
                         (*family.inputs(loaded), *(item.path for item in planned)))
     found = cache.get_set(key)
     if found is not None and set(found[0]) == {item.path for item in planned}:
         files, warnings = found
-        rendered = Rendered([Artifact(item.path, files[item.path]) for item in planned], list(warnings),
-                            reused=[item.path for item in planned])
-    else:
-        rendered = family.render(loaded, planned, cache)
-        cache.put_set(key, {item.path: item.data for item in rendered.artifacts}, rendered.warnings, rendered.keys)
+        return Rendered([Artifact(item.path, files[item.path]) for item in planned], list(warnings),
+                        reused=[item.path for item in planned]), key
+    return None, key
+
+
+def keep_family(cache: RenderCache | None, key: str | None, rendered: Rendered) -> None:
+    """Keep a family's freshly rendered files whole under its key, then prune what it no longer needs."""
+    if cache is None or key is None:
+        return
+    cache.put_set(key, {item.path: item.data for item in rendered.artifacts}, rendered.warnings, rendered.keys)
     cache.prune()
-    return rendered

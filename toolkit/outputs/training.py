@@ -91,6 +91,7 @@ class TrainingFamily(OutputFamily):
     label = "Training pack"
     libraries = ("weasyprint", "pydyf", "fonttools", "python-pptx", "markdown", "jinja2")
     version = "training-pack-2"
+    parts = True  # each document on its own: parallel.py may split them between processes
 
     def plan(self, program: Program) -> list[PlannedFile]:
         planned = []

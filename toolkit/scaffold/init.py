@@ -35,8 +35,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import OutputFolderError, Problem, ToolkitError, UsageError
 from ..files.paths import PROGRAM_FILE, data_dir, display_path
-from ..program.schema import schema_json
-from ..program.validate import load_program
+
+# program.schema and program.validate (pydantic and every model) load inside the functions that
+# need them, so `revmentor presets` and `init --preset`'s argument check start in a blink.
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 ORGANISATION = "__ORGANISATION__"
@@ -270,6 +271,12 @@ def _set_site_name(text: str, name: str) -> str:
 # --- planning and writing the folder ------------------------------------------------------
 
 
+def _schema_text() -> str:
+    from ..program.schema import shipped_schema_json
+
+    return shipped_schema_json(2) + "\n"
+
+
 def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, bytes]:
     """Every file init creates, by path relative to the new folder. Reads packaged data only."""
     defaults = data_dir()
@@ -294,7 +301,7 @@ def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, 
     ordered = {
         PROGRAM_FILE: program_text,
         "mkdocs.yml": _set_site_name(mkdocs_text, _program_name(program_text)),
-        "schema.json": schema_json(2) + "\n",  # program.yaml's first line points editors at it
+        "schema.json": _schema_text(),  # program.yaml's first line points editors at it
         ".gitignore": GITIGNORE,
         **files,
     }
@@ -448,6 +455,8 @@ def write_init(prepared: PreparedInit) -> list[Path]:
 
     def check(staged: Path) -> None:
         try:
+            from ..program.validate import load_program
+
             problems = list(load_program(staged).warnings)
         except ToolkitError as error:
             problems = error.problems

@@ -41,6 +41,8 @@ from ..render.scratch import work_folder
 from ..render.templating import find_file
 from .hooks import unpublished
 from .pages import Handbook, included_files
+from .prune import ThemeFiles
+from .reuse import copy_site, previous_site, record_site, site_key
 from .theme_cache import HOOKS, ThemeTemplates
 
 CONFIG_FILE = "mkdocs.yml"
@@ -748,11 +750,27 @@ def prepare(
 ) -> tuple[Path, Path, DocsTree, list[Problem]]:
     """Write the docs tree and the effective mkdocs.yml into workdir; returns (config, source, tree, warnings).
     `output`: where the built site will be put, which mkdocs.yml may not reach."""
+    path, source, tree, warnings, _ = _prepare(loaded, book, workdir, site_dir, strict=strict,
+                                               extra_files=extra_files, output=output)
+    return path, source, tree, warnings
+
+
+def _prepare(
+    loaded: LoadedProgram,
+    book: Handbook,
+    workdir: Path,
+    site_dir: Path,
+    *,
+    strict: bool,
+    extra_files: Mapping[str, bytes] | None,
+    output: Path | None,
+) -> tuple[Path, Path, DocsTree, list[Problem], dict[str, Any]]:
+    """`prepare`, with the effective config itself as well (what `reuse.site_key` looks into)."""
     tree = assemble_docs(loaded, book, workdir / "docs", extra_files, Reach.of(loaded, output))
     config, source, warnings = effective_config(loaded, tree, site_dir, strict=strict, output=output)
     path = workdir / CONFIG_FILE
     write_config(config, path)
-    return path, source, tree, tree.warnings + warnings
+    return path, source, tree, tree.warnings + warnings, config
 
 
 def build_site(
@@ -775,16 +793,28 @@ def build_site(
     next build clears what a killed one left; in the system's temporary folder without it.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    with work_folder(_work_parent(work), "revmentor-docs-") as folder:
-        config_path, source, tree, warnings = prepare(
+    parent = _work_parent(work)
+    with work_folder(parent, "revmentor-docs-") as folder:
+        config_path, source, tree, warnings, config = _prepare(
             loaded, book, folder, site_dir, strict=strict, extra_files=extra_files, output=output)
         if strict and warnings:
             raise BuildError(_as_errors(warnings))
-        problems = run_mkdocs(config_path, source, tree, strict=strict, templates=templates)
-        outside = outside_requests(site_dir)
+        # --- reuse: the same inputs as the previous output's site, so MkDocs would write it again
+        # (reuse.py). Only with the output's own cache folder (`work`), where the record lives.
+        key = site_key(folder, CONFIG_FILE, site_dir, config) if work is not None and parent == work else None
+        previous = previous_site(parent, output, key)
+        if previous is not None and output is not None and copy_site(previous, output, site_dir):
+            return SiteResult(previous.pages, warnings + list(previous.warnings))
+        # --- MkDocs runs; the pages' HTML it wrote is kept in memory for the scan of outside requests
+        texts: dict[str, str] = {}
+        problems = run_mkdocs(config_path, source, tree, strict=strict, templates=templates, texts=texts)
+        outside = outside_requests(site_dir, texts)
         if strict and outside:
             raise BuildError(_as_errors(outside))
-        return SiteResult(sum(1 for page in tree.pages if page.endswith(".md")), warnings + problems + outside)
+        pages = sum(1 for page in tree.pages if page.endswith(".md"))
+        if work is not None and parent == work:
+            record_site(parent, key, site_dir, pages, problems + outside)
+        return SiteResult(pages, warnings + problems + outside)
 
 
 def _work_parent(work: Path | None) -> Path:
@@ -812,18 +842,23 @@ links are not loads. A regular expression rather than an HTML parser: this runs 
 of every build, and the parser cost a quarter of a second on the flagship."""
 
 
-def outside_requests(site_dir: Path) -> list[Problem]:
+def outside_requests(site_dir: Path, texts: Mapping[str, str] | None = None) -> list[Problem]:
     """Warnings for what the site would load from another host, one per address, naming the
     pages: the handbook must work offline and tell no one who reads it. Our own pages never do;
-    a user's mkdocs.yml (extra_javascript) or content (a remote image, an embedded video) can."""
+    a user's mkdocs.yml (extra_javascript) or content (a remote image, an embedded video) can.
+    `texts`: HTML already in memory by path in the site (what MkDocs wrote, `_PageTexts`); any
+    other HTML file (one copied from content/ as it is) is read from disk."""
     pages: dict[str, list[str]] = {}
     diagrams: list[str] = []
     for page in sorted(site_dir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8", errors="replace")
+        rel = page.relative_to(site_dir).as_posix()
+        text = (texts or {}).get(rel)
+        if text is None:
+            text = page.read_text(encoding="utf-8", errors="replace")
         for url in sorted({next(group for group in match.groups() if group) for match in _LOADING.finditer(text)}):
-            pages.setdefault(url, []).append(page.relative_to(site_dir).as_posix())
+            pages.setdefault(url, []).append(rel)
         if _MERMAID.search(text) and not _LOCAL_MERMAID.search(text):
-            diagrams.append(page.relative_to(site_dir).as_posix())
+            diagrams.append(rel)
     problems = []
     if diagrams:
         problems.append(Problem(
@@ -860,12 +895,30 @@ def _as_errors(problems: list[Problem]) -> list[Problem]:
                              "fix the problems above, or build without --strict")]
 
 
+class _PageTexts:
+    """A MkDocs plugin object (events only) that keeps each page's and theme page's final HTML by
+    its path in the site, so the scan for outside requests need not read them back from disk."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        self.texts[page.file.dest_uri] = output
+        return output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        if template_name.endswith(".html"):
+            self.texts[template_name] = output_content
+        return output_content
+
+
 def run_mkdocs(config_path: Path, source: Path, tree: DocsTree, *, strict: bool,
-               templates: Path | None = None) -> list[Problem]:
+               templates: Path | None = None, texts: dict[str, str] | None = None) -> list[Problem]:
     """Run MkDocs on a prepared config; its warnings come back as problems, its failures as BuildError.
 
     With `templates`, the theme's compiled templates are kept there (`ThemeTemplates`): added to
     this run only, so a bare `mkdocs build` of the same config compiles as MkDocs always does.
+    With `texts`, the HTML of every page MkDocs writes is put there too, by its path in the site.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -878,6 +931,10 @@ def run_mkdocs(config_path: Path, source: Path, tree: DocsTree, *, strict: bool,
             if templates is not None:
                 # An object with events only, as MkDocs calls them: no import of MkDocs' BasePlugin at start-up.
                 config.plugins["revmentor-theme-templates"] = ThemeTemplates(templates)  # type: ignore[assignment]
+            # The theme's source maps and unused search languages stay out of the site (prune.py).
+            config.plugins["revmentor-theme-files"] = ThemeFiles()  # type: ignore[assignment]
+            if texts is not None:  # last of all plugins: the HTML as MkDocs writes it
+                config.plugins["revmentor-page-texts"] = _PageTexts(texts)  # type: ignore[assignment]
             build(config)
         except (Abort, MkDocsException) as error:
             problems = [_problem(record, tree, shown) for record in collector.records]

@@ -185,6 +185,7 @@ class FormsFamily(OutputFamily):
     label = "Blank forms"
     libraries = ("weasyprint", "pydyf", "fonttools", "pikepdf", "jinja2")
     version = _KEY_VERSION
+    parts = True  # each document on its own: parallel.py may split them between processes
 
     def plan(self, program: Program) -> list[PlannedFile]:
         planned = [PlannedFile(plan.path, plan.title, plan.group, plan.description, "form", plan.name)
