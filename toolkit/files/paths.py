@@ -59,6 +59,12 @@ def data_dir() -> Path:
     return _PACKAGED if _PACKAGED.is_dir() else _PACKAGED.parent.parent
 
 
+def installed_from_wheel() -> bool:
+    """Whether the defaults are the wheel's packaged copy, fixed at install time, rather than a
+    source checkout's files, which a developer edits (and may be writing to right now)."""
+    return _PACKAGED.is_dir()
+
+
 def templates_dir() -> Path:
     """The packaged templates; a program folder's own templates/ override them by path."""
     return data_dir() / "templates"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..files.paths import data_dir
+from ..files.paths import data_dir, installed_from_wheel
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SHIPPED_SCHEMA = "schema.json"
@@ -27,9 +27,11 @@ def schema_json(indent: int = 2) -> str:
 
 
 def shipped_schema_json(indent: int = 2) -> str:
-    """`schema_json(indent)`, read from the shipped schema.json when it is the default indent (a
-    start-up of 0.1 s rather than 0.4 s); made afresh for any other indent or without the file."""
+    """`schema_json(indent)`, read from the wheel's schema.json when it is the default indent (a
+    start-up of 0.1 s rather than 0.4 s); made afresh for any other indent, and always in a source
+    checkout, whose schema.json may be stale or be the very file `revmentor schema > schema.json`
+    has just emptied."""
     shipped = data_dir() / SHIPPED_SCHEMA
-    if indent == 2 and shipped.is_file():
+    if indent == 2 and installed_from_wheel() and shipped.is_file():
         return shipped.read_text(encoding="utf-8").removesuffix("\n")
     return schema_json(indent)
