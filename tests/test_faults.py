@@ -313,7 +313,7 @@ def test_serve_outlives_a_bug_in_a_rebuild(tmp_path: Path, monkeypatch: pytest.M
     import toolkit.preview as preview
 
     program = write_program(tmp_path / "prog")
-    real = preview.build
+    real = preview.write_build
     calls: list[int] = []
 
     def flaky(*args: object, **kwargs: object) -> object:
@@ -322,7 +322,7 @@ def test_serve_outlives_a_bug_in_a_rebuild(tmp_path: Path, monkeypatch: pytest.M
             raise RuntimeError("injected")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(preview, "build", flaky)
+    monkeypatch.setattr(preview, "write_build", flaky)
     lines: list[str] = []
     stop = threading.Event()
     serving = threading.Thread(target=preview.serve, args=(program,),

@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 import pytest
 import yaml
@@ -31,11 +31,18 @@ NOT_SHOWN = {
     ("ProgramInfo", "logo"): "names a .png file",
     ("Role", "content"): "names a Markdown file",
     ("Module", "content"): "names a Markdown file",
+    ("Module", "trainer_content"): "names a Markdown file",
     ("Confidentiality", "content"): "names a Markdown file",
     ("Application", "topics"): "choices matched against an export's cells, where semicolons separate them",
     ("Application", "languages"): "choices matched against an export's cells, where semicolons separate them",
     ("Application", "availability"): "choices matched against an export's cells, where semicolons separate them",
     ("Matching", "levels"): "band names matched against the roster's level cells",
+    ("CommunicationsPlan", "sender"): "an e-mail address, checked as one",
+    ("CommunicationsPlan", "handbook_url"): "the handbook's address, the start of the links in messages",
+    ("ExportColumn", "header"): "a column header matched against a survey tool's export",
+    ("SurveyExport", "file"): "a file-name pattern matched against a survey tool's export",
+    ("ModuleSession", "room"): "a further run of a module is printed in the trainer's guide, not on the site",
+    ("ModuleSession", "trainers"): "a further run of a module is printed in the trainer's guide, not on the site",
 }
 """Text fields that name something rather than say something: they keep the flagship's value."""
 
@@ -44,6 +51,11 @@ def _is_text(annotation: Any, metadata: list[Any]) -> bool:
     if annotation is str and metadata == list(get_args(Text)[1:]):
         return True
     return annotation == Text or any(_is_text(arg, []) for arg in get_args(annotation) if arg is not Ellipsis)
+
+
+def _is_list(annotation: Any) -> bool:
+    """Whether a field holds a list (a tuple of texts), alone or in a union."""
+    return get_origin(annotation) in (tuple, list) or any(_is_list(arg) for arg in get_args(annotation))
 
 
 def _models(annotation: Any) -> list[type[BaseModel]]:
@@ -67,14 +79,20 @@ def text_fields(model: type[BaseModel], seen: set[str] | None = None) -> set[tup
 
 
 def fill(model: type[BaseModel], data: Any, filled: set[tuple[str, str]]) -> None:
-    """Put PAYLOAD into every text field of `data` (a mapping or a list of them) that `model` describes."""
+    """Put PAYLOAD into every text field of `data` (a mapping or a list of them) that `model` describes;
+    a list item written as a bare sentence (a step given as text) becomes PAYLOAD itself."""
+    if isinstance(data, list):
+        data[:] = [PAYLOAD if isinstance(item, str) else item for item in data]
     for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, str):
+            continue
         for name, field in model.model_fields.items():
             if (model.__name__, name) in NOT_SHOWN:
                 continue
             if _is_text(field.annotation, field.metadata):
                 value = item.get(name)
-                item[name] = [PAYLOAD] * max(2, len(value)) if isinstance(value, list) else PAYLOAD
+                listed = isinstance(value, list) or (value is None and _is_list(field.annotation))
+                item[name] = [PAYLOAD] * max(2, len(value or ())) if listed else PAYLOAD
                 filled.add((model.__name__, name))
             for sub in _models(field.annotation):
                 if isinstance(item.get(name), (dict, list)):

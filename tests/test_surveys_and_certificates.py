@@ -259,7 +259,7 @@ def test_a_promised_certificate_with_no_sponsor_to_sign_it_is_a_warning(run: Run
     result = validate(run, tmp_path / "prog", program_yaml(recognition=recognition))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{tmp_path / 'prog' / 'program.yaml'}:65:5: warning: recognition[1]: 'Certificate with CPD hours' promises a"
+        f"{tmp_path / 'prog' / 'program.yaml'}:66:5: warning: recognition[1]: 'Certificate with CPD hours' promises a"
         " certificate, but no sponsor is named to sign the certificates in the pair packs\n"
         "  fix: add `sponsor:` under `program:` with the signer's `title` (e.g. Chief Executive Officer) and `name`;"
         " both are printed under the signature line\n"
@@ -300,7 +300,7 @@ def test_a_question_may_not_take_the_id_of_a_survey_column(taken: str, run: Run,
     result = validate(run, tmp_path / "prog", program_yaml(roles=ROLES, feedback=feedback))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{tmp_path / 'prog' / 'program.yaml'}:76:11: feedback.questions[2].id: question id '{taken}' is taken: surveys"
+        f"{tmp_path / 'prog' / 'program.yaml'}:77:11: feedback.questions[2].id: question id '{taken}' is taken: surveys"
         f" and their response files use '{taken}' for a column of their own\n"
         f"  fix: give the question another id, e.g. '{taken}-question', and use it in the surveys\n")
 

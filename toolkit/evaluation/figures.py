@@ -321,15 +321,21 @@ class _Figures:
             return UNANIMOUS_NOTE
         return ""
 
-    def stat(self, counts: Mapping[GroupKey, Counter[int]], rule: Rule, scale: Scale, unit: str | None = None) -> Stat:
-        """A share or mean over groups' answers to a scale question."""
+    def _shown(self, counts: Mapping[GroupKey, Counter[int]]) -> tuple[Counter[int], Stat | None]:
+        """All groups' answers together, and the figure to show instead when there are none or too few."""
         total: Counter[int] = sum(counts.values(), Counter())
         n = total.total()
         if n == 0:
-            return Stat(0, None, text="no responses")
+            return total, Stat(0, None, text="no responses")
         withheld = self.withheld(counts.values())
-        if withheld:
-            return Stat(n, None, suppressed=True, text=withheld)
+        return total, Stat(n, None, suppressed=True, text=withheld) if withheld else None
+
+    def stat(self, counts: Mapping[GroupKey, Counter[int]], rule: Rule, scale: Scale, unit: str | None = None) -> Stat:
+        """A share or mean over groups' answers to a scale question."""
+        total, unshown = self._shown(counts)
+        n = total.total()
+        if unshown:
+            return unshown
         if rule == "share":
             top = top_values(scale)
             value = round_half_up(Fraction(100 * sum(total[v] for v in top), n), 1)
@@ -339,13 +345,10 @@ class _Figures:
 
     def yes(self, counts: Mapping[GroupKey, Counter[int]], scale: Scale, unit: str | None) -> Stat:
         """Respondents answering the top point of a yes/no scale ("Yes"), withheld like any scale figure."""
-        total: Counter[int] = sum(counts.values(), Counter())
+        total, unshown = self._shown(counts)
         n = total.total()
-        if n == 0:
-            return Stat(0, None, text="no responses")
-        withheld = self.withheld(counts.values())
-        if withheld:
-            return Stat(n, None, suppressed=True, text=withheld)
+        if unshown:
+            return unshown
         count = sum(total[v] for v in top_values(scale))
         return Stat(n, float(count), text=with_unit(str(count), None if (unit or "").strip() == "%" else unit))
 
