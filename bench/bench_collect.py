@@ -64,6 +64,8 @@ def returned_forms(folder: Path, count: int) -> int:
     for rel, data in pack_files(loaded, pairs, blanks, calendar=False):
         if written == count:
             break
+        if not rel.endswith(".pdf"):  # the pack's message drafts and calendars
+            continue
         if "pulse" in rel:
             data = _fill(data, {"contact_how": "Teams"}, {"working": written % 5, "comfortable": 3})
         else:
