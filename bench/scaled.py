@@ -24,8 +24,10 @@ MAX_CHECKINS = 52
 
 
 def scaled_program(k: int, folder: Path, source: Path = REPO) -> Path:
-    """Write the flagship scaled k times into `folder` (created); returns the folder."""
+    """Write the flagship scaled k times into `folder`, a new or empty folder; returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise SystemExit(f"{folder} is not empty: give a new folder for the scaled program")
     data: dict[str, Any] = yaml.safe_load((source / "program.yaml").read_text(encoding="utf-8"))
     if k > 1:
         modules = data["training"]
@@ -46,8 +48,6 @@ def scaled_program(k: int, folder: Path, source: Path = REPO) -> Path:
             shutil.copyfile(source / name, folder / name)
     content = source / "content"
     target = folder / "content"
-    if target.exists():
-        shutil.rmtree(target)
     shutil.copytree(content, target)
     for n in range(2, k + 1):
         for page in sorted(content.rglob("*.md")):

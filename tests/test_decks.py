@@ -293,11 +293,6 @@ def test_no_sentence_is_on_two_slides_and_facilitator_notes_stay_in_the_speaker_
             assert words(activity.facilitator_notes) in notes
 
 
-TRAINER_FIELDS = "steps" in Activity.model_fields
-"""The richer activity fields arrive from the trainer branch; the deck reads them where they exist."""
-
-
-@pytest.mark.skipif(not TRAINER_FIELDS, reason="the activity model has no steps, script or debrief yet")
 def test_steps_script_and_debrief_are_in_the_speaker_notes_with_clock_times_and_never_on_a_slide() -> None:
     module = next(m for m in FLAGSHIP.training if m.id == "mentoring-up")
     listening = Activity.model_validate({

@@ -33,7 +33,7 @@ def deck_spec(program: Program, module: Module) -> DeckSpec:
     timed = module.timed_agenda()
     when = f"{format_date(program.module_date(module))}, {_say('span', start=clock(module.start_time), end=clock(module.end_time))}"
     audience = ", ".join(program.role(r).name for r in module.audience)
-    room, trainers = getattr(module, "room", None), tuple(getattr(module, "trainers", ()) or ())
+    room, trainers = module.room, tuple(module.trainers)
     slides = [SlideSpec("title", module.title, subtitle=info.name, label=when,
                         notes=_notes(module.summary, _say("for", audience=audience,
                                                           length=format_minutes(module.duration_minutes)),
@@ -102,11 +102,11 @@ def _activity_slide(program: Program, item: TimedActivity) -> SlideSpec:
     if activity.kind == "break":
         return _break_slide(item)
     facts = [_say("minutes", minutes=activity.minutes), _say("span", start=clock(item.start), end=clock(item.end))]
-    groups = getattr(activity, "groups", None)
+    groups = activity.groups
     if groups is not None:
         size = int(groups.size)
         facts.append(_say(_GROUPS[size]) if size in _GROUPS else _say("groups", size=size))
-    shown, listed = _materials(program, tuple(getattr(activity, "materials", ()) or ()))
+    shown, listed = _materials(program, tuple(activity.materials))
     if shown:
         facts.append(_say("need", items=", ".join(shown)))
     talk = activity.kind in ("talk", "demo")
@@ -118,9 +118,9 @@ def _activity_slide(program: Program, item: TimedActivity) -> SlideSpec:
 
 def _materials(program: Program, ids: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """The titles of an activity's materials: those participants may see, and all of them."""
-    known = {material.id: material for material in getattr(program, "materials", ()) or ()}
+    known = {material.id: material for material in program.materials}
     found = [known[i] for i in ids if i in known]
-    return ([m.title for m in found if not getattr(m, "trainer_only", False) and getattr(m, "kind", "") != "brief"],
+    return ([m.title for m in found if m.kind != "brief"],
             [m.title for m in found])
 
 
@@ -128,18 +128,18 @@ def _activity_notes(item: TimedActivity, materials: list[str]) -> str:
     """The speaker's side of an activity: timing, purpose, set-up, timed steps, script, notes, debrief, remote."""
     activity = item.activity
     parts = [_say("timing", start=clock(item.start), end=clock(item.end), minutes=activity.minutes, kind=activity.kind)]
-    purpose, setup = getattr(activity, "purpose", None), getattr(activity, "setup", None)
+    purpose, setup = activity.purpose, activity.setup
     if purpose:
         parts.append(_say("purpose", text=purpose))
     if setup:
         parts.append(_say("setup", text=setup))
     if materials:
         parts.append(_say("materials", items=", ".join(materials)))
-    steps = tuple(getattr(activity, "steps", ()) or ())
+    steps = activity.steps
     if steps:
         lines, moment = [_say("steps")], dt.datetime.combine(dt.date(2000, 1, 1), item.start)
         for step in steps:
-            text, minutes = " ".join(str(step.text).split()), getattr(step, "minutes", None)
+            text, minutes = " ".join(step.text.split()), step.minutes
             if minutes:
                 end = moment + dt.timedelta(minutes=int(minutes))
                 lines.append(_say("step", start=clock(moment.time()), end=clock(end.time()), minutes=minutes, text=text))
@@ -147,15 +147,15 @@ def _activity_notes(item: TimedActivity, materials: list[str]) -> str:
             else:
                 lines.append(_say("step-untimed", text=text))
         parts.append("\n".join(lines))
-    script = getattr(activity, "script", None)
+    script = activity.script
     if script:
         parts.append(_say("script", text=script))
     if activity.facilitator_notes:
         parts.append(activity.facilitator_notes)
-    debrief = tuple(getattr(activity, "debrief", ()) or ())
+    debrief = activity.debrief
     if debrief:
         parts.append("\n".join([_say("debrief"), *(f"{n}. {' '.join(q.split())}" for n, q in enumerate(debrief, 1))]))
-    remote = getattr(activity, "remote", None)
+    remote = activity.remote
     if remote:
         parts.append(_say("remote", text=remote))
     return _notes(*parts)
