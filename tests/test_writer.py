@@ -9,9 +9,11 @@ import errno
 import hashlib
 import json
 import os
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -501,29 +503,75 @@ def test_a_refill_cut_by_sigkill_after_any_rename_is_repaired_by_the_next_run(vo
     check_output(volume, command="site")  # and the next build may replace it
 
 
-def test_a_stop_signal_a_library_swallowed_still_stops_the_swap(tmp_path: Path) -> None:
-    """A Ctrl-C raised inside a C callback (WeasyPrint's, through cffi) is printed and dropped there;
-    the writer still sees that it came, and the previous output stays."""
-    import signal
-
+@pytest.fixture
+def stop_signals() -> Iterator[None]:
+    """The console script's signal handling, installed in this process and undone afterwards."""
     from toolkit.files import signals
 
-    write(tmp_path / "site", {"a.txt": "one"})
     before = signal.getsignal(signal.SIGINT)
     signals.install()
     try:
-        with pytest.raises(signals.Interrupted), signals.running(), \
-                staged_output(tmp_path / "site", command="site") as (staging, _):
-            (staging / "a.txt").write_text("two", encoding="utf-8")
-            with contextlib.suppress(KeyboardInterrupt):  # what the callback does with it
-                os.kill(os.getpid(), signal.SIGINT)
+        yield
     finally:
         for signum in signals.STOPPING:
             signal.signal(signum, before if signum == signal.SIGINT else signal.SIG_DFL)
         signals.reset()
         signals._holding.clear()
+
+
+def test_a_stop_signal_a_library_swallowed_still_stops_the_swap(tmp_path: Path, stop_signals: None) -> None:
+    """A Ctrl-C raised inside a C callback (WeasyPrint's, through cffi) is printed and dropped there;
+    the writer still sees that it came, and the previous output stays."""
+    from toolkit.files import signals
+
+    write(tmp_path / "site", {"a.txt": "one"})
+    with pytest.raises(signals.Interrupted), signals.running(), \
+            staged_output(tmp_path / "site", command="site") as (staging, _):
+        (staging / "a.txt").write_text("two", encoding="utf-8")
+        with contextlib.suppress(KeyboardInterrupt):  # what the callback does with it
+            os.kill(os.getpid(), signal.SIGINT)
     assert listing(tmp_path / "site") == {"a.txt": "one"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def _site_staging(folder: Path) -> None:
+    with staged_output(folder / "site", command="site"):
+        raise AssertionError("the stop came before the staging folder was handed over")
+
+
+def _work_folder(folder: Path) -> None:
+    from toolkit.render.scratch import work_folder
+
+    with work_folder(folder, ".revmentor-docs-"):
+        raise AssertionError("the stop came before the work folder was handed over")
+
+
+def _init(folder: Path) -> None:
+    from toolkit.scaffold.init import create
+
+    create(folder / "program", {"program.yaml": b"program: {}\n"})
+
+
+@pytest.mark.parametrize("make", [_site_staging, _work_folder, _init], ids=["site staging", "work folder", "init"])
+def test_a_stop_the_instant_a_temporary_folder_is_made_leaves_nothing(
+        tmp_path: Path, stop_signals: None, monkeypatch: pytest.MonkeyPatch, make: Callable[[Path], None]) -> None:
+    """SIGTERM delivered right after mkdtemp has made its folder, before the caller holds its name
+    (the moment a CI run once caught): the folder is still removed, and the stop still ends the run."""
+    import tempfile
+
+    from toolkit.files import signals
+
+    made = tempfile.mkdtemp
+
+    def mkdtemp_then_stop(*args: Any, **kwargs: Any) -> str:
+        folder = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # handled at the next bytecode: still inside this function
+        return folder
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_stop)
+    with pytest.raises(signals.Interrupted), signals.running():
+        make(tmp_path)
+    assert [p.name for p in tmp_path.rglob("*")] == []
 
 
 @pytest.mark.root

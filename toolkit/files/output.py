@@ -553,8 +553,9 @@ def staged_output(
             check_output(target, command=command, program_folder=program_folder, forbidden=forbidden,
                          inputs=inputs, digests=digests)
             refill = refilled_in_place(target)
-            staging = Path(tempfile.mkdtemp(prefix=_INSIDE_NEW if refill else f".{target.name}{_STAGING}",
-                                            dir=target if refill else target.parent))
+            with signals.held():  # a stop between making the folder and naming it would leave it behind
+                staging = Path(tempfile.mkdtemp(prefix=_INSIDE_NEW if refill else f".{target.name}{_STAGING}",
+                                                dir=target if refill else target.parent))
             if not refill:
                 _inherit_group(staging, target)
             _write_small(staging / MARKER, json.dumps({"output": target.name, "pid": os.getpid()}) + "\n")

@@ -162,8 +162,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     # Made with the umask's mode (mkstemp's 0600 would keep a shared program's cache from the team),
     # by the kernel, so it holds while other threads make files too.
     temporary = path.parent / f".tmp-{secrets.token_hex(8)}"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
+    try:  # opened inside: a stop the instant the file exists still removes it
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)

@@ -28,9 +28,11 @@ def work_folder(parent: Path, prefix: str) -> Iterator[Path]:
     folders of earlier runs with the same prefix are removed first."""
     parent.mkdir(parents=True, exist_ok=True)
     clear_stale(parent, prefix)
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    path: Path | None = None
     fd = -1
     try:
+        with signals.held():  # a stop between making the folder and naming it would leave it behind
+            path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         # Locked before it has its name: no other run can see the marker unlocked and take the folder for stale.
         fd, unnamed = tempfile.mkstemp(prefix=".revmentor-lock-", dir=path)
         _lock(fd)
@@ -39,7 +41,8 @@ def work_folder(parent: Path, prefix: str) -> Iterator[Path]:
         yield path
     finally:
         with signals.held():
-            shutil.rmtree(path, ignore_errors=True)
+            if path is not None:
+                shutil.rmtree(path, ignore_errors=True)
             if fd >= 0:
                 os.close(fd)
 

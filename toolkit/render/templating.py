@@ -148,6 +148,10 @@ class TemplateCache(BytecodeCache):
         except OSError:
             with contextlib.suppress(OSError):
                 partial.unlink()
+        except BaseException:  # a stop signal: no half-written file left in the cache
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise
 
 
 def search_path(folder: Path | None) -> list[Path]:

@@ -34,6 +34,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import OutputFolderError, Problem, ToolkitError, UsageError
+from ..files import signals
 from ..files.paths import PROGRAM_FILE, data_dir, display_path
 
 # program.schema and program.validate (pydantic and every model) load inside the functions that
@@ -282,19 +283,18 @@ def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, 
     defaults = data_dir()
     files: dict[str, str] = {}
     names: tuple[str, ...] = (ORGANISATION,)
+    literal = markdown_literal(organisation)
     if preset_id is None:
         source, names = defaults / PROGRAM_FILE, FLAGSHIP_NAMES
-        content = defaults / "content"
-        for path in sorted(content.rglob("*")) if content.is_dir() else []:
-            if path.is_file() and not path.name.startswith("."):
-                page = _renamed(path.read_text(encoding="utf-8"), names, markdown_literal(organisation))
-                files["content/" + path.relative_to(content).as_posix()] = page
+        files.update(_content(defaults / "content", lambda text: _renamed(text, names, literal)))
     else:
         folder = preset(preset_id).folder
         source = folder / PROGRAM_FILE
         welcome = (folder / "welcome.md").read_text(encoding="utf-8")
-        welcome = welcome.replace(ORGANISATION, markdown_literal(organisation))
+        welcome = welcome.replace(ORGANISATION, literal)
         files["content/welcome.md"] = welcome.replace(START_DATE, long_date(start))
+        # The preset's guides and includes, written for its field.
+        files.update(_content(folder / "content", lambda text: text.replace(ORGANISATION, literal)))
     program_text = fill(source.read_text(encoding="utf-8"), organisation, start, str(source), names)
     mkdocs = defaults / "mkdocs.yml"
     mkdocs_text = mkdocs.read_text(encoding="utf-8") if mkdocs.is_file() else ""
@@ -306,6 +306,14 @@ def plan(preset_id: str | None, organisation: str, start: dt.date) -> dict[str, 
         **files,
     }
     return {path: text.encode("utf-8") for path, text in ordered.items()}
+
+
+def _content(content: Path, named: Callable[[str], str]) -> dict[str, str]:
+    """The pages of a packaged content/ folder, by their path in the new program, with the
+    organisation's name put in by `named`."""
+    return {"content/" + path.relative_to(content).as_posix(): named(path.read_text(encoding="utf-8"))
+            for path in sorted(content.rglob("*")) if content.is_dir()
+            if path.is_file() and not path.name.startswith(".")}
 
 
 def _program_name(text: str) -> str:
@@ -357,11 +365,13 @@ def create(target: Path, files: dict[str, bytes], check: Callable[[Path], None] 
     missing = [folder for folder in (parent, *parent.parents) if not folder.exists()]  # deepest first
     parent.mkdir(parents=True, exist_ok=True)
     finished = False
-    staging = Path(tempfile.mkdtemp(prefix=".revmentor-init-", dir=parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would otherwise become the new folder's mode
+    staging: Path | None = None
     try:
+        with signals.held():  # a stop between making the folder and naming it would leave it behind
+            staging = Path(tempfile.mkdtemp(prefix=".revmentor-init-", dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would otherwise become the new folder's mode
         for relative, data in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -375,8 +385,9 @@ def create(target: Path, files: dict[str, bytes], check: Callable[[Path], None] 
         finished = True
         return [target / relative for relative in files]
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None and staging.exists():
+            with signals.held():
+                shutil.rmtree(staging, ignore_errors=True)
         for folder in [] if finished else missing:  # the parents init made for a folder it never made
             try:
                 folder.rmdir()
