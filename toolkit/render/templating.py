@@ -145,13 +145,11 @@ class TemplateCache(BytecodeCache):
             self.directory.mkdir(parents=True, exist_ok=True)
             partial.write_bytes(bucket.bytecode_to_string())
             os.replace(partial, target)
-        except OSError:
+        except BaseException as error:  # a stop signal too: no half-written file is left in the cache
             with contextlib.suppress(OSError):
                 partial.unlink()
-        except BaseException:  # a stop signal: no half-written file left in the cache
-            with contextlib.suppress(OSError):
-                partial.unlink()
-            raise
+            if not isinstance(error, OSError):
+                raise
 
 
 def search_path(folder: Path | None) -> list[Path]:

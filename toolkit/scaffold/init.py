@@ -312,8 +312,7 @@ def _content(content: Path, named: Callable[[str], str]) -> dict[str, str]:
     """The pages of a packaged content/ folder, by their path in the new program, with the
     organisation's name put in by `named`."""
     return {"content/" + path.relative_to(content).as_posix(): named(path.read_text(encoding="utf-8"))
-            for path in sorted(content.rglob("*")) if content.is_dir()
-            if path.is_file() and not path.name.startswith(".")}
+            for path in sorted(content.rglob("*")) if path.is_file() and not path.name.startswith(".")}
 
 
 def _program_name(text: str) -> str:
