@@ -32,6 +32,10 @@ Run = Callable[..., Result]
 PRESET_IDS = ["technology", "healthcare", "education", "finance", "marketing", "nonprofit", "retail", "human-resources"]
 START = dt.date(2027, 3, 1)
 INIT_FILES = ["program.yaml", "mkdocs.yml", "schema.json", ".gitignore", "content/welcome.md"]
+GUIDES = ["guides/first-meeting.md", "guides/feedback-upward.md", "guides/remote-pairs.md", "_includes/confidentiality.md"]
+"""The flagship's four guides, by their path under content/; every preset ships its own version of each."""
+PRESET_FILES = [*INIT_FILES, *(f"content/{guide}" for guide in GUIDES)]
+"""Every file init writes from a preset."""
 NASTY_NAMES = [
     'Acme: "Ltd" #1',
     "{{ 7*7 }}",
@@ -208,6 +212,71 @@ def test_the_similarity_measure_catches_a_renamed_copy() -> None:
     assert shared_fraction(original, renamed) > 0.8
 
 
+def guide_versions(guide: str) -> dict[str, str]:
+    """Every version of one guide: the flagship's and each preset's that has it, by preset id."""
+    versions = {"flagship": (data_dir() / "content" / guide).read_text(encoding="utf-8")}
+    for preset_id in PRESET_IDS:
+        path = scaffold.preset(preset_id).folder / "content" / guide
+        if path.is_file():
+            versions[preset_id] = path.read_text(encoding="utf-8")
+    return versions
+
+
+def overlap(text: str, other: str) -> float:
+    """The share of `text`'s word 3-grams that `other` also contains (lower-cased, as _shingles cuts them)."""
+    own = _shingles(text)
+    return len(own & _shingles(other)) / len(own)
+
+
+def unique_fraction(text: str, others: list[str]) -> float:
+    """The share of `text`'s word 3-grams found in none of `others`."""
+    own = _shingles(text)
+    seen = set().union(*(_shingles(other) for other in others))
+    return len(own - seen) / len(own)
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("preset_id", PRESET_IDS)
+def test_every_preset_ships_the_four_guides_written_for_its_own_field(preset_id: str) -> None:
+    """The flagship's guides (first meeting, feedback upward, remote pairs, confidentiality), each
+    rewritten for the preset's field: 450 to 800 words, at least a quarter of its word 3-grams in no
+    other version of the same guide, under three quarters shared with any one of them, and every
+    link to a page the preset's handbook has."""
+    content = scaffold.preset(preset_id).folder / "content"
+    assert [guide for guide in GUIDES if not (content / guide).is_file()] == []
+    program = preset_program(preset_id)
+    assert program.confidentiality.content == "content/_includes/confidentiality.md"
+    from toolkit.site.pages import plan
+
+    pages = {page.path for page in plan(program)} | {
+        path.relative_to(content).as_posix() for path in content.rglob("*.md") if "_includes" not in path.parts}
+    for guide in GUIDES:
+        versions = guide_versions(guide)
+        text = versions.pop(preset_id)
+        assert 450 <= len(text.split()) <= 800, (guide, len(text.split()))
+        assert unique_fraction(text, list(versions.values())) >= 0.25, guide
+        too_close = {name: round(overlap(text, other), 2) for name, other in versions.items()
+                     if overlap(text, other) >= 0.75}
+        assert too_close == {}, guide
+        folder = "guides"  # the include lands on guides/confidentiality.md
+        for target in LINK.findall(text):
+            assert "://" not in target and not target.startswith("/"), (guide, target)
+            resolved = os.path.normpath(f"{folder}/{target.split('#')[0]}").replace(os.sep, "/")
+            assert resolved in pages, (guide, target)
+
+
+def test_the_guide_measure_catches_a_renamed_copy() -> None:
+    flagship = (data_dir() / "content" / "guides" / "first-meeting.md").read_text(encoding="utf-8")
+    renamed = (flagship.replace("Crosswise", "Reverse Rounds").replace("Calder Vale", "St Aidan's")
+               .replace("reverse mentor", "digital mentor").replace("leader", "senior clinician")
+               .replace("Teams", "Zoom"))
+    assert renamed != flagship
+    assert unique_fraction(renamed, [flagship]) < 0.25
+    assert overlap(renamed, flagship) >= 0.75
+
+
 # --- filling in the organisation and the start date ---------------------------------------
 
 
@@ -315,8 +384,10 @@ def test_init_writes_a_program_folder_that_validates_strictly(preset_id: str | N
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     created = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
-    if preset_id:
-        assert created == sorted(INIT_FILES)
+    if preset_id:  # its content/ folder (the guides) copied whole; that every preset has them is tested above
+        content = scaffold.preset(preset_id).folder / "content"
+        copied = [f"content/{p.relative_to(content).as_posix()}" for p in content.rglob("*") if p.is_file()]
+        assert created == sorted({*INIT_FILES, *copied})
     else:
         content = data_dir() / "content"
         expected = {"content/" + p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()}
@@ -345,6 +416,10 @@ def test_init_reports_what_it_made_and_what_to_do_next(run: Run, tmp_path: Path)
         f"  {target / 'schema.json'}\n"
         f"  {target / '.gitignore'}\n"
         f"  {target / 'content' / 'welcome.md'}\n"
+        f"  {target / 'content' / '_includes' / 'confidentiality.md'}\n"
+        f"  {target / 'content' / 'guides' / 'feedback-upward.md'}\n"
+        f"  {target / 'content' / 'guides' / 'first-meeting.md'}\n"
+        f"  {target / 'content' / 'guides' / 'remote-pairs.md'}\n"
         f"Next: edit {target / 'program.yaml'} (every page and form comes from it), then run\n"
         f"  revmentor validate {target}\n"
         f"  revmentor build {target}\n"
@@ -364,12 +439,12 @@ def test_init_into_an_existing_folder_keeps_what_is_there(run: Run, tmp_path: Pa
     assert not list(tmp_path.glob(".revmentor-init-*")) and not list(target.glob(".revmentor-init-*"))
 
 
-@pytest.mark.parametrize("existing", INIT_FILES)
+@pytest.mark.parametrize("existing", PRESET_FILES)
 def test_init_refuses_when_any_of_its_files_exists_and_changes_nothing(
     existing: str, run: Run, tmp_path: Path
 ) -> None:
     target = tmp_path / "prog"
-    (target / "content").mkdir(parents=True)
+    (target / existing).parent.mkdir(parents=True)
     (target / existing).write_text("mine\n", encoding="utf-8")
     (target / "roster.csv").write_text("id,name\n", encoding="utf-8")
     before = snapshot(target)
