@@ -245,7 +245,8 @@ def test_every_preset_ships_the_four_guides_written_for_its_own_field(preset_id:
     other version of the same guide, under three quarters shared with any one of them, and every
     link to a page the preset's handbook has."""
     content = scaffold.preset(preset_id).folder / "content"
-    assert [guide for guide in GUIDES if not (content / guide).is_file()] == []
+    missing = [guide for guide in GUIDES if not (content / guide).is_file()]
+    assert missing == [], f"the {preset_id} preset does not ship content/{', content/'.join(missing)}"
     program = preset_program(preset_id)
     assert program.confidentiality.content == "content/_includes/confidentiality.md"
     from toolkit.site.pages import plan
