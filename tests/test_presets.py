@@ -316,7 +316,9 @@ def test_init_writes_a_program_folder_that_validates_strictly(preset_id: str | N
     assert result.stderr == ""
     created = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     if preset_id:
-        assert created == sorted(INIT_FILES)
+        guides = scaffold.preset(preset_id).folder / "content"  # its guides and includes, written for its field
+        written = ["content/" + p.relative_to(guides).as_posix() for p in guides.rglob("*") if p.is_file()]
+        assert created == sorted(INIT_FILES + written)
     else:
         content = data_dir() / "content"
         expected = {"content/" + p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()}
