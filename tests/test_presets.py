@@ -160,6 +160,32 @@ def test_each_preset_speaks_its_own_field() -> None:
             assert word.lower() in text, f"{preset_id} never mentions {word!r}"
 
 
+@pytest.mark.parametrize("preset_id", PRESET_IDS)
+def test_every_preset_measures_inclusion_by_the_cohort_it_recruits_and_a_question_its_surveys_ask(
+    preset_id: str,
+) -> None:
+    """Issue 16: every field has people its leaders hear from least, so every preset has a goal
+    `inclusion`. One measure counts the cohort's make-up from the export the matching runs on,
+    once, for the cohort as a whole; another comes from a scale question that a survey going to
+    the measure's role asks at each of the measure's moments, so the report can show it."""
+    program = preset_program(preset_id)
+    goal = next((goal for goal in program.goals if goal.id == "inclusion"), None)
+    assert goal is not None, f"{preset_id} has no goal 'inclusion'"
+    composition = [m for m in goal.measures if m.question is None and m.when == ("baseline",) and m.unit == "%"]
+    assert composition, f"{preset_id}: no measure of the cohort's make-up, taken once at matching"
+    for measure in composition:
+        assert "export at matching" in measure.method and "smaller group" in measure.method, measure.method
+    surveyed = [m for m in goal.measures if m.question is not None]
+    assert surveyed, f"{preset_id}: no measure taken from a survey question"
+    questions = {question.id: question for question in program.feedback.questions}
+    for measure in surveyed:
+        assert measure.question in questions and questions[measure.question].kind == "scale"
+        for moment in measure.when:
+            asking = [survey.id for survey in program.feedback.surveys if survey.moment == moment
+                      and measure.question in survey.questions and (measure.role or "") in ("", *survey.audience)]
+            assert asking, f"{preset_id}: no {moment} survey asks question {measure.question!r}"
+
+
 def _goal_and_module_text(program: Program) -> str:
     parts: list[str] = []
     for goal in program.goals:
