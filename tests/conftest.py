@@ -117,6 +117,20 @@ def write_program(folder: Path, text: str = MINIMAL, files: Mapping[str, str | b
     return folder
 
 
+def copy_flagship(folder: Path) -> Path:
+    """The flagship's program files (program.yaml, mkdocs.yml, content/) copied into `folder`.
+
+    Tests build the copy, never the checkout: a build writes `private/` into its program folder, and
+    two builds of one folder at once (pytest-xdist workers) would race for it."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("program.yaml", "mkdocs.yml"):
+        shutil.copy(REPO / name, folder / name)
+    shutil.copytree(REPO / "content", folder / "content")
+    return folder
+
+
 @pytest.fixture
 def make_program(tmp_path: Path) -> Callable[..., Path]:
     """Write program.yaml (MINIMAL unless given) and any extra files (`content__a.md` for content/a.md);
@@ -169,8 +183,41 @@ def run() -> Callable[..., Result]:
     return invoke
 
 
+SHARED_SITE_FILES = frozenset({"test_accessibility.py", "test_browser.py", "test_site.py"})
+"""Test files that read the flagship site `sitekit.flagship_site` builds once per process."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """For pytest-xdist's `--dist loadgroup` (the README's test command): a file's tests stay on one
+    worker, so its module-scoped builds are made once, and the files sharing the flagship site go
+    to the same worker, so the site is built once."""
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group("flagship-site" if name in SHARED_SITE_FILES else name))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand the hardening counts to the controller, which prints them."""
+    from hardening import COUNTS
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["hardening"] = dict(COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Add a finished xdist worker's hardening counts to the controller's."""
+    from hardening import COUNTS
+
+    COUNTS.update(getattr(node, "workeroutput", {}).get("hardening", {}))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print what the hardening tests threw at the toolkit, and what it lost."""
+    """Print what the hardening tests threw at the toolkit, and what it lost (summed over the
+    xdist workers when the suite runs in several)."""
     from hardening import COUNTS, summary
 
     if COUNTS:

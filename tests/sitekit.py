@@ -13,7 +13,7 @@ from typing import IO
 
 import pytest
 
-from conftest import REPO, program_yaml
+from conftest import copy_flagship, program_yaml
 from conftest import write_program as write_folder
 
 # A program that exercises every page: two modules, phases, check-ins, checklist, FAQ,
@@ -139,7 +139,7 @@ def flagship_site(factory: pytest.TempPathFactory) -> Path:
         from toolkit.pipeline import build
 
         work = factory.mktemp("flagship")
-        build(REPO, work / "site", strict=True)
+        build(copy_flagship(work / "crosswise"), work / "site", strict=True)
         _FLAGSHIP["site"] = work / "site"
     return _FLAGSHIP["site"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, tmpfs
+from conftest import REPO, copy_flagship, tmpfs
 from hardening import record
 from sitekit import Watched, free_port, hashes, write_program
 
@@ -35,14 +36,21 @@ def leftovers(parent: Path, output: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p != output and p.name != ".revmentor-cache")
 
 
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the flagship, outside each test's folder: the private outputs a build writes beside
+    its program.yaml land there, not in the checkout."""
+    return copy_flagship(tmp_path_factory.mktemp("flagship") / "crosswise")
+
+
 @pytest.mark.slow
-def test_twenty_sigkills_at_random_moments_lose_nothing(tmp_path: Path) -> None:
+def test_twenty_sigkills_at_random_moments_lose_nothing(tmp_path: Path, flagship: Path) -> None:
     """Each kill comes at a moment the build reports: after one of its progress lines (or before
     the first), plus a random fraction of a second, so every stage is hit whatever the machine's speed."""
     output = tmp_path / "site"
-    subprocess.run(build_command(REPO, output), check=True, capture_output=True)
+    subprocess.run(build_command(flagship, output), check=True, capture_output=True)
     before = hashes(output)
-    again = subprocess.run(build_command(REPO, output, quiet=False), check=True, capture_output=True, text=True)
+    again = subprocess.run(build_command(flagship, output, quiet=False), check=True, capture_output=True, text=True)
     assert hashes(output) == before, "the same program builds the same bytes"
     lines = again.stdout.splitlines()
     stages = lines[:next(i for i, line in enumerate(lines) if line.startswith("Site written to"))]  # before the swap
@@ -52,7 +60,7 @@ def test_twenty_sigkills_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     moments = [(chance.randrange(-1, len(stages)), chance.uniform(0, 0.3)) for _ in range(KILLS)]
     lost = 0
     for stage, delay in sorted(moments):
-        process = subprocess.Popen(build_command(REPO, output, quiet=False), stdout=subprocess.PIPE,
+        process = subprocess.Popen(build_command(flagship, output, quiet=False), stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, text=True)
         running = Watched(process)
         if stage >= 0:
@@ -67,7 +75,7 @@ def test_twenty_sigkills_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     record("faults survived", KILLS)
     record("files lost", lost)
 
-    subprocess.run(build_command(REPO, output), check=True, capture_output=True)
+    subprocess.run(build_command(flagship, output), check=True, capture_output=True)
     assert hashes(output) == before
     assert leftovers(tmp_path, output) == []
 
@@ -77,7 +85,8 @@ STOPS = {signal.SIGTERM: 20, signal.SIGINT: 20, signal.SIGHUP: 5}
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", list(STOPS), ids=lambda signum: signal.Signals(signum).name)
-def test_stop_signals_at_random_moments_lose_nothing_and_leave_nothing(tmp_path: Path, signum: int) -> None:
+def test_stop_signals_at_random_moments_lose_nothing_and_leave_nothing(tmp_path: Path, flagship: Path,
+                                                                        signum: int) -> None:
     """SIGTERM (a service manager, a CI timeout), Ctrl-C and SIGHUP (a closed terminal), at moments
     picked as for SIGKILL: the previous output stays byte-identical, no temporary folder is left,
     and the command ends with one line and 128 + the signal. "Before the first line" starts once
@@ -87,16 +96,21 @@ def test_stop_signals_at_random_moments_lose_nothing_and_leave_nothing(tmp_path:
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     env = {**os.environ, "TMPDIR": str(temporary)}
-    subprocess.run(build_command(REPO, output), check=True, capture_output=True, env=env)
+    subprocess.run(build_command(flagship, output), check=True, capture_output=True, env=env)
     before = hashes(output)
-    again = subprocess.run(build_command(REPO, output, quiet=False), check=True, capture_output=True, text=True,
+    again = subprocess.run(build_command(flagship, output, quiet=False), check=True, capture_output=True, text=True,
                            env=env)
     lines = again.stdout.splitlines()
     stages = lines[:next(i for i, line in enumerate(lines) if line.startswith("Site written to"))]
 
     name = signal.Signals(signum).name
-    stopped = {f"Interrupted ({name}); no output was changed.\n",
-               f"Interrupted ({name}) after the new output was in place: {output} is complete.\n"}
+    # A stop after some outputs were put in place (the site, the private response templates, the
+    # trainer's files) names each one that is complete.
+    one = rf"(?:{re.escape(str(output))}|{re.escape(str(flagship / 'private'))}/[a-z-]+)"
+    stopped = re.compile(rf"Interrupted \({name}\); no output was changed\.\n"
+                         rf"|Interrupted \({name}\) after the new output was in place: {one} is complete\.\n"
+                         rf"|Interrupted \({name}\) after the new outputs were in place: {one}(?:, {one})* and {one}"
+                         rf" are complete\.\n")
     chance = random.Random(SEED + signum)
     moments = []
     for _ in range(STOPS[signum]):
@@ -105,7 +119,7 @@ def test_stop_signals_at_random_moments_lose_nothing_and_leave_nothing(tmp_path:
         moments.append((chance.randrange(-1, len(stages)), chance.uniform(0, 0.05)))
     ended = {"stopped": 0, "finished first": 0}
     for stage, delay in sorted(moments):
-        process = subprocess.Popen(build_command(REPO, output, quiet=False), stdout=subprocess.PIPE,
+        process = subprocess.Popen(build_command(flagship, output, quiet=False), stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env=env)
         running = Watched(process)
         if stage >= 0:
@@ -118,7 +132,8 @@ def test_stop_signals_at_random_moments_lose_nothing_and_leave_nothing(tmp_path:
         if process.returncode == 0:
             ended["finished first"] += 1
         else:
-            assert (process.returncode, err) in {(128 + signum, line) for line in stopped}, where
+            assert process.returncode == 128 + signum, where
+            assert stopped.fullmatch(err), (where, err)
             ended["stopped"] += 1
         assert hashes(output) == before, where
         assert leftovers(tmp_path, output) == ["tmp"], where
@@ -392,3 +407,19 @@ def test_a_stop_while_the_command_line_is_parsed_waits_for_the_command() -> None
     probe = probe.replace("'validate', '--help'", "'validate'")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=REPO)
     assert (done.returncode, done.stderr) == (143, "Interrupted (SIGTERM); no output was changed.\n")
+
+
+def test_a_stop_after_several_outputs_were_put_in_place_names_each_of_them() -> None:
+    """The site and the private outputs after it are put in place one by one; the line says which are complete."""
+    from toolkit.files import signals
+
+    try:
+        signals.committed[:] = ["site"]
+        assert signals.stopped_line(signals.Interrupted(signal.SIGTERM)) == (
+            "Interrupted (SIGTERM) after the new output was in place: site is complete.")
+        signals.committed[:] = ["site", "private/response-templates", "private/trainer"]
+        assert signals.stopped_line(signals.Interrupted(signal.SIGTERM)) == (
+            "Interrupted (SIGTERM) after the new outputs were in place: site, private/response-templates"
+            " and private/trainer are complete.")
+    finally:
+        signals.committed.clear()

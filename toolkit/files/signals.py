@@ -109,8 +109,11 @@ def held() -> Iterator[None]:
 def stopped_line(stop: KeyboardInterrupt) -> str:
     """What the user reads when a stop signal ended a command: whether an output was replaced."""
     name = f" ({stop.args[0]})" if isinstance(stop, Interrupted) else ""
+    if len(committed) == 1:
+        return f"Interrupted{name} after the new output was in place: {committed[0]} is complete."
     if committed:
-        return f"Interrupted{name} after the new output was in place: {committed[-1]} is complete."
+        done = ", ".join(committed[:-1]) + " and " + committed[-1]
+        return f"Interrupted{name} after the new outputs were in place: {done} are complete."
     return f"Interrupted{name}; no output was changed."
 
 
