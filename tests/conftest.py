@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import subprocess
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
@@ -167,6 +169,27 @@ def run() -> Callable[..., Result]:
         return CliRunner().invoke(cli, list(args), prog_name="revmentor")
 
     return invoke
+
+
+def with_zensical(text: str) -> str:
+    """A program.yaml's text with `program.site_engine: zensical` added (its program: block indented by two)."""
+    return re.sub(r"^program:\n", "program:\n  site_engine: zensical\n", text, count=1, flags=re.M)
+
+
+@pytest.fixture(scope="session")
+def zensical_flagship_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The flagship program's site built with Zensical (its program.yaml choosing it), once per test
+    session and shared by every module that reads a Zensical site: Zensical adds one build, not one
+    per test."""
+    from toolkit.pipeline import build
+
+    folder = tmp_path_factory.mktemp("zensical-flagship") / "crosswise"
+    shutil.copytree(REPO / "content", folder / "content")
+    shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
+    (folder / "program.yaml").write_text(with_zensical((REPO / "program.yaml").read_text(encoding="utf-8")),
+                                         encoding="utf-8")
+    build(folder, folder / "site", strict=True)
+    return folder / "site"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -276,6 +276,10 @@ def _where(tree: DocsTree, page: str, link: str, line: int, column: int) -> tupl
     return _locate_link(tree, page, link)
 
 
+_RAISED = re.compile(r"^(?:[\w.]+\.)?\w+(?:Error|Exception): (?:Python error: )?(.+)$", re.M)
+"""The line a Python exception ends its traceback with (Zensical's Rust core wraps one from Python)."""
+
+
 def _failure(output: str, code: int, shown: str) -> Problem:
     """Why Zensical stopped, from what it printed: its own error, a panic of its core, or a crash."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
@@ -289,8 +293,9 @@ def _failure(output: str, code: int, shown: str) -> Problem:
     if error is not None:
         return Problem(shown, f"Zensical stopped: {error.removeprefix('Error: ')}",
                        "check the settings in mkdocs.yml (see the Zensical documentation)")
-    last = lines[-1] if lines else f"it exited with code {code} and said nothing"
-    return Problem(shown, f"Zensical failed: {last}",
+    raised = [match[1] for match in _RAISED.finditer(output)]
+    said = raised[0] if raised else lines[-1] if lines else f"it exited with code {code} and said nothing"
+    return Problem(shown, f"Zensical failed: {said}",
                    "check the plugins and markdown_extensions in mkdocs.yml; if they are fine, build with MkDocs"
                    " (remove site_engine from program.yaml) and report it")
 
