@@ -87,7 +87,7 @@ def check_engine(loaded: LoadedProgram) -> None:
     problems = []
     if not installed():
         problems.append(loaded.document.problem(
-            ("program", "site_engine"), "site_engine is zensical, but Zensical is not installed",
+            ("program", "site_engine"), "the site is built with Zensical, which is not installed",
             f"install it with {INSTALL} (from a checkout: pip install '.[zensical]'), or remove site_engine to"
             " build with MkDocs"))
     source = config_file(loaded.folder)
