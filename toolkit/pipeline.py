@@ -2,8 +2,9 @@
 
 load and check program.yaml -> plan every family (pure) -> make the handbook's pages, the
 Downloads page from those plans -> render each family (from the render cache when none of its
-inputs changed) -> build the site with its engine (MkDocs or Zensical) into a staging folder -> swap it in -> write the
-private families (the response templates) beside the program. Any failure before the swap
+inputs changed) -> build the site with its engine (program.site_engine: MkDocs or Zensical)
+into a staging folder -> swap it in -> write the private families (the response templates)
+beside the program. Any failure before the swap
 leaves the previous output exactly as it was.
 
 `FAMILIES` is the one list of output families: `--only` choices come from it, and adding an

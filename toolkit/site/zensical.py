@@ -41,7 +41,6 @@ from typing import Any
 from ..errors import BuildError, Problem
 from ..files.paths import display_path
 from ..program.validate import LoadedProgram
-from ..render.cache import library_version
 from ..render.scratch import work_folder
 from ..render.templating import find_file
 from .hooks import label_task_boxes
@@ -209,13 +208,15 @@ def run_zensical(workdir: Path, tree: DocsTree, source: Path) -> list[Problem]:
                                  "build with MkDocs (remove site_engine from program.yaml), and report it to"
                                  " Zensical")) from None
     output = _plain(done.stdout + "\n" + done.stderr)
-    problems = [*_warnings(output, tree)]
+    problems = _warnings(output, tree)
     if done.returncode != 0 or not (workdir / "site" / "index.html").is_file():
         raise BuildError([*[p for p in problems if not p.warning], _failure(output, done.returncode, shown)])
+    if any(not p.warning for p in problems):
+        raise BuildError([p for p in problems if not p.warning])
     return problems
 
 
-_WARNING = re.compile(r"^(?:Warning|Error): (?P<message>[^\n]+)\n\s*╭─\[ ?(?P<page>[^\]\n]+?):(?P<line>\d+):"
+_WARNING = re.compile(r"^(?P<kind>Warning|Error): (?P<message>[^\n]+)\n\s*╭─\[ ?(?P<page>[^\]\n]+?):(?P<line>\d+):"
                       r"(?P<column>\d+) ?\]", re.M)
 
 
@@ -240,7 +241,7 @@ def _warnings(output: str, tree: DocsTree) -> list[Problem]:
             text, fix = f"Zensical: {message}", ""
         file, found_line, found_column = _where(tree, page, link, line, column)
         where = f" (in page {page})" if not file.endswith(page) else ""
-        problems.append(Problem(file, text + where, fix, found_line, found_column, warning=True))
+        problems.append(Problem(file, text + where, fix, found_line, found_column, warning=match["kind"] == "Warning"))
     return problems
 
 
@@ -299,7 +300,3 @@ def _failure(output: str, code: int, shown: str) -> Problem:
                    "check the plugins and markdown_extensions in mkdocs.yml; if they are fine, build with MkDocs"
                    " (remove site_engine from program.yaml) and report it")
 
-
-def version() -> str:
-    """Zensical's version, as its distribution records it."""
-    return library_version(PACKAGE)
