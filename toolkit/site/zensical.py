@@ -153,7 +153,7 @@ def build_site(
     the MkDocs adapter's `build_site` (`templates` is MkDocs' compiled-template cache, unused)."""
     check_engine(loaded)
     parent = _work_parent(work)
-    with work_folder(parent, "revmentor-zensical-") as folder:
+    with work_folder(parent, "revmentor-docs-") as folder:  # the prefix of both engines: either clears the other's stale folders
         _, source, tree, warnings, config = _prepare(
             loaded, book, folder, folder / "site", strict=strict, extra_files=extra_files, output=output)
         config = zensical_config(config, loaded, folder)
