@@ -126,8 +126,13 @@ def test_the_program_name_and_page_titles_are_text_in_the_title_and_header(tmp_p
 
 def test_a_broken_link_is_a_warning_at_its_line_and_column_and_strict_stops_the_build(tmp_path: Path,
                                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = write_program(tmp_path / "prog", ZENSICAL, {
-        "content/about.md": "# About\n\nSee [the goals](goals.md#nowhere)\nand [old notes](notes/old.md).\n"})
+    roles = [{"id": "mentor", "name": "Mentor", "summary": "Shares what they know.",
+              "time_commitment": "1 hour a fortnight", "content": "content/_includes/notes.md"},
+             {"id": "mentee", "name": "Mentee", "summary": "Comes with questions.",
+              "time_commitment": "1 hour a fortnight"}]
+    folder = write_program(tmp_path / "prog", program_yaml(ZENSICAL, roles=roles), {
+        "content/about.md": "# About\n\nSee [the goals](goals.md#nowhere)\nand [old notes](notes/old.md).\n",
+        "content/_includes/notes.md": "## Notes\n\nSee [the plan](plan.md) first.\n"})
     monkeypatch.chdir(tmp_path)
     loaded = load_program(folder)
     book = handbook(loaded.program, folder)
@@ -139,12 +144,16 @@ def test_a_broken_link_is_a_warning_at_its_line_and_column_and_strict_stops_the_
          " anchor '#nowhere'", "link to a heading that exists: its anchor is the heading in lowercase with hyphens"),
         ("prog/content/about.md", 4, 17, "broken link 'notes/old.md': there is no page or file 'notes/old.md' in the"
          " site", "correct the link (it is relative to this page) or create the page"),
+        # in a file the role's generated page includes: found there, the page named
+        ("prog/content/_includes/notes.md", 3, 16, "broken link 'plan.md': there is no page or file 'roles/plan.md'"
+         " in the site (in page roles/mentor.md)", "correct the link (it is relative to this page) or create the page"),
     ]
     with pytest.raises(BuildError) as stopped:
         build_site(loaded, book, tmp_path / "strict", strict=True)
     assert [(p.file, p.line, p.warning) for p in stopped.value.problems] == [
-        ("prog/content/about.md", 3, False), ("prog/content/about.md", 4, False), ("", None, False)]
-    assert stopped.value.problems[-1].message == "2 problems in the site and --strict is set"
+        ("prog/content/about.md", 3, False), ("prog/content/about.md", 4, False),
+        ("prog/content/_includes/notes.md", 3, False), ("", None, False)]
+    assert stopped.value.problems[-1].message == "3 problems in the site and --strict is set"
 
 
 def test_a_failed_zensical_build_leaves_the_previous_site_untouched(tmp_path: Path, run: Run,
