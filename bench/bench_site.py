@@ -14,9 +14,13 @@ a row runs our build with that cache off: the like-for-like cost of our own step
 Targets: a no-change rebuild at most 0.5x bare MkDocs, one edited page at most 1.1x.
 `--sizes 1,4,16` adds a scale series (bench/scaled.py: the flagship and programs with 4x and 16x
 its modules, check-ins and pages): a clean build, a no-change rebuild and bare MkDocs for each,
-side by side, so growth is visible. Prints figures; never asserts a timing.
+side by side, so growth is visible.
+`--engines` compares the two site engines (program.site_engine: mkdocs, zensical) on copies of
+the program that differ only in that key: a clean build (no output, no render cache), a no-change
+rebuild, and the bare tool (`mkdocs build` and `zensical build`) on the same assembled docs tree,
+with Zensical's time as a multiple of MkDocs'. Prints figures; never asserts a timing.
 
-    python bench/bench_site.py [--repeat 5] [--sizes 1,4,16] [--no-anchor] [PROGRAM_FOLDER]
+    python bench/bench_site.py [--repeat 5] [--sizes 1,4,16] [--engines] [--no-anchor] [PROGRAM_FOLDER]
 """
 
 from __future__ import annotations
@@ -36,11 +40,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def timed(command: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
-    """Wall time of one run; its CPU time (user + system) is appended to `cpu`."""
+def timed(command: list[str], env: dict[str, str], cpu: list[float] | None = None, quiet: bool = False) -> float:
+    """Wall time of one run; its CPU time (user + system) is appended to `cpu`. `quiet`: its
+    stderr is dropped too (Zensical has no -q)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if cpu is not None:
@@ -166,12 +171,63 @@ def scale_series(sizes: list[int], work: Path, env: dict[str, str]) -> None:
               f" {ours_median / bare_median:>14.2f}x")
 
 
+def engines(program: str, repeat: int, work: Path, env: dict[str, str]) -> None:
+    """MkDocs and Zensical side by side: clean build, no-change rebuild, bare tool on the same tree."""
+    import re
+
+    import yaml
+
+    from toolkit.pipeline import prepare_build
+    from toolkit.site.mkdocs import CONFIG_FILE, read_config
+    from toolkit.site.zensical import command, zensical_config
+
+    config, pages, title = bare_tree(program, work / "engines")
+    bare_folder = config.parent
+    loaded = prepare_build(program).loaded
+    zensical_file = bare_folder / f"zensical-{CONFIG_FILE}"
+    effective = zensical_config(read_config(config), loaded, bare_folder)
+    effective["site_dir"] = "zensical-site"
+    zensical_file.write_text(yaml.safe_dump(effective, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    bare = {"mkdocs": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+            "zensical": [*command(zensical_file), "--clean"]}  # its cache cleared, as our fresh work folder has none
+    builds: dict[str, list[str]] = {}
+    outputs: dict[str, Path] = {}
+    for engine in ("mkdocs", "zensical"):
+        copy = work / f"program-{engine}"
+        shutil.copytree(program, copy, ignore=shutil.ignore_patterns("site", ".revmentor-cache", "private", ".git"))
+        text = re.sub(r"^  site_engine:.*\n", "", (copy / "program.yaml").read_text(encoding="utf-8"), flags=re.M)
+        text = re.sub(r"^program:\n", f"program:\n  site_engine: {engine}\n", text, count=1, flags=re.M)
+        (copy / "program.yaml").write_text(text, encoding="utf-8")
+        outputs[engine] = work / f"out-{engine}"
+        builds[engine] = [sys.executable, "-m", "toolkit", "build", str(copy), "-o", str(outputs[engine]), "-q"]
+    rows = ("clean build", "no-change rebuild", "bare tool")
+    times: dict[str, dict[str, list[float]]] = {engine: {row: [] for row in rows} for engine in builds}
+    for engine in builds:  # warm the file cache for both
+        timed(bare[engine], env, quiet=True)
+    for _ in range(repeat):
+        for engine, build in builds.items():
+            shutil.rmtree(outputs[engine], ignore_errors=True)
+            shutil.rmtree(work / ".revmentor-cache" / outputs[engine].name, ignore_errors=True)
+            times[engine]["clean build"].append(timed(build, env))
+            times[engine]["no-change rebuild"].append(timed(build, env))
+            times[engine]["bare tool"].append(timed(bare[engine], env, quiet=True))
+    print(f"{title}: {pages} pages, the two site engines, {repeat} runs of each, alternating; median wall seconds")
+    print(f"  {'':18} {'mkdocs':>9} {'zensical':>9} {'zensical/mkdocs':>16}")
+    for row in rows:
+        mkdocs, zensical = (statistics.median(times[engine][row]) for engine in ("mkdocs", "zensical"))
+        print(f"  {row:18} {mkdocs:>9.2f} {zensical:>9.2f} {zensical / mkdocs:>15.2f}x")
+    for engine in builds:
+        share = statistics.median(times[engine]["no-change rebuild"]) / statistics.median(times[engine]["bare tool"])
+        print(f"  {engine}: a no-change rebuild is {share:.2f}x its bare tool")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("program", nargs="?", default=str(REPO), help="program folder (default: the flagship)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each build (default 5)")
     parser.add_argument("--sizes", default="", help="a scale series of these sizes, e.g. 1,4,16 (default: none)")
-    parser.add_argument("--no-anchor", action="store_true", help="only the scale series")
+    parser.add_argument("--engines", action="store_true", help="MkDocs and Zensical side by side")
+    parser.add_argument("--no-anchor", action="store_true", help="only the scale series (or the engines)")
     args = parser.parse_args()
 
     # Byte-compiled, as `pip install` leaves a package: without it (PYTHONDONTWRITEBYTECODE, an
@@ -185,6 +241,8 @@ def main() -> None:
             anchor(args.program, args.repeat, work, env)
         if args.sizes:
             scale_series([int(size) for size in args.sizes.split(",")], work, env)
+        if args.engines:
+            engines(args.program, args.repeat, work, env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

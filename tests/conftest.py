@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import subprocess
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
@@ -122,8 +124,6 @@ def copy_flagship(folder: Path) -> Path:
 
     Tests build the copy, never the checkout: a build writes `private/` into its program folder, and
     two builds of one folder at once (pytest-xdist workers) would race for it."""
-    import shutil
-
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("program.yaml", "mkdocs.yml"):
         shutil.copy(REPO / name, folder / name)
@@ -183,14 +183,34 @@ def run() -> Callable[..., Result]:
     return invoke
 
 
-SHARED_SITE_FILES = frozenset({"test_accessibility.py", "test_browser.py", "test_site.py"})
-"""Test files that read the flagship site `sitekit.flagship_site` builds once per process."""
+def with_zensical(text: str) -> str:
+    """A program.yaml's text with `program.site_engine: zensical` added (its program: block indented by two)."""
+    return re.sub(r"^program:\n", "program:\n  site_engine: zensical\n", text, count=1, flags=re.M)
+
+
+@pytest.fixture(scope="session")
+def zensical_flagship_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The flagship program's site built with Zensical (its program.yaml choosing it), once per test
+    session and shared by every module that reads a Zensical site: Zensical adds one build, not one
+    per test."""
+    from toolkit.pipeline import build
+
+    folder = copy_flagship(tmp_path_factory.mktemp("zensical-flagship") / "crosswise")
+    (folder / "program.yaml").write_text(with_zensical((REPO / "program.yaml").read_text(encoding="utf-8")),
+                                         encoding="utf-8")
+    build(folder, folder / "site", strict=True)
+    return folder / "site"
+
+
+SHARED_SITE_FILES = frozenset({"test_accessibility.py", "test_browser.py", "test_site.py", "test_zensical.py"})
+"""Test files that read the flagship sites built once per process (`sitekit.flagship_site`, and
+`zensical_flagship_site` below)."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """For pytest-xdist's `--dist loadgroup` (the README's test command): a file's tests stay on one
-    worker, so its module-scoped builds are made once, and the files sharing the flagship site go
-    to the same worker, so the site is built once."""
+    worker, so its module-scoped builds are made once, and the files sharing the flagship sites go
+    to the same worker, so each site is built once."""
     if config.getoption("dist", "no") != "loadgroup":
         return
     for item in items:

@@ -6,6 +6,7 @@ skips them, so CI cannot pass without having run them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import threading
@@ -47,9 +48,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return flagship_site(tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    """The built site on a local HTTP server, in a thread."""
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """A built site on a local HTTP server, in a thread."""
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -58,6 +59,20 @@ def server(site: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The flagship site (MkDocs) on a local HTTP server."""
+    with serving(site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def zensical_server(zensical_flagship_site: Path) -> Iterator[str]:
+    """The flagship site built with Zensical (conftest's one build per session), on a local HTTP server."""
+    with serving(zensical_flagship_site) as address:
+        yield address
 
 
 @dataclass
@@ -137,6 +152,54 @@ def test_search_works_from_a_zip_opened_as_files(browser: Any, site: Path, tmp_p
     watched.page.goto((unpacked / "index.html").as_uri())
     word = title.split()[0].strip(":")
     results = search(watched.page, word)
+    assert any(word.lower() in result.lower() for result in results), results
+    assert watched.errors == []
+    assert [url for url in watched.requests if not url.startswith("file://")] == []
+
+
+# --- the same promises with Zensical: its search is a dialog, its index search.json -------------
+
+def zensical_search(page: Any, word: str) -> list[str]:
+    """Open Zensical's search dialog, type a word, and return the text of the results."""
+    page.locator(".md-search__button").click()
+    box = page.locator("dialog input[role=combobox]")
+    box.press_sequentially(word, delay=30)
+    results = page.locator("dialog [role=option]")
+    results.first.wait_for(timeout=15_000)
+    return [text.strip() for text in results.all_inner_texts()]
+
+
+def test_with_zensical_reach_a_module_and_search_over_http_asking_no_other_host(browser: Any,
+                                                                              zensical_server: str) -> None:
+    module_id, title = first_module()
+    watched = watch(browser)
+    page = watched.page
+    page.goto(zensical_server + "index.html")
+    page.locator(f'.md-nav--primary a.md-nav__link[href="./training/{module_id}.html"]').first.click()
+    page.wait_for_url(f"**/training/{module_id}.html")
+    assert page.locator("article h1").inner_text().rstrip("¶").strip() == title
+
+    word = title.split()[0].strip(":")
+    results = zensical_search(page, word)
+    assert any(word.lower() in result.lower() for result in results), results
+    page.wait_for_load_state("networkidle")
+
+    assert watched.errors == []
+    assert [url for url in watched.requests if not url.startswith(zensical_server)] == []
+    assert any(url.endswith("/search.json") or url.endswith("/search.js") for url in watched.requests)
+
+
+def test_with_zensical_search_works_from_a_zip_opened_as_files(browser: Any, zensical_flagship_site: Path,
+                                                               tmp_path: Path) -> None:
+    archive = Path(shutil.make_archive(str(tmp_path / "handbook"), "zip", zensical_flagship_site))
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(unpacked)
+    _, title = first_module()
+    watched = watch(browser)
+    watched.page.goto((unpacked / "index.html").as_uri())
+    word = title.split()[0].strip(":")
+    results = zensical_search(watched.page, word)
     assert any(word.lower() in result.lower() for result in results), results
     assert watched.errors == []
     assert [url for url in watched.requests if not url.startswith("file://")] == []

@@ -13,7 +13,7 @@ from click.testing import Result
 from toolkit import prepare_report, write_report
 from toolkit.files.tables import read_table
 
-from conftest import REPO, write_program
+from conftest import REPO, with_zensical, write_program
 from leaks import leaks
 from test_report import PROGRAM, known_responses
 
@@ -64,6 +64,17 @@ def test_no_roster_name_or_email_reaches_the_site(program_copy: Path, run: Calla
     for line in ROSTER.splitlines()[1:]:
         cells = line.split(",")
         secrets += [cells[1], cells[2], *cells[1].split()[-1:]]
+    assert leaks(site, secrets) == {}
+
+    # The same site built by Zensical (the documents come from the render cache): its search
+    # index is another file, search.json with its copy as a script, and holds no roster data either.
+    (program_copy / "program.yaml").write_text(with_zensical((program_copy / "program.yaml").read_text(encoding="utf-8")),
+                                               encoding="utf-8")
+    built = run("build", "--quiet")
+    assert built.exit_code == 0, built.output
+    assert (site / "search.json").is_file() and (site / "search.js").is_file()
+    assert not (site / "search").exists()
+    assert "Crosswise" in (site / "search.json").read_text(encoding="utf-8")
     assert leaks(site, secrets) == {}
 
 

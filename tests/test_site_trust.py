@@ -21,7 +21,7 @@ import toolkit
 from toolkit.program.loader import load_yaml
 from toolkit.program.model import Program, Text
 
-from conftest import REPO, write_program
+from conftest import REPO, with_zensical, write_program
 
 Run = Callable[..., Result]
 PAYLOAD = "Tech <Next> &copy; \"Bridge' </title><img src=x onerror=alert(1)>"
@@ -137,6 +137,19 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "site"
 
 
+@pytest.fixture(scope="module")
+def hostile_zensical_site(hostile_site: Path) -> Path:
+    """The same hostile program's site built by Zensical, its documents from the MkDocs build's cache."""
+    from toolkit.pipeline import prepare_build, write_build
+    from toolkit.render.cache import output_cache
+
+    folder = hostile_site.parent
+    program = folder / "program.yaml"
+    program.write_text(with_zensical(program.read_text(encoding="utf-8")), encoding="utf-8")
+    write_build(prepare_build(folder), folder / "zensical-site", cache=output_cache(hostile_site))
+    return folder / "zensical-site"
+
+
 def test_the_walk_finds_the_text_fields_of_the_model() -> None:
     fields = text_fields(Program)
     assert {("ProgramInfo", "name"), ("Goal", "title"), ("Terminology", "mentor"), ("Faq", "answer"),
@@ -144,13 +157,15 @@ def test_the_walk_finds_the_text_fields_of_the_model() -> None:
     assert ("Goal", "id") not in fields and ("ProgramInfo", "language") not in fields
 
 
-def test_markup_in_every_text_field_is_shown_as_typed_on_every_page(hostile_site: Path) -> None:
-    pages = sorted(hostile_site.rglob("*.html"))
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_markup_in_every_text_field_is_shown_as_typed_on_every_page(engine: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue("hostile_site" if engine == "mkdocs" else "hostile_zensical_site")
+    pages = sorted(site.rglob("*.html"))
     assert len(pages) > 20
     for page in pages:
         parsed = _Page()
         parsed.feed(page.read_text(encoding="utf-8"))
-        where = page.relative_to(hostile_site)
+        where = page.relative_to(site)
         assert not [tag for tag, _ in parsed.tags if tag == "next"], where
         assert not [(tag, attrs) for tag, attrs in parsed.tags if tag == "img" and attrs.get("src") == "x"], where
         assert not [(tag, name) for tag, attrs in parsed.tags for name in attrs if name.startswith("on")], where

@@ -2,8 +2,9 @@
 
 load and check program.yaml -> plan every family (pure) -> make the handbook's pages, the
 Downloads page from those plans -> render each family (from the render cache when none of its
-inputs changed) -> build the site with MkDocs into a staging folder -> swap it in -> write the
-private families (the response templates) beside the program. Any failure before the swap
+inputs changed) -> build the site with its engine (program.site_engine: MkDocs or Zensical)
+into a staging folder -> swap it in -> write the private families (the response templates)
+beside the program. Any failure before the swap
 leaves the previous output exactly as it was.
 
 `FAMILIES` is the one list of output families: `--only` choices come from it, and adding an
@@ -32,10 +33,12 @@ from .program.validate import LoadedProgram, load_program
 from .progress import status, wrote
 from .render.artifact import PlannedFile, Rendered
 from .render.cache import RenderCache, output_cache
-from .site.mkdocs import build_site
+from .site import mkdocs, zensical
 from .site.pages import handbook
 
 Progress = Callable[[str], None]
+ENGINES = {"mkdocs": "MkDocs", "zensical": "Zensical"}
+"""The site engines (program.site_engine), each a module of site/ with one `build_site`, by its name as shown."""
 SITE = "site"
 """The command that writes the output folder, as its manifest records it."""
 
@@ -87,11 +90,14 @@ def prepare_build(path: str | os.PathLike[str] = ".", *, strict: bool = False, o
     """Load and check a program (a program.yaml or its folder) and plan every family; writes nothing.
 
     Raises ProgramError for a problem in program.yaml; with `strict`, StrictWarnings for any
-    warning; UsageError for an `only` that names no family.
+    warning; UsageError for an `only` that names no family; BuildError when the program's
+    site engine is Zensical and it is not installed, or mkdocs.yml asks for what it would not do.
     """
     if only is not None and only not in family_names():
         raise UsageError(f"there is no output family '{only}'; choose one of {', '.join(family_names())}")
     loaded = load_program(path, strict=strict)
+    if only is None and loaded.program.program.site_engine == "zensical":
+        zensical.check_engine(loaded)  # installed, and mkdocs.yml fit for it: before anything is rendered
     plans = {family.name: family.plan(loaded.program) for family in FAMILIES}
     return PreparedBuild(loaded, plans, strict, only)
 
@@ -168,8 +174,10 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
         wrote(say, _folder(display_path(written.output / family.name)), _what(family, len(files)))
         return BuildResult(written.output, 0, len(written.files), 0.0, (*warnings, *written.warnings), written.swap)
     with staged as (staging, written):
-        say("Building site with MkDocs…")
-        site = build_site(loaded, book, staging, strict=prepared.strict, extra_files=files, templates=templates,
+        name = loaded.program.program.site_engine
+        engine = zensical if name == "zensical" else mkdocs
+        say(f"Building site with {ENGINES[name]}…")
+        site = engine.build_site(loaded, book, staging, strict=prepared.strict, extra_files=files, templates=templates,
                           output=target, work=cache)
     say(f"Site written to {_folder(display_path(written.output))} ({site.pages} pages,"
         f" {time.monotonic() - started:.1f} s)")

@@ -164,6 +164,8 @@ class ProgramInfo(Model):
     """The video tool remote and hybrid pairs use, e.g. Microsoft Teams or Zoom."""
     paper_size: Literal["A4", "Letter"] = "A4"
     """Paper size of every printable document."""
+    site_engine: Literal["mkdocs", "zensical"] = "mkdocs"
+    """What builds the handbook site from the pages and mkdocs.yml: `mkdocs` (MkDocs with Material for MkDocs), or `zensical` (Zensical, their authors' successor, which reads the same mkdocs.yml; install it with `pip install 'reverse-mentoring-toolkit[zensical]'`). Chosen here only: mkdocs.yml has no setting for it."""
     terminology: Terminology = Terminology()
     """What this organisation calls the junior and the senior role."""
     contact: Text | None = None

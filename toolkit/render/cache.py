@@ -193,7 +193,8 @@ def inputs_digest(loaded: LoadedProgram, label: str, libraries: Sequence[str], e
             digest.update(b"\0")
 
     add(label, __version__, *(library_version(name) for name in libraries), *extra)
-    add(str(loaded.folder.resolve()), loaded.program.model_dump_json())
+    # The site engine builds the site from the pages; no document says which one it was.
+    add(str(loaded.folder.resolve()), loaded.program.model_dump_json(exclude={"program": {"site_engine"}}))
     for base in search_path(loaded.folder):
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
             add(path.relative_to(base).as_posix(), hashlib.sha256(path.read_bytes()).digest())

@@ -3,8 +3,8 @@
 This is the one module that knows MkDocs. It assembles a complete docs tree in a temporary
 folder (the program's content/ plus the generated pages, a content page replacing the
 generated page at its path), writes the effective MkDocs config with a YAML dumper, and runs
-MkDocs in-process. ProperDocs or Zensical, which read the same mkdocs.yml, would be another
-implementation of `build_site`.
+MkDocs in-process. Zensical, which reads the same mkdocs.yml, is the other implementation of
+`build_site` (zensical.py), over the same docs tree and effective config.
 
 The site must work offline and from a zip and make no request to any other host, so the
 effective config always turns off web fonts, adds the search and offline plugins, and serves

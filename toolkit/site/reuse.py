@@ -68,10 +68,12 @@ class Previous:
     warnings: tuple[Problem, ...]
 
 
-def site_key(workdir: Path, config_name: str, site_dir: Path, config: Mapping[str, Any]) -> str | None:
+def site_key(workdir: Path, config_name: str, site_dir: Path, config: Mapping[str, Any],
+             libraries: Sequence[str] = LIBRARIES) -> str | None:
     """The fingerprint of everything MkDocs reads for this build (`workdir` holding the docs tree and,
     as `config_name`, the effective `config`), or None when that cannot be pinned down (see the
-    module's docstring) and MkDocs must run."""
+    module's docstring) and MkDocs must run. `libraries`: those whose versions change the site
+    (the Zensical adapter adds Zensical's)."""
     config_text = (workdir / config_name).read_text(encoding="utf-8")
     if "!ENV" in config_text or any(hook != HOOKS for hook in config.get("hooks") or []):
         return None
@@ -91,7 +93,7 @@ def site_key(workdir: Path, config_name: str, site_dir: Path, config: Mapping[st
             digest.update(data)
 
     add(f"site-key {FORMAT}", __version__, os.getcwd(), _build_date(),
-        *(f"{name}={library_version(name)}" for name in LIBRARIES))
+        *(f"{name}={library_version(name)}" for name in libraries))
     for module in sorted(Path(__file__).parent.glob("*.py")):  # the adapter, its hook and plugin objects
         add(module.name, module.read_bytes())
     add(config_text.replace(str(workdir), "<work>").replace(str(site_dir), "<site>"))
