@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from .languages import LANGUAGE_PATTERN
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -148,7 +150,7 @@ class ProgramInfo(Model):
     """The organisation running the program."""
     summary: Text
     """Two or three sentences on what the program is for; the handbook opens with it."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] = "en"
+    language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = "en"
     """Language of the handbook, as a code such as en, fr or pt-BR."""
     start_date: dt.date
     """The day week 1 begins (YYYY-MM-DD). Every date in the program is computed from it."""
