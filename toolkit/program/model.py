@@ -151,7 +151,7 @@ class ProgramInfo(Model):
     summary: Text
     """Two or three sentences on what the program is for; the handbook opens with it."""
     language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = "en"
-    """Language of the handbook, as a code such as en, fr or pt-BR."""
+    """Language the outputs are written in: en, en-GB, fr, de, es or nl, or one of them with a region such as fr-CA (see Languages). The forms and calendars follow it so far."""
     start_date: dt.date
     """The day week 1 begins (YYYY-MM-DD). Every date in the program is computed from it."""
     time_zone: Text = "UTC"

@@ -43,7 +43,7 @@ def extract() -> Any:
 
     template = Catalog(domain=DOMAIN, project="revmentor", version="", copyright_holder="the revmentor authors",
                        msgid_bugs_address="", creation_date=_FIXED, revision_date=_FIXED, fuzzy=False)
-    sources = (
+    sources: tuple[tuple[Path, list[tuple[str, str]], dict[str, dict[str, str]], str], ...] = (
         (templates_dir(), [("**.j2", "jinja2.ext:babel_extract")], {"**.j2": JINJA_OPTIONS}, "templates"),
         (PACKAGE, [("**.py", "python")], {}, "toolkit"),
     )
@@ -52,7 +52,7 @@ def extract() -> Any:
                                  strip_comment_tags=True)
         for filename, _line, message, comments, context in found:
             where = f"{prefix}/{Path(filename).as_posix()}"
-            template.add(message, None, [(where, None)], auto_comments=comments, context=context)
+            template.add(message, None, [(where, None)], auto_comments=comments, context=context)  # type: ignore[list-item]
     return template
 
 
