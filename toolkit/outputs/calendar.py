@@ -262,4 +262,4 @@ class CalendarFamily(OutputFamily):
         return Rendered(made, rendered=[item.path for item in planned])
 
     def inputs(self, loaded: LoadedProgram) -> tuple[str, ...]:
-        return (program_stamp(loaded).isoformat(),)
+        return (program_stamp(loaded).isoformat(), translator(loaded.program.program.language).digest)

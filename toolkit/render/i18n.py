@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import hashlib
 import io
 from dataclasses import dataclass
 from functools import cache
@@ -36,17 +37,17 @@ def N_(message: str) -> str:
     return message
 
 
-def _compiled(code: str) -> gettext.GNUTranslations:
-    """A shipped catalogue, compiled in memory."""
+def _compiled(code: str) -> tuple[gettext.GNUTranslations, str]:
+    """A shipped catalogue, compiled in memory, and the digest of its file."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with (LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
-        catalog = read_po(file, locale=code, domain=DOMAIN)
+    source = (LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po").read_bytes()
+    catalog = read_po(io.BytesIO(source), locale=code, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return gettext.GNUTranslations(buffer), hashlib.sha256(source).hexdigest()[:16]
 
 
 def _babel_locale(language: str, code: str) -> Any:
@@ -70,6 +71,8 @@ class Translator:
     translations: gettext.GNUTranslations
     locale: Any
     """Babel's Locale for dates and numbers."""
+    digest: str
+    """Of the catalogue file: part of the render-cache key of everything written from it."""
 
     @property
     def tag(self) -> str:
@@ -131,4 +134,5 @@ class Translator:
 def translator(language: str) -> Translator:
     """The translator for a program's `language` (validated: see program/languages.py); made once per language."""
     code = catalogue(language) or "en"
-    return Translator(language, code, _compiled(code), _babel_locale(language, code))
+    translations, digest = _compiled(code)
+    return Translator(language, code, translations, _babel_locale(language, code), digest)

@@ -95,7 +95,8 @@ def make_forms(
             problems.extend(problem for problem in error.problems if problem not in problems)
             continue
         identity = form_identity(program, plan.name, round_number).text()
-        key = _key(renderer.key(html, forms=True), plan, extra + "\0" + identity)
+        key = _key(renderer.key(html, forms=True), plan,
+                   extra + "\0" + identity + "\0" + translator(program.program.language).digest)
         made.keys[plan.name] = key
         found = cache.get(key) if cache is not None else None
         if found is not None:
@@ -192,6 +193,9 @@ class FormsFamily(OutputFamily):
     libraries = ("weasyprint", "pydyf", "fonttools", "pikepdf", "jinja2")
     version = _KEY_VERSION
     parts = True  # each document on its own: parallel.py may split them between processes
+
+    def inputs(self, loaded: LoadedProgram) -> tuple[str, ...]:
+        return (translator(loaded.program.program.language).digest,)  # the words come from the catalogue
 
     def plan(self, program: Program) -> list[PlannedFile]:
         planned = [PlannedFile(plan.path, plan.title, plan.group, plan.description, "form", plan.name)
