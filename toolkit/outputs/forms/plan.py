@@ -161,7 +161,7 @@ def plan_forms(program: Program, round_number: int | None = None) -> list[FormPl
     for checkin in checkins(program, round_number):
         forms.append(FormPlan(
             f"checkin-{checkin.number}", "forms/checkin.html.j2",
-            f"{checkin.label}: {checkin.session.title}", GROUP_FORMS,
+            t._("%(checkin)s: %(title)s", checkin=checkin.label, title=checkin.session.title), GROUP_FORMS,
             f"pair record for week {checkin.week}, filled in together: what you covered, progress on your goals,"
             " agreed actions; both sign, a copy to the coordinator",
             {"checkin": checkin}, in_pack=True,
