@@ -510,14 +510,14 @@ def test_a_pack_per_pair(packs: Path) -> None:
 def test_pack_forms_hold_the_pairs_names_and_dates_and_never_the_programs_goals(packs: Path) -> None:
     """Made from the pairs file `match` writes: the personal goal rows stay blank for the pair to fill in."""
     assert values(packs / "P001/P001-checkin-2.pdf") == {
-        "pair_id": "P001", "meeting_date": "Mon 8 Feb 2027", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee"}
-    assert values(packs / "P002/P002-checkin-1.pdf")["meeting_date"] == "Mon 11 Jan 2027"
+        "pair_id": "P001", "meeting_date": "Mon, Feb 8, 2027", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee"}
+    assert values(packs / "P002/P002-checkin-1.pdf")["meeting_date"] == "Mon, Jan 11, 2027"
     assert values(packs / "P001/P001-agreement.pdf") == {
         "pair_id": "P001", "mentor_name": "Zoë Ōkubo", "mentee_name": "Ann Lee"}
     assert values(packs / "P001/P001-checkin-2-pulse-mentee.pdf") == {
-        "pair_id": "P001", "name": "Ann Lee", "checkin": "2 of 2, Mon 8 Feb 2027"}
+        "pair_id": "P001", "name": "Ann Lee", "checkin": "2 of 2, Mon, Feb 8, 2027"}
     assert values(packs / "P001/P001-checkin-1-pulse-mentor.pdf") == {
-        "pair_id": "P001", "name": "Zoë Ōkubo", "checkin": "1 of 2, Mon 11 Jan 2027"}
+        "pair_id": "P001", "name": "Zoë Ōkubo", "checkin": "1 of 2, Mon, Jan 11, 2027"}
     for side in ("mentor", "mentee"):  # 2 check-ins of 45 minutes and the 45-minute orientation both sides attend
         assert values(packs / f"P002/P002-certificate-{side}.pdf") == {
             "mentor_name": "Quentin Marsh", "mentee_name": "Carla Winterbourne", "hours": "2 hours 15 minutes planned"}
@@ -589,7 +589,7 @@ def test_values_of_one_pair_never_leak_into_the_next(forms_a4: tuple[LoadedProgr
     one = Pair(3, "P002", "Quentin Marsh", "Carla Winterbourne", mentee_goals=("Use Copilot",))
     filler.fill(pair_values(loaded.program, both, "checkin-1"))
     second = filler.fill(pair_values(loaded.program, one, "checkin-1"))
-    assert values_of(second) == {"pair_id": "P002", "meeting_date": "Mon 11 Jan 2027", "mentor_name": "Quentin Marsh",
+    assert values_of(second) == {"pair_id": "P002", "meeting_date": "Mon, Jan 11, 2027", "mentor_name": "Quentin Marsh",
                       "mentee_name": "Carla Winterbourne", "mentee_goal_1": "Use Copilot"}
 
 

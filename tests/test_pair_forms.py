@@ -204,7 +204,7 @@ def test_a_pack_from_matchs_pairs_file_leaves_personal_goals_blank_and_one_from_
     assert filled("own", "agreement")["serves_retention"] == "/on"
     assert "serves_digital" not in filled("own", "agreement")
     assert filled("own", "checkin-2-pulse-mentor") == {"pair_id": "P001", "name": "Ann Lee",
-                                                        "checkin": "2 of 3, Mon 8 Feb 2027"}
+                                                        "checkin": "2 of 3, Mon, Feb 8, 2027"}
     assert filled("own", "checkin-2-pulse-mentee")["name"] == "Bob Day"
 
 

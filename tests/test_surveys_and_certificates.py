@@ -190,13 +190,13 @@ def test_each_side_gets_its_own_certificate_with_both_names_and_its_planned_hour
 def test_the_certificates_say_what_each_side_is_thanked_for_and_who_signs(pack: Path) -> None:
     mentor = text((pack / "P001-certificate-mentor.pdf").read_bytes())
     assert mentor == (
-        "ACME · BRIDGE Certificate of appreciation presented to for serving as digital mentor to in Bridge from 4"
-        " January 2027 to 28 March 2027, and for the knowledge, candour and generosity they brought to the"
+        "ACME · BRIDGE Certificate of appreciation presented to for serving as digital mentor to in Bridge from January"
+        " 4, 2027 to March 28, 2027, and for the knowledge, candour and generosity they brought to the"
         " partnership. MENTORING AND TRAINING Dana Whitfield Chief Operating Officer, Acme Date")
     mentee = text((pack / "P001-certificate-mentee.pdf").read_bytes())
     assert mentee == (
         "ACME · BRIDGE Certificate of participation presented to for taking part in Bridge and learning from their"
-        " digital mentor from 4 January 2027 to 28 March 2027, with an open mind and the commitment that made the"
+        " digital mentor from January 4, 2027 to March 28, 2027, with an open mind and the commitment that made the"
         " partnership work. MENTORING AND TRAINING Dana Whitfield Chief Operating Officer, Acme Date")
 
 

@@ -37,6 +37,7 @@ from ..files.tables import Sheet, csv_bytes, read_table, xlsx_bytes
 from ..pairing.pairs import read_pairs
 from ..program.model import Program
 from ..program.validate import load_program
+from ..render.i18n import translator
 from ..render.templating import environment, render
 from ..render.text import format_date
 from .identity import INFO_KEY, FormIdentity, parse_identity, program_digest
@@ -308,8 +309,9 @@ def _states(widget: Any) -> set[str]:
         return set()
 
 
-def _date(text: str) -> dt.date | None:
-    """A meeting date as people write it: 2027-03-03, Wed 3 Mar 2027, 3 March 2027, 03/03/2027 (day first)."""
+def _date(text: str, language: str = "en") -> dt.date | None:
+    """A meeting date as people write it: 2027-03-03, Wed 3 Mar 2027, 3 March 2027, 03/03/2027 (day first),
+    or as the pair pack wrote it in the program's `language`: Mon, Mar 3, 2027, lun. 3 mars 2027, Mo., 3. März 2027."""
     text = text.strip()
     try:
         return dt.date.fromisoformat(text)
@@ -327,7 +329,35 @@ def _date(text: str) -> dt.date | None:
             return dt.date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
         except ValueError:
             return None
-    return None
+    return _local_date(text, language)
+
+
+def _local_date(text: str, language: str) -> dt.date | None:
+    """A date with its month named in the program's language, day first or month first."""
+    months = _month_names(language)
+    day_first = re.search(r"(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?(\d{4})", text)
+    month_first = re.search(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})", text)
+    if day_first and day_first.group(2).lower() in months:
+        day, month, year = day_first.group(1), day_first.group(2), day_first.group(3)
+    elif month_first and month_first.group(1).lower() in months:
+        month, day, year = month_first.group(1), month_first.group(2), month_first.group(3)
+    else:
+        return None
+    try:
+        return dt.date(int(year), months[month.lower()], int(day))
+    except ValueError:
+        return None
+
+
+def _month_names(language: str) -> dict[str, int]:
+    """Month name (wide and abbreviated, without a final dot) -> number, in the program's language."""
+    locale = translator(language).locale
+    names: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for number, name in locale.months[context][width].items():
+                names[name.lower().rstrip(".")] = number
+    return names
 
 
 @dataclass(frozen=True)
@@ -530,7 +560,7 @@ class _Collector:
                         if texts.get(f"action_{row}"))
         date_text = texts.get("meeting_date", "")
         self.out.records[(pair, number)] = PairRecord(
-            pair, number, shown, _date(date_text), date_text, texts.get("meeting_minutes", ""), tuple(progress),
+            pair, number, shown, _date(date_text, self.program.program.language), date_text, texts.get("meeting_minutes", ""), tuple(progress),
             actions, tuple(side for side in ("mentor", "mentee") if texts.get(f"{side}_signature")))
         if identity.round:
             self.out.rounds.setdefault(pair, identity.round)

@@ -33,7 +33,8 @@ from ..program.model import Program, SessionDay
 from ..program.validate import LoadedProgram
 from ..render.artifact import Artifact, PlannedFile, Rendered
 from ..render.cache import RenderCache
-from ..render.text import format_date, slug
+from ..render.i18n import Translator, translator
+from ..render.text import slug
 from .family import OutputFamily
 
 PRODID = f"-//Reverse-mentoring toolkit//revmentor {__version__}//EN"
@@ -79,21 +80,28 @@ def sequence(stamp: dt.datetime) -> int:
     return max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()))
 
 
-def _moved(day: SessionDay) -> str:
-    return (f"\n\nMoved from {format_date(day.planned)} ({day.closed.name}, a closed date)."
-            if day.closed is not None else "")
+def _moved(day: SessionDay, t: Translator) -> str:
+    return ("\n\n" + t._("Moved from %(date)s (%(closed)s, a closed date).", date=t.date(day.planned),
+                          closed=day.closed.name) if day.closed is not None else "")
+
+
+def _places(program: Program, t: Translator) -> dict[str, str]:
+    """An event's LOCATION for each meeting format."""
+    tool = program.program.video_tool
+    return {
+        "in-person": t._("In person"),
+        "remote": tool or t._("Video call"),
+        "hybrid": t._("In person or %(tool)s", tool=tool) if tool else t._("In person or video call"),
+    }
 
 
 def _events(program: Program, pair: CalendarPair | None, side: str | None = None) -> Iterator[_Event]:
     """The training sessions, then the check-ins (named for the pair, when there is one). For a pair
     in a program with rounds, only its round's; for one side of a pair, only that side's training."""
     info = program.program
+    t = translator(info.language)
     zone = zoneinfo.ZoneInfo(info.time_zone)
-    where = {
-        "in-person": "In person",
-        "remote": info.video_tool or "Video call",
-        "hybrid": "In person or " + (info.video_tool or "video call"),
-    }
+    where = _places(program, t)
     rounds = program.rounds()
     own = rounds[pair.round - 1] if pair is not None and program.rotation and pair.round <= len(rounds) else None
     for module in program.training:
@@ -104,9 +112,10 @@ def _events(program: Program, pair: CalendarPair | None, side: str | None = None
         audience = ", ".join(program.role(role).name for role in module.audience)
         day = program.module_day(module)
         start = dt.datetime.combine(day.date, module.start_time, tzinfo=zone)
-        yield _Event(f"training-{module.id}", f"{info.name} training: {module.title}", start,
-                     module.duration_minutes, f"{module.summary}\n\nFor: {audience}.{_moved(day)}",
-                     where[module.format])
+        yield _Event(f"training-{module.id}", t._("%(program)s training: %(title)s", program=info.name,
+                                                  title=module.title), start,
+                     module.duration_minutes, module.summary + "\n\n" + t._("For: %(audience)s.", audience=audience)
+                     + _moved(day, t), where[module.format])
     if program.checkins is None or (side is not None and side not in SIDES):
         return  # a role that is neither side of a pair holds no check-in
     checkins = program.checkin_dates()
@@ -117,16 +126,21 @@ def _events(program: Program, pair: CalendarPair | None, side: str | None = None
         if own is not None and (held_in is None or held_in.number != own.number):
             continue
         uid = f"checkin-{number}" if pair is None else f"checkin-{number}-pair-{slug(pair.pair_id)}"
-        who = "" if pair is None else f" ({pair.mentor_name} and {pair.mentee_name})"
         prompts = "".join(f"\n- {prompt}" for prompt in session.prompts)
         if len(rounds) > 1 and held_in is not None:
-            label = f"round {held_in.number}, check-in {held_in.checkins.index(number) + 1} of {len(held_in.checkins)}"
+            label = t._("Round %(round)d, check-in %(n)d of %(total)d", round=held_in.number,
+                        n=held_in.checkins.index(number) + 1, total=len(held_in.checkins))
         else:
-            label = f"check-in {number} of {len(checkins)}"
-        yield _Event(uid, f"{info.name} {label}: {session.title}{who}",
-                     dt.datetime.combine(date, time, tzinfo=zone), length.max,
-                     f"Week {week}, {length.text}. {session.purpose}" + (f"\n\nAgenda:{prompts}" if prompts else "")
-                     + _moved(days[number - 1]), where[info.meeting_format])
+            label = t._("Check-in %(n)d of %(total)d", n=number, total=len(checkins))
+        summary = t._("%(program)s %(checkin)s: %(title)s", program=info.name, checkin=t.inner(label),
+                      title=session.title)
+        if pair is not None:
+            summary += " " + t._("(%(mentor)s and %(mentee)s)", mentor=pair.mentor_name, mentee=pair.mentee_name)
+        minutes = t.ngettext("%(minutes)s minute", "%(minutes)s minutes", length.max, minutes=str(length))
+        description = t._("Week %(week)d, %(length)s.", week=week, length=minutes) + " " + session.purpose
+        yield _Event(uid, summary, dt.datetime.combine(date, time, tzinfo=zone), length.max,
+                     description + ("\n\n" + t._("Agenda:") + prompts if prompts else "")
+                     + _moved(days[number - 1], t), where[info.meeting_format])
 
 
 def time_zone(program: Program) -> Any:
@@ -155,6 +169,7 @@ def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | 
     from icalendar import Calendar, Event
 
     info = program.program
+    t = translator(info.language)
     domain = _domain(program)
     stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
     calendar = Calendar()
@@ -162,13 +177,15 @@ def program_calendar(program: Program, stamp: dt.datetime, pair: CalendarPair | 
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    title = info.name if pair is None else f"{info.name}: {pair.mentor_name} and {pair.mentee_name}"
+    title = info.name if pair is None else t._("%(program)s: %(mentor)s and %(mentee)s", program=info.name,
+                                               mentor=pair.mentor_name, mentee=pair.mentee_name)
     if pair is None and side is not None:
         title = f"{info.name}: {program.role(side).name}"
     if pair is not None and side is not None:
         name, other = (pair.mentor_name, pair.mentee_name) if side == "mentor" else (pair.mentee_name, pair.mentor_name)
         role = info.terminology.mentor if side == "mentor" else info.terminology.mentee
-        title = f"{info.name}: {name} ({role}) with {other}"
+        title = t._("%(program)s: %(name)s (%(role)s) with %(other)s", program=info.name, name=name, role=role,
+                    other=other)
     calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", info.time_zone)
     zone = zone if zone is not None else time_zone(program)
@@ -245,4 +262,4 @@ class CalendarFamily(OutputFamily):
         return Rendered(made, rendered=[item.path for item in planned])
 
     def inputs(self, loaded: LoadedProgram) -> tuple[str, ...]:
-        return (program_stamp(loaded).isoformat(),)
+        return (program_stamp(loaded).isoformat(), translator(loaded.program.program.language).digest)

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from .languages import LANGUAGE_PATTERN
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -148,8 +150,8 @@ class ProgramInfo(Model):
     """The organisation running the program."""
     summary: Text
     """Two or three sentences on what the program is for; the handbook opens with it."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] = "en"
-    """Language of the handbook, as a code such as en, fr or pt-BR."""
+    language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = "en"
+    """Language the outputs are written in: en, en-GB, fr, de, es or nl, or one of them with a region such as fr-CA (see Languages). The forms and calendars follow it so far."""
     start_date: dt.date
     """The day week 1 begins (YYYY-MM-DD). Every date in the program is computed from it."""
     time_zone: Text = "UTC"

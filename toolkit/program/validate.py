@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ProgramError, StrictWarnings, excerpt
 from ..files.paths import CACHE_FOLDER, DEFAULT_OUTPUTS, PROGRAM_FILE, ascii_slug, display_path
+from .languages import LANGUAGE_PATTERN, catalogue, unknown_language
 from .loader import Document, KeyPath, format_path, load_yaml
 from .model import (
     APPLICATION_FIELDS,
@@ -418,6 +419,7 @@ class _CrossChecker:
         del goals
 
         self.time_zone()
+        self.language()
         self.file(("program", "slide_template"), ".pptx")
         self.file(("program", "logo"), ".png")  # [decks]
         measure_ids: dict[str, KeyPath] = {}
@@ -617,6 +619,14 @@ class _CrossChecker:
                 f"unknown time zone '{name}'",
                 "write an IANA name such as Europe/London, America/New_York or UTC",
             )
+
+    def language(self) -> None:
+        """A language the toolkit has a catalogue for (languages.py); a malformed code is pydantic's to report."""
+        code = _text(self.value(("program", "language")))
+        if code is None or not re.fullmatch(LANGUAGE_PATTERN, code) or catalogue(code) is not None:
+            return
+        message, fix = unknown_language(code)
+        self.error(("program", "language"), message, fix)
 
     def file(self, path: KeyPath, suffix: str) -> None:
         """A referenced file must exist, have the right type and lie inside the program folder."""

@@ -173,8 +173,11 @@ def markdown_html(text: str, base: str = "") -> Markup:
 class PdfRenderer:
     """Renders the documents of one program, sharing fonts and the print stylesheet between them."""
 
-    def __init__(self, folder: Path | None, paper_size: PaperSize = "A4", *, templates: Path | None = None) -> None:
-        """`templates`: a folder to keep compiled templates in between runs (see `TemplateCache`)."""
+    def __init__(self, folder: Path | None, paper_size: PaperSize = "A4", *, templates: Path | None = None,
+                 language: str | None = None) -> None:
+        """`templates`: a folder to keep compiled templates in between runs (see `TemplateCache`);
+        `language`: the program's, whose catalogue the templates' `_()` read (English without it)."""
+        self.language = language
         self.folder = folder.resolve() if folder is not None else None
         self.paper_size = paper_size
         self.roots = allowed_roots(folder)
@@ -189,7 +192,7 @@ class PdfRenderer:
 
     def html(self, template: str, context: dict[str, Any]) -> str:
         """A template rendered to HTML; template problems are BuildErrors naming the template line."""
-        return render(self.env, template, context, self.folder)
+        return render(self.env, template, context, self.folder, self.language)
 
     def key(self, html: str, *, forms: bool = False) -> str:
         """Digest of what makes the PDF's bytes, except the files it reads (see RenderedPdf.reads).

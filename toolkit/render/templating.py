@@ -37,6 +37,7 @@ from jinja2 import (
 
 from ..errors import BuildError, Problem
 from ..files.paths import display_path, templates_dir
+from .i18n import translator
 
 Output = Literal["markdown", "html", "text"]
 
@@ -190,6 +191,7 @@ def environment(folder: Path | None, output: Output = "markdown", templates: Pat
         "trim_blocks": True,
         "lstrip_blocks": True,
         "bytecode_cache": TemplateCache(templates / output) if templates is not None else None,
+        "extensions": ["jinja2.ext.i18n"],
     }
     if output == "markdown":
         options["finalize"] = _finalize_markdown
@@ -200,11 +202,21 @@ def environment(folder: Path | None, output: Output = "markdown", templates: Pat
     env.filters["raw"] = _raw
     env.filters["indent_md"] = _indent_markdown
     env.tests["contains"] = lambda container, item: item in container
+    install_language(env, "en")  # new-style gettext from the start: templates compile the same way every time
     return env
 
 
-def render(env: Environment, name: str, context: dict[str, Any], folder: Path | None = None) -> str:
-    """Render one template; any template problem becomes a BuildError naming the file and line."""
+def install_language(env: Environment, language: str) -> None:
+    """Give the environment's `_`, `gettext` and `ngettext` the catalogue of `language` (see i18n.py)."""
+    env.install_gettext_translations(translator(language).translations, newstyle=True)  # type: ignore[attr-defined]
+
+
+def render(env: Environment, name: str, context: dict[str, Any], folder: Path | None = None,
+           language: str | None = None) -> str:
+    """Render one template, in `language` when given (the environment's last language otherwise);
+    any template problem becomes a BuildError naming the file and line."""
+    if language is not None:
+        install_language(env, language)
     try:
         template = env.get_template(name)
         return template.render(context)
@@ -284,6 +296,7 @@ __all__ = [
     "escape_markdown",
     "escape_paragraphs",
     "find_file",
+    "install_language",
     "render",
     "search_path",
     "sentence",

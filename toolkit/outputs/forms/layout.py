@@ -27,6 +27,7 @@ from ...program.model import Program
 from ...program.validate import LoadedProgram
 from ...render.artifact import Artifact, PlannedFile, Rendered
 from ...render.cache import RenderCache
+from ...render.i18n import translator
 from ...render.pdf import PdfRenderer
 from ..family import OutputFamily
 from .fonts import FontSubsets, in_field_characters, shrink_field_fonts
@@ -78,7 +79,7 @@ def make_forms(
     """
     program = loaded.program
     renderer = PdfRenderer(loaded.folder, program.program.paper_size,
-                           templates=cache.templates if cache is not None else None)
+                           templates=cache.templates if cache is not None else None, language=program.program.language)
     common = form_context(program, round_number)
     subsets = FontSubsets()
     made = FormSet()
@@ -94,7 +95,8 @@ def make_forms(
             problems.extend(problem for problem in error.problems if problem not in problems)
             continue
         identity = form_identity(program, plan.name, round_number).text()
-        key = _key(renderer.key(html, forms=True), plan, extra + "\0" + identity)
+        key = _key(renderer.key(html, forms=True), plan,
+                   extra + "\0" + identity + "\0" + translator(program.program.language).digest)
         made.keys[plan.name] = key
         found = cache.get(key) if cache is not None else None
         if found is not None:
@@ -109,7 +111,7 @@ def make_forms(
             continue
         try:
             data = finish_form(rendered.data, read_only=plan.read_only, centred=plan.centred, characters=extra,
-                               subsets=subsets, identity=identity)
+                               subsets=subsets, identity=identity, language=program.program.language)
         except Exception as error:  # pikepdf or fontTools failing on an overridden template's output
             problems.append(Problem(plan.path, f"the laid-out form cannot be made fillable ({type(error).__name__}:"
                                     f" {error})", f"check the program folder's own {plan.template}, if it has one;"
@@ -134,15 +136,18 @@ def _key(layout_key: str, plan: FormPlan, characters: str) -> str:
 
 
 def finish_form(data: bytes, *, read_only: frozenset[str] = frozenset(), centred: frozenset[str] = frozenset(),
-                characters: str = "", subsets: FontSubsets | None = None, identity: str = "") -> bytes:
+                characters: str = "", subsets: FontSubsets | None = None, identity: str = "",
+                language: str = "en") -> bytes:
     """Tidy a form as WeasyPrint wrote it: radio buttons as widgets of their group, labels, flags;
     and write its `identity` (evaluation/identity.py) into its document information, for `collect`.
+    The labels are written in `language` (the program's).
 
     Each radio button's title is "question | n of N | choice" (forms/macros.html.j2): the group
     is labelled with the question and its choices, each button with the question and its choice.
     """
     import pikepdf
 
+    t = translator(language)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         form = pdf.Root.AcroForm
         kids: set[tuple[int, int]] = set()
@@ -155,13 +160,15 @@ def finish_form(data: bytes, *, read_only: frozenset[str] = frozenset(), centred
                 parts = str(kid.get("/TU", "")).split(_SEPARATOR)
                 if len(parts) >= 3:
                     question, place, choice = _SEPARATOR.join(parts[:-2]), parts[-2], parts[-1]
-                    kid.TU = pikepdf.String(f"{question}: {choice} ({place})")
+                    kid.TU = pikepdf.String(t._("%(question)s: %(choice)s (%(place)s)", question=question,
+                                                choice=choice, place=place))
                     choices.append(choice)
                 for key in ("/T", "/FT"):
                     if key in kid:
                         del kid[key]
             if question:
-                group.TU = pikepdf.String(f"{question} (choose one: {', '.join(choices)})")
+                group.TU = pikepdf.String(t._("%(question)s (choose one: %(choices)s)", question=question,
+                                              choices=", ".join(choices)))
         form.Fields = pikepdf.Array([f for f in form.Fields if f.objgen not in kids])
         for item in form.Fields:
             name = str(item.get("/T", ""))
@@ -186,6 +193,9 @@ class FormsFamily(OutputFamily):
     libraries = ("weasyprint", "pydyf", "fonttools", "pikepdf", "jinja2")
     version = _KEY_VERSION
     parts = True  # each document on its own: parallel.py may split them between processes
+
+    def inputs(self, loaded: LoadedProgram) -> tuple[str, ...]:
+        return (translator(loaded.program.program.language).digest,)  # the words come from the catalogue
 
     def plan(self, program: Program) -> list[PlannedFile]:
         planned = [PlannedFile(plan.path, plan.title, plan.group, plan.description, "form", plan.name)

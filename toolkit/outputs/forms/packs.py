@@ -29,7 +29,7 @@ from ...program.model import Program
 from ...program.validate import LoadedProgram, load_program, unknown_round
 from ...progress import count, wrote
 from ...render.cache import RenderCache
-from ...render.text import format_date
+from ...render.i18n import translator
 from .. import comms
 from ..calendar import SIDES, CalendarPair, changed_at, program_calendar, program_stamp, time_zone
 from .filling import FormFiller
@@ -59,7 +59,7 @@ def pair_values(program: Program, pair: Pair, form: str, checkin: Checkin | None
         side = form.removeprefix("pulse-")
         values = {"pair_id": pair.pair_id, "name": pair.mentor_name if side == "mentor" else pair.mentee_name}
         if checkin is not None:  # "2 of 6, Wed 3 Mar 2027", or "Round 2, check-in 1 of 3, ..." (the field says "Check-in")
-            values["checkin"] = f"{checkin.label.removeprefix('Check-in ')}, {format_date(checkin.date)}"
+            values["checkin"] = f"{checkin.counted}, {translator(program.program.language).date(checkin.date)}"
         return values
     values = {"pair_id": pair.pair_id, "mentor_name": pair.mentor_name, "mentee_name": pair.mentee_name}
     values.update({f"mentee_goal_{slot}": goal for slot, goal in enumerate(pair.mentee_goals, start=1)})
@@ -68,7 +68,7 @@ def pair_values(program: Program, pair: Pair, form: str, checkin: Checkin | None
         number = int(form.removeprefix("checkin-"))
         dates = program.checkin_dates()
         if 0 < number <= len(dates):
-            values["meeting_date"] = format_date(dates[number - 1][1])
+            values["meeting_date"] = translator(program.program.language).date(dates[number - 1][1])
     return values
 
 

@@ -8,13 +8,17 @@ form looks; `form_context` is what they receive.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup
 
 from ...pairing.applications import application_questions
 from ...pairing.pairs import GOALS_PER_SIDE
 from ...program.model import CheckinSession, ClosedDate, MinuteRange, Program, ProgramRound
-from ...render.text import document_context
+from ...render.i18n import N_, Translator, translator
+from ...render.text import Privacy, document_context
 
 FOLDER = "forms"
 """Where the blank forms go inside the site."""
@@ -24,11 +28,11 @@ GROUP_APPLYING = "Applying to the program"
 APPLICATION = "application"
 """The application form's name: forms/application.pdf."""
 
-PROGRESS = ("Not started", "Started", "Making progress", "Nearly there", "Achieved")
-"""The progress scale of a goal on a check-in form, lowest first."""
-WORKING = ("Not at all", "Not very well", "Fairly well", "Well", "Very well")
+PROGRESS = (N_("Not started"), N_("Started"), N_("Making progress"), N_("Nearly there"), N_("Achieved"))
+"""The progress scale of a goal on a check-in form, lowest first (in English: forms get them translated)."""
+WORKING = (N_("Not at all"), N_("Not very well"), N_("Fairly well"), N_("Well"), N_("Very well"))
 """The pulse's "how well is it working" scale, lowest first."""
-COMFORTABLE = ("Not at all", "A little", "Fairly", "Very", "Completely")
+COMFORTABLE = (N_("Not at all"), N_("A little"), N_("Fairly"), N_("Very"), N_("Completely"))
 """The pulse's "how comfortable saying what you think" scale, lowest first."""
 SIDES = ("mentor", "mentee")
 ACTION_ROWS = 5
@@ -91,13 +95,25 @@ class Checkin:
     """The planned day, when that was a closed date and the check-in moved to `date`."""
     closed: ClosedDate | None = None
     """The closed date it moved off, if it did."""
+    language: str = "en"
+    """The program's language, which its label is written in."""
 
     @property
     def label(self) -> str:
         """"Check-in 2 of 6", or with rounds "Round 2, check-in 1 of 3": how a pair counts its check-ins."""
+        t = translator(self.language)
         if self.rounds > 1:
-            return f"Round {self.round}, check-in {self.in_round} of {self.round_checkins}"
-        return f"Check-in {self.number} of {self.count}"
+            return t._("Round %(round)d, check-in %(n)d of %(total)d", round=self.round, n=self.in_round,
+                       total=self.round_checkins)
+        return t._("Check-in %(n)d of %(total)d", n=self.number, total=self.count)
+
+    @property
+    def counted(self) -> str:
+        """The label without its first word, as a pulse's Check-in field holds it: "2 of 6", "Round 2, check-in 1 of 3"."""
+        t = translator(self.language)
+        if self.rounds > 1:
+            return self.label
+        return t._("%(n)d of %(total)d", n=self.number, total=self.count)
 
     @property
     def length(self) -> str:
@@ -126,7 +142,8 @@ def checkins(program: Program, round_number: int | None = None) -> list[Checkin]
         day = days[number - 1]
         made.append(Checkin(number, len(dates), week, date, settings.time, settings.minutes, session, owner.number,
                             owner.checkins.index(number) + 1 if number in owner.checkins else number,
-                            len(owner.checkins), len(rounds), day.planned if day.closed else None, day.closed))
+                            len(owner.checkins), len(rounds), day.planned if day.closed else None, day.closed,
+                            program.program.language))
     return made
 
 
@@ -134,8 +151,9 @@ def plan_forms(program: Program, round_number: int | None = None) -> list[FormPl
     """The forms of a program, in the order the downloads page lists them; for a round's pair packs
     (`round_number`), the agreement and check-ins of that round only. Pure: it reads nothing."""
     terms = program.program.terminology
+    t = translator(program.program.language)
     forms = [
-        FormPlan("agreement", "forms/agreement.html.j2", "Mentoring agreement", GROUP_FORMS,
+        FormPlan("agreement", "forms/agreement.html.j2", t._("Mentoring agreement"), GROUP_FORMS,
                  "fillable PDF, filled in together at the first meeting: each side's own goals, meeting rhythm,"
                  " ground rules, confidentiality; both sign, a copy to the coordinator",
                  {"checkins": checkins(program, round_number)}, in_pack=True),
@@ -143,7 +161,7 @@ def plan_forms(program: Program, round_number: int | None = None) -> list[FormPl
     for checkin in checkins(program, round_number):
         forms.append(FormPlan(
             f"checkin-{checkin.number}", "forms/checkin.html.j2",
-            f"{checkin.label}: {checkin.session.title}", GROUP_FORMS,
+            t._("%(checkin)s: %(title)s", checkin=checkin.label, title=checkin.session.title), GROUP_FORMS,
             f"pair record for week {checkin.week}, filled in together: what you covered, progress on your goals,"
             " agreed actions; both sign, a copy to the coordinator",
             {"checkin": checkin}, in_pack=True,
@@ -152,7 +170,7 @@ def plan_forms(program: Program, round_number: int | None = None) -> list[FormPl
         for side in SIDES:
             name, partner = (terms.mentor, terms.mentee) if side == "mentor" else (terms.mentee, terms.mentor)
             forms.append(FormPlan(
-                f"pulse-{side}", "forms/pulse.html.j2", f"Check-in pulse: {name}", GROUP_FORMS,
+                f"pulse-{side}", "forms/pulse.html.j2", t._("Check-in pulse: %(side)s", side=name), GROUP_FORMS,
                 f"private, for the {lower_first(name)} alone after every check-in: how it is going, and whether to"
                 " contact you; it goes to the coordinator only, never to your partner",
                 {"side": side, "name": name, "partner": partner}, in_pack=True, per_checkin=True,
@@ -171,7 +189,7 @@ def plan_forms(program: Program, round_number: int | None = None) -> list[FormPl
     forms.extend(certificate_plans(program))
     if program.application is not None:  # the application form: its fields are the applications export's columns
         forms.append(FormPlan(
-            APPLICATION, "forms/application.html.j2", "Application form", GROUP_APPLYING,
+            APPLICATION, "forms/application.html.j2", t._("Application form"), GROUP_APPLYING,
             "fillable PDF: role, topics, languages, times, and the self-assessment",
             {"questions": application_questions(program), "application": program.application},
         ))
@@ -189,13 +207,14 @@ CERTIFICATE_NAMES = frozenset({"mentor_name", "mentee_name"})
 def certificate_plans(program: Program) -> list[FormPlan]:
     """The certificates for the two sides: the mentor's thanks them for mentoring, the mentee's for taking part."""
     terms = program.program.terminology
-    titles = {"mentor": "Certificate of appreciation", "mentee": "Certificate of participation"}
+    t = translator(program.program.language)
+    titles = {"mentor": t._("Certificate of appreciation"), "mentee": t._("Certificate of participation")}
     whom = {"mentor": terms.mentor, "mentee": terms.mentee}
     return [
         FormPlan(f"certificate-{side}", "forms/certificate.html.j2", titles[side], GROUP_FORMS,
                  f"landscape, for the {lower_first(whom[side])}, with the names and hours filled in",
                  {"side": side, "certificate_title": titles[side], "sponsor": program.program.sponsor,
-                  "colours": program.program.colours, "long_date": long_date, "lower_first": lower_first},
+                  "colours": program.program.colours},
                  in_site=False, in_pack=True, read_only=CERTIFICATE_NAMES,
                  centred=frozenset({*CERTIFICATE_NAMES, "hours"}))
         for side in CERTIFICATE_SIDES
@@ -212,35 +231,31 @@ def planned_minutes(program: Program, side: str, round_number: int | None = None
                                or program.module_round(module) == round_number))
 
 
-def hours_text(minutes: int) -> str:
-    """810 -> "13 hours 30 minutes", as a certificate writes a length out."""
-    hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return " ".join(parts)
+def hours_text(minutes: int, language: str = "en") -> str:
+    """810 -> "13 hours 30 minutes", as a certificate writes a length out (in the program's language)."""
+    return translator(language).hours(minutes)
 
 
 def planned_hours(program: Program, side: str, round_number: int | None = None) -> str:
     """What a side's certificate says of its hours, until the coordinator writes the hours held over it."""
     minutes = planned_minutes(program, side, round_number)
-    return f"{hours_text(minutes)} planned" if minutes else ""
+    t = translator(program.program.language)
+    return t._("%(hours)s planned", hours=t.hours(minutes)) if minutes else ""
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+def lower_first(term: str, language: str = "en") -> str:
+    """A role's name inside a sentence: "Reverse mentor" -> "reverse mentor", but "HR leader" stays (German keeps it)."""
+    return translator(language).inner(term)
 
 
-def long_date(day: dt.date) -> str:
-    """"1 February 2027", as a certificate writes a date."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def lower_first(term: str) -> str:
-    """A role's name inside a sentence: "Reverse mentor" -> "reverse mentor", but "HR leader" stays."""
-    if len(term) > 1 and term[0].isupper() and not term[1].isupper():
-        return term[0].lower() + term[1:]
-    return term
+def meeting_place(program: Program, t: Translator) -> str:
+    """Where pairs meet, inside a sentence: "in person", "remote (Zoom)", "in person or remote"."""
+    info = program.program
+    if info.meeting_format == "in-person":
+        return t._("in person")
+    if info.meeting_format == "remote":
+        return t._("remote (%(tool)s)", tool=info.video_tool) if info.video_tool else t._("remote")
+    return t._("in person or remote (%(tool)s)", tool=info.video_tool) if info.video_tool else t._("in person or remote")
 
 
 def form_context(program: Program, round_number: int | None = None) -> dict[str, Any]:
@@ -250,19 +265,18 @@ def form_context(program: Program, round_number: int | None = None) -> dict[str,
     `round_start` and `round_end` its first and last day, or the program's when there is no round
     (a program without rotation is one round): the span a certificate or an agreement covers."""
     info = program.program
-    where = {
-        "in-person": "in person",
-        "remote": f"remote ({info.video_tool})" if info.video_tool else "remote",
-        "hybrid": f"in person or remote ({info.video_tool})" if info.video_tool else "in person or remote",
-    }[info.meeting_format]
+    t = translator(info.language)
     end = program.week_start(info.duration_weeks) + dt.timedelta(days=6)
     return {
         **document_context(program),
-        "where": where,
+        **t.context(),
+        "privacy": form_privacy(program, t),
+        "css_text": css_text,
+        "where": meeting_place(program, t),
         "end_date": end,
-        "progress": PROGRESS,
-        "working": WORKING,
-        "comfortable": COMFORTABLE,
+        "progress": tuple(t._(label) for label in PROGRESS),
+        "working": tuple(t._(label) for label in WORKING),
+        "comfortable": tuple(t._(label) for label in COMFORTABLE),
         "mentee_goal_slots": GOALS_PER_SIDE,
         "mentor_goal_slots": GOALS_PER_SIDE,
         "serves_field": serves_field,
@@ -282,3 +296,32 @@ def _round_context(program: Program, round_number: int | None) -> dict[str, Any]
         + dt.timedelta(days=6),
         "rounds": len(rounds),
     }
+
+
+def form_privacy(program: Program, t: Translator) -> Privacy:
+    """The confidentiality section as a form prints it (render/text.py's `privacy`), its defaults in the form's language."""
+    section, info = program.confidentiality, program.program
+    fallback = info.contact or t._("the program coordinator")
+    if section.returns:
+        returns = section.returns
+    elif info.contact:
+        returns = t._("Send it yourself to %(contact)s, from your own account, and do not copy your partner.",
+                      contact=info.contact.rstrip("."))
+    else:
+        returns = t._("Give it to the program coordinator yourself, and do not copy your partner.")
+    return Privacy(section.promise, section.exceptions, section.concerns, fallback, returns)
+
+
+_PLACEHOLDER = re.compile("\0(page|pages)\0")
+
+
+def css_text(text: str) -> Markup:
+    """A translated footer such as "Page \\0page\\0 of \\0pages\\0" as a CSS `content` value: the
+    words quoted, the markers as page counters (forms/base.html.j2)."""
+    parts = []
+    for index, piece in enumerate(_PLACEHOLDER.split(str(text))):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + "".join(f"\\{ord(char):x} " if char in '"\\<>&' else char for char in piece) + '"')
+    return Markup(" ".join(parts) or '""')  # noqa: S704 - every character that could end the rule is escaped
