@@ -450,6 +450,9 @@ class _CrossChecker:
                     path, f"module '{module.get('id')}' has no objectives", "add what participants can do by the end"
                 )
             self.file(path + ("content",), ".md")
+            # Printed in the guide only: it may sit in private/ unless the guides are published.
+            self.file(path + ("trainer_content",), ".md",
+                      published=self.value(("program", "trainer_files")) == "public")
         for path, _ in self.items("checklist"):
             self.ref(path + ("owner",), roles, "role")
             self.ref(path + ("phase",), phases, "phase")
@@ -618,8 +621,9 @@ class _CrossChecker:
                 "write an IANA name such as Europe/London, America/New_York or UTC",
             )
 
-    def file(self, path: KeyPath, suffix: str) -> None:
-        """A referenced file must exist, have the right type and lie inside the program folder."""
+    def file(self, path: KeyPath, suffix: str, published: bool = True) -> None:
+        """A referenced file must exist, have the right type and lie inside the program folder (and,
+        when what names it is `published`, outside what the program keeps back)."""
         value = _text(self.value(path))
         if value is None:
             return
@@ -638,7 +642,7 @@ class _CrossChecker:
                 f"'{value}' lies outside the program folder",
                 "move the file into the program folder and give its relative path",
             )
-        elif kept:
+        elif kept and published:
             self.error(
                 path,
                 f"'{value}' is inside {kept}, and what a page includes is published",
