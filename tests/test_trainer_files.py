@@ -11,6 +11,7 @@ every PDF it publishes (pypdf).
 from __future__ import annotations
 
 import html
+import io
 import re
 from pathlib import Path
 
@@ -169,3 +170,26 @@ def test_a_bad_trainer_files_value_is_located_with_did_you_mean(
     assert caught.value.format() == (
         "program.yaml:8:18: program.trainer_files: expected one of 'private' or 'public', got 'publc'\n"
         "  fix: did you mean 'public'?")
+
+
+# --- [trainer] the run of show of a module that runs at several start times ------------------
+
+
+def test_the_guide_s_run_of_show_has_a_column_of_clock_times_per_start_time(tmp_path: Path) -> None:
+    from toolkit.outputs.training import render_trainer
+
+    runs = ('    trainers: [Sam Okoro]\n    room: Room 2\n    sessions:\n      - {week: 1, start_time: "14:00"}\n'
+            "      - {week: 2}\n    agenda:\n")
+    text = MINIMAL.replace("    agenda:\n", runs, 1)
+    folder = tmp_path / "prog"
+    folder.mkdir()
+    (folder / "program.yaml").write_text(text, encoding="utf-8")
+    pack = render_trainer(load_program(folder))
+    guide = next(artifact.data for artifact in pack.artifacts if artifact.path == "orientation-guide.pdf")
+    shown = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(guide)).pages).split())
+    assert "Time, runs 1, 3 Time, run 2 Activity Kind Minutes" in shown
+    assert "09:30–09:45 14:00–14:15 Welcome Talk 15" in shown
+    assert "09:45–10:15 14:15–14:45 Pairs meet Exercise 30" in shown
+    assert "09:30–10:15 14:00–14:45 Total 45" in shown
+    assert ("The clock times from here on are those of the runs starting at 09:30 (runs 1, 3); the run of show above"
+            " has every run's.") in shown

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from .._version import __version__
 from ..errors import BuildError, Problem
 from ..files.paths import display_path
-from ..program.model import Module, Program, TimedActivity
+from ..program.model import Module, ModuleRun, Program, TimedActivity
 from ..program.schedule import training_schedule
 from ..program.validate import LoadedProgram
 from ..render.artifact import Artifact, PlannedFile, Rendered
@@ -110,7 +110,7 @@ class TrainingFamily(OutputFamily):
     name = FOLDER
     label = "Training pack"
     libraries = ("weasyprint", "pydyf", "fonttools", "python-pptx", "markdown", "jinja2")
-    version = "training-pack-2"
+    version = "training-pack-3"
     parts = True  # each document on its own: parallel.py may split them between processes
 
     def plan(self, program: Program) -> list[PlannedFile]:
@@ -262,8 +262,10 @@ class _Maker:
                 times.append((step, clock.time() if step.minutes else None))
                 clock += dt.timedelta(minutes=step.minutes or 0)
             step_times.append(times)
+        runs = self.program.module_runs(module)
         return {
-            "runs": self.program.module_runs(module),
+            "runs": runs,
+            "start_columns": _start_columns(module, runs, timed),
             "step_times": step_times,
             "activity_materials": [[materials[m] for m in item.activity.materials if m in materials] for item in timed],
             "trainer_content": self._content(module, module.trainer_content),
@@ -397,6 +399,36 @@ class _Maker:
         self.pack.keys[path] = key
         self.pack.warnings.extend(warnings)
         self.pack.artifacts.append(Artifact(path, data))
+
+
+@dataclass(frozen=True)
+class StartColumn:
+    """The run of show's clock times for the runs of a module that start at one time."""
+
+    start: dt.time
+    runs: tuple[int, ...]
+    """The numbers of the runs starting then (1 is the module's own session)."""
+    times: tuple[tuple[dt.time, dt.time], ...]
+    """Each activity's start and end, in agenda order."""
+    end: dt.time
+
+
+def _start_columns(module: Module, runs: Sequence[ModuleRun], timed: Sequence[TimedActivity]) -> list[StartColumn]:
+    """One column per distinct start time of a module's runs, in the order they first run: the
+    first run's agenda moved to each start (a run at 14:00 has its break at 15:15, not at 10:45)."""
+    day = dt.date(2000, 1, 1)
+    first = dt.datetime.combine(day, module.start_time)
+    columns = []
+    for start in dict.fromkeys(run.start.time() for run in runs):
+        shift = dt.datetime.combine(day, start) - first
+
+        def moved(at: dt.time, shift: dt.timedelta = shift) -> dt.time:
+            return (dt.datetime.combine(day, at) + shift).time()
+
+        columns.append(StartColumn(start, tuple(run.number for run in runs if run.start.time() == start),
+                                   tuple((moved(item.start), moved(item.end)) for item in timed),
+                                   moved(module.end_time)))
+    return columns
 
 
 def _rendered(result: RenderedPdf, forms: bool = False) -> tuple[bytes, dict[str, str], tuple[Problem, ...]]:
