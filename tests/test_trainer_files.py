@@ -14,6 +14,7 @@ import html
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -163,10 +164,10 @@ def test_with_trainer_files_public_the_guide_and_deck_are_linked_and_the_search_
 
 
 def test_a_bad_trainer_files_value_is_located_with_did_you_mean(
-        make_program: object, inside_program: None) -> None:
+        make_program: Any, inside_program: None) -> None:
     text = MINIMAL.replace("  meeting_format: in-person\n", "  meeting_format: in-person\n  trainer_files: publc\n")
     with pytest.raises(ProgramError) as caught:
-        load_program(make_program(text))  # type: ignore[operator]
+        load_program(make_program(text))
     assert caught.value.format() == (
         "program.yaml:8:18: program.trainer_files: expected one of 'private' or 'public', got 'publc'\n"
         "  fix: did you mean 'public'?")
@@ -193,3 +194,18 @@ def test_the_guide_s_run_of_show_has_a_column_of_clock_times_per_start_time(tmp_
     assert "09:30–10:15 14:00–14:45 Total 45" in shown
     assert ("The clock times from here on are those of the runs starting at 09:30 (runs 1, 3); the run of show above"
             " has every run's.") in shown
+
+
+def test_trainer_content_may_sit_in_private_unless_the_guides_are_published(
+        make_program: Any, inside_program: None) -> None:
+    notes = {"private__trainer-notes.md": "# For trainers\n\nThe quiet pairs need a nudge.\n"}
+    text = MINIMAL.replace("    objectives: [Know the program]\n",
+                           "    objectives: [Know the program]\n    trainer_content: private/trainer-notes.md\n")
+    assert load_program(make_program(text, **notes)).program.training[0].trainer_content == "private/trainer-notes.md"
+    public = text.replace("  meeting_format: in-person\n", "  meeting_format: in-person\n  trainer_files: public\n")
+    with pytest.raises(ProgramError) as caught:
+        load_program(make_program(public, **notes))
+    assert caught.value.format() == (
+        "program.yaml:36:22: training[0].trainer_content: 'private/trainer-notes.md' is inside private/, and what a"
+        " published guide prints is published\n"
+        "  fix: move the file into content/ (content/_includes/ keeps it off the nav)")

@@ -170,7 +170,7 @@ class TrainerFamily(OutputFamily):
         return f"{held}, for trainers only: not on the site"
 
     def render(self, loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None) -> Rendered:
-        return _render_pack(loaded, planned, cache)
+        return _render_pack(loaded, planned, cache, shown=f"private/{TRAINER_FOLDER}/")
 
 
 def render_trainer(loaded: LoadedProgram, cache: RenderCache | None = None) -> Rendered:
@@ -179,9 +179,11 @@ def render_trainer(loaded: LoadedProgram, cache: RenderCache | None = None) -> R
     return render_family(family, loaded, family.plan(loaded.program), cache)
 
 
-def _render_pack(loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None) -> Rendered:
-    """Every planned document of either pack, each by its part; BuildError with every problem."""
-    maker = _Maker(loaded, cache)
+def _render_pack(loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None,
+                 shown: str = "") -> Rendered:
+    """Every planned document of either pack, each by its part; BuildError with every problem, each
+    document named by where it is written (`shown` + its path: "private/trainer/<id>-guide.pdf")."""
+    maker = _Maker(loaded, cache, shown)
     modules = {module.id: module for module in loaded.program.training}
     for item in planned:
         if item.part == "schedule":
@@ -213,8 +215,9 @@ def render_training(loaded: LoadedProgram, cache: RenderCache | None = None) -> 
 class _Maker:
     """Renders or reuses each document, collecting problems instead of stopping at the first."""
 
-    def __init__(self, loaded: LoadedProgram, cache: RenderCache | None) -> None:
+    def __init__(self, loaded: LoadedProgram, cache: RenderCache | None, shown: str = "") -> None:
         self.loaded = loaded
+        self.shown = shown  # put before a document's path in its problems and warnings: where it is written
         self.program = loaded.program
         self.cache = cache
         self.pack = Rendered()
@@ -316,7 +319,7 @@ class _Maker:
             self.fail(error)
             return
         key = self.renderer.key(html, forms=forms)
-        self._produce(path, key, lambda: _rendered(self.renderer.render(path, html, forms=forms), forms))
+        self._produce(path, key, lambda: _rendered(self.renderer.render(self.shown + path, html, forms=forms), forms))
 
     def deck(self, path: str, module: Module) -> None:
         spec = deck_spec(self.program, module)

@@ -451,8 +451,10 @@ class _CrossChecker:
                 )
             self.file(path + ("content",), ".md")
             # Printed in the guide only: it may sit in private/ unless the guides are published.
-            self.file(path + ("trainer_content",), ".md",
-                      published=self.value(("program", "trainer_files")) == "public")
+            if self.value(("program", "trainer_files")) == "public":
+                self.file(path + ("trainer_content",), ".md", published="a published guide prints")
+            else:
+                self.file(path + ("trainer_content",), ".md", published="")
         for path, _ in self.items("checklist"):
             self.ref(path + ("owner",), roles, "role")
             self.ref(path + ("phase",), phases, "phase")
@@ -621,9 +623,10 @@ class _CrossChecker:
                 "write an IANA name such as Europe/London, America/New_York or UTC",
             )
 
-    def file(self, path: KeyPath, suffix: str, published: bool = True) -> None:
+    def file(self, path: KeyPath, suffix: str, published: str = "a page includes") -> None:
         """A referenced file must exist, have the right type and lie inside the program folder (and,
-        when what names it is `published`, outside what the program keeps back)."""
+        when what shows it is `published`, e.g. "a page includes", outside what the program keeps
+        back; "" for a file only private outputs show)."""
         value = _text(self.value(path))
         if value is None:
             return
@@ -645,7 +648,7 @@ class _CrossChecker:
         elif kept and published:
             self.error(
                 path,
-                f"'{value}' is inside {kept}, and what a page includes is published",
+                f"'{value}' is inside {kept}, and what {published} is published",
                 "move the file into content/ (content/_includes/ keeps it off the nav)",
             )
         elif not target.is_file():
