@@ -29,15 +29,18 @@ WORKER = """
 import json, sys, time
 start = time.perf_counter()
 from toolkit.render.cache import RenderCache
-from toolkit.outputs.training import render_training
+from toolkit.outputs.training import render_trainer, render_training
 from toolkit.program.validate import load_program
 loaded = load_program(sys.argv[1])
 loading = time.perf_counter() - start
 start = time.perf_counter()
-pack = render_training(loaded, RenderCache(sys.argv[2]) if sys.argv[2] != "-" else None)
+# The whole pack: the site's part (handouts, schedule) and the trainer's (guides, decks, materials).
+packs = [render(loaded, RenderCache(f"{sys.argv[2]}/{name}") if sys.argv[2] != "-" else None)
+         for name, render in (("training", render_training), ("trainer", render_trainer))]
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"weasyprint", "pptx"})
-print(json.dumps({"pack": time.perf_counter() - start, "load": loading, "rendered": len(pack.rendered),
-                  "reused": len(pack.reused), "bytes": sum(len(a.data) for a in pack.artifacts), "heavy": heavy}))
+print(json.dumps({"pack": time.perf_counter() - start, "load": loading,
+                  "rendered": sum(len(pack.rendered) for pack in packs), "reused": sum(len(pack.reused) for pack in packs),
+                  "bytes": sum(len(a.data) for pack in packs for a in pack.artifacts), "heavy": heavy}))
 """
 
 

@@ -52,7 +52,8 @@ def test_the_api_prints_nothing_unless_given_progress(make_program: Callable[...
     assert capsys.readouterr() == ("", "")
     lines: list[str] = []
     toolkit.write_build(toolkit.prepare_build(path), tmp_path / "site", progress=lines.append)
-    assert lines[0] == "Generating 15 pages…" and lines[-1].startswith("Site written to ")
+    assert lines[0] == "Generating 15 pages…" and lines[-2].startswith("Site written to ")
+    assert lines[-1].startswith("Trainer's pack written to ")  # the private folders come after the site
 
 
 def test_each_command_writes_to_its_default_folder_when_given_none(make_program: Callable[..., Path]) -> None:

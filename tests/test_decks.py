@@ -25,7 +25,7 @@ from toolkit.errors import BuildError, ProgramError
 from toolkit.files.paths import display_path
 from toolkit.outputs.slide_design import mix
 from toolkit.outputs.slides import DeckSpec, SlideSpec, deck_spec, render_deck
-from toolkit.outputs.training import render_training
+from toolkit.outputs.training import render_trainer
 from toolkit.program.model import Activity
 from toolkit.program.validate import load_program
 
@@ -332,8 +332,8 @@ def with_logo(folder: Path, logo: str | bytes, name: str = "brand/logo.png") -> 
 
 
 def test_the_programs_logo_is_on_the_built_deck(tmp_path: Path) -> None:
-    pack = render_training(load_program(with_logo(tmp_path / "prog", png())))
-    data = next(artifact.data for artifact in pack.artifacts if artifact.path == "training/orientation-slides.pptx")
+    pack = render_trainer(load_program(with_logo(tmp_path / "prog", png())))
+    data = next(artifact.data for artifact in pack.artifacts if artifact.path == "orientation-slides.pptx")
     deck = Presentation(io.BytesIO(data))
     logos = [shape for slide in deck.slides for shape in slide.shapes if shape.name == "Logo"]
     assert len(logos) == len(deck.slides) and {logo.image.blob for logo in logos} == {png()}
@@ -342,7 +342,7 @@ def test_the_programs_logo_is_on_the_built_deck(tmp_path: Path) -> None:
 def test_a_logo_that_is_not_a_png_is_located_in_program_yaml(tmp_path: Path) -> None:
     folder = with_logo(tmp_path / "prog", "GIF89a, or a text file with a .png name\n")
     with pytest.raises(BuildError) as caught:
-        render_training(load_program(folder))
+        render_trainer(load_program(folder))
     assert "\n".join(problem.format() for problem in caught.value.problems) == (
         f"{display_path(folder / 'program.yaml')}:8:9: program.logo: the logo 'brand/logo.png' is not a PNG image\n"
         "  fix: save the logo as a PNG image (File > Export in most editors) or remove program.logo")

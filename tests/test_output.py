@@ -158,7 +158,7 @@ def test_the_manifest_lists_every_file_written(program: Path, run: Run) -> None:
     manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["files"] == {k: v for k, v in hashes(site).items() if k != MANIFEST}
     assert not (site / MARKER).exists()
-    assert entries(program) == ["content", "program.yaml", "site"]
+    assert entries(program) == ["content", "private", "program.yaml", "site"]
 
 
 def test_a_rebuild_replaces_the_site_and_leaves_nothing_behind(program: Path, run: Run) -> None:
@@ -168,7 +168,7 @@ def test_a_rebuild_replaces_the_site_and_leaves_nothing_behind(program: Path, ru
                          encoding="utf-8")
     assert run("build", "prog", "-q").exit_code == 0
     assert "Crossing" in (program / "site/index.html").read_text(encoding="utf-8")
-    assert entries(program) == ["content", "program.yaml", "site"]
+    assert entries(program) == ["content", "private", "program.yaml", "site"]
 
 
 def test_folder_metadata_an_os_drops_into_the_site_moves_into_the_new_one(program: Path, run: Run) -> None:
@@ -183,7 +183,7 @@ def test_folder_metadata_an_os_drops_into_the_site_moves_into_the_new_one(progra
     assert {name: (program / "site" / name).read_bytes() for name in dropped} == dropped
     listed = json.loads((program / "site" / MANIFEST).read_text(encoding="utf-8"))["files"]
     assert not set(dropped) & set(listed)  # not the toolkit's: never deleted as its own
-    assert entries(program) == ["content", "program.yaml", "site"]  # no previous output left beside it
+    assert entries(program) == ["content", "private", "program.yaml", "site"]  # no previous output left beside it
 
 
 def test_a_new_folder_holding_only_os_metadata_is_used(program: Path, run: Run) -> None:
@@ -193,7 +193,7 @@ def test_a_new_folder_holding_only_os_metadata_is_used(program: Path, run: Run) 
     assert result.exit_code == 0, result.stderr
     assert (program / "site/.DS_Store").read_bytes() == b"finder"
     assert (program / "site/index.html").is_file()
-    assert entries(program) == ["content", "program.yaml", "site"]
+    assert entries(program) == ["content", "private", "program.yaml", "site"]
 
 
 def test_an_os_file_whose_folder_is_gone_keeps_the_previous_output_with_a_warning(
@@ -218,7 +218,7 @@ def test_a_failed_build_leaves_the_previous_site_byte_identical(program: Path, r
     (program / "templates/handbook/faq.md.j2").write_text("{{ nope }}", encoding="utf-8")
     assert run("build", "prog", "-q").exit_code == 1
     assert hashes(program / "site") == before
-    assert entries(program) == ["content", "program.yaml", "site", "templates"]
+    assert entries(program) == ["content", "private", "program.yaml", "site", "templates"]
 
 
 def test_an_empty_existing_folder_is_used(program: Path, run: Run) -> None:
@@ -326,7 +326,7 @@ def test_leftovers_of_killed_runs_are_cleared_on_the_next_run(program: Path, run
     result = run("build", "prog", "-q")
     assert result.exit_code == 0, result.output
     assert entries(program) == [
-        ".site.revmentor-staging-users-own", "content", "program.yaml", "site"]
+        ".site.revmentor-staging-users-own", "content", "private", "program.yaml", "site"]
     assert (lookalike / "notes.txt").read_text(encoding="utf-8") == "theirs"
 
 
@@ -368,7 +368,7 @@ def test_sigkill_mid_build_leaves_the_previous_site_byte_identical(program: Path
         assert hashes(site) == before, moment
     subprocess.run(command, check=True, env=env, timeout=120)
     assert "Crossing" in (site / "index.html").read_text(encoding="utf-8")
-    assert entries(program) == ["content", "program.yaml", "site"]
+    assert entries(program) == ["content", "private", "program.yaml", "site"]
 
 
 def _wait_for_staging(program: Path, ready: Callable[[Path], bool], ignore: set[Path], seconds: float = 60.0) -> Path:

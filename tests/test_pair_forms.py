@@ -89,7 +89,7 @@ def test_the_same_promise_exceptions_and_routes_on_every_page_and_form_that_prin
         "handbook": page_text(built / "guides/confidentiality.html"),
         "agreement": pdf_text(built / "forms/agreement.pdf"),
         "pair record": pdf_text(built / "forms/checkin-1.pdf"),
-        "facilitator guide": pdf_text(built / "training/orientation-guide.pdf"),
+        "facilitator guide": pdf_text(built.parent / "private/trainer/orientation-guide.pdf"),
     }
     for where, text in printed.items():
         assert "What you say in a Bridge meeting stays between the two of you." in text, where

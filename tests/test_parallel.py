@@ -16,18 +16,20 @@ from toolkit.errors import BuildError
 from toolkit.files.paths import display_path
 from toolkit.outputs.forms.layout import FormsFamily
 from toolkit.outputs.parallel import WORKERS_VARIABLE, Job, render_families
-from toolkit.outputs.training import TrainingFamily
+from toolkit.outputs.training import TrainerFamily, TrainingFamily
 from toolkit.program.validate import load_program
 
 from conftest import write_program
 
 
 def _render(folder: Path, monkeypatch: pytest.MonkeyPatch, workers: int, forms: int = 3) -> list[tuple[str, bytes]]:
-    """The training pack and the first `forms` blank forms, no cache, with this many processes."""
+    """The training pack, the trainer's pack (the guide and deck) and the first `forms` blank forms, no
+    cache, with this many processes."""
     monkeypatch.setenv(WORKERS_VARIABLE, str(workers))
     loaded = load_program(folder)
-    training, blanks = TrainingFamily(), FormsFamily()
+    training, trainer, blanks = TrainingFamily(), TrainerFamily(), FormsFamily()
     made = render_families(loaded, [Job(training, training.plan(loaded.program), None),
+                                    Job(trainer, trainer.plan(loaded.program), None),
                                     Job(blanks, blanks.plan(loaded.program)[:forms], None)])
     return [(artifact.path, artifact.data) for family in made for artifact in family.artifacts]
 
@@ -36,8 +38,9 @@ def test_workers_make_the_same_files_in_the_same_order_as_one_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_program(tmp_path / "prog")
     alone = _render(folder, monkeypatch, 1)
-    assert [path for path, _ in alone][:2] == ["training/orientation-guide.pdf", "training/orientation-handout.pdf"]
-    assert len(alone) == 4 + 3
+    assert [path for path, _ in alone][:4] == ["training/orientation-handout.pdf", "training/schedule.pdf",
+                                                "orientation-guide.pdf", "orientation-slides.pptx"]
+    assert len(alone) == 2 + 2 + 3
     assert _render(folder, monkeypatch, 2) == alone
 
 

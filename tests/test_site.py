@@ -393,17 +393,21 @@ def test_build_prints_progress_unless_quiet(program: Path, run: Run) -> None:
     result = run("build", "prog")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[:5] == ["Generating 16 pages…", "Training pack: 7 files (7 made, 0 from the cache)",
+    assert lines[:6] == ["Generating 16 pages…", "Training pack: 3 files (3 made, 0 from the cache)",
                          "Blank forms: 6 files (6 made, 0 from the cache)", "Calendar: 3 files (3 made, 0 from the cache)",
-                         "Building site with MkDocs…"]
-    assert re.fullmatch(r"Site written to prog/site/ \(16 pages, \d+\.\d s\)", lines[5])
-    assert lines[-5:] == ["Written:", "  prog/site/           the handbook, 16 pages",
-                          "  prog/site/training/  training pack, 7 files", "  prog/site/forms/     blank forms, 6 files",
-                          "  prog/site/calendar/  calendar, 3 files"]
+                         "Trainer's pack: 4 files (4 made, 0 from the cache)", "Building site with MkDocs…"]
+    assert re.fullmatch(r"Site written to prog/site/ \(16 pages, \d+\.\d s\)", lines[6])
+    assert lines[7:] == [
+        "Trainer's pack written to prog/private/trainer/ (4 files)",
+        "Written:", "  prog/site/             the handbook, 16 pages", "  prog/site/training/    training pack, 3 files",
+        "  prog/site/forms/       blank forms, 6 files", "  prog/site/calendar/    calendar, 3 files",
+        "  prog/private/trainer/  trainer's pack, 4 files (facilitator guides and slide decks, for trainers only:"
+        " not on the site)"]
     assert run("build", "prog", "--quiet").stdout == ""
     again = run("build", "prog").stdout.splitlines()
-    assert again[1:4] == ["Training pack: 7 files (0 made, 7 from the cache)",
-                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 3 files (0 made, 3 from the cache)"]
+    assert again[1:5] == ["Training pack: 3 files (0 made, 3 from the cache)",
+                          "Blank forms: 6 files (0 made, 6 from the cache)", "Calendar: 3 files (0 made, 3 from the cache)",
+                          "Trainer's pack: 4 files (0 made, 4 from the cache)"]
 
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(program: Path, tmp_path: Path) -> None:

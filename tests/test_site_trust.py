@@ -33,6 +33,7 @@ NOT_SHOWN = {
     ("Module", "content"): "names a Markdown file",
     ("Module", "trainer_content"): "names a Markdown file",
     ("Confidentiality", "content"): "names a Markdown file",
+    ("Material", "text"): "Markdown, trusted like a content file, printed only in the trainer's materials PDF",
     ("Application", "topics"): "choices matched against an export's cells, where semicolons separate them",
     ("Application", "languages"): "choices matched against an export's cells, where semicolons separate them",
     ("Application", "availability"): "choices matched against an export's cells, where semicolons separate them",

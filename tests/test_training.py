@@ -27,7 +27,7 @@ from pypdf import PdfReader
 
 from toolkit.errors import BuildError
 from toolkit.files.paths import CACHE_FOLDER, display_path
-from toolkit.outputs.training import TrainerFamily, module_materials_ids, render_training
+from toolkit.outputs.training import module_materials_ids, render_trainer, render_training
 from toolkit.program.model import Module
 from toolkit.program.schedule import training_schedule
 from toolkit.program.validate import LoadedProgram, load_program
@@ -62,15 +62,17 @@ MENTORING_UP = {
 
 
 def write_program(folder: Path, paper: str = "A4", content: str = "", files: dict[str, str | bytes] | None = None,
-                  *, one_module: bool = False) -> Path:
+                  *, one_module: bool = False, trainer_files: str = "public") -> Path:
     """An inline program in `folder`, with any extra files (paths relative to the folder).
 
     `content` names the orientation module's content file; `one_module` drops the second
-    module, for tests that need only one (each PDF costs time).
+    module, for tests that need only one (each PDF costs time). `trainer_files` is public here,
+    so the guides and decks are the training pack's, as the rendering tests read them; the build
+    tests give the program's default, private (test_trainer_files.py holds the rest of it).
     """
     orientation = {**ORIENTATION, **({"content": content} if content else {})}
     text = program_yaml(
-        program={"paper_size": paper, "contact": "bridge@acme.example"},
+        program={"paper_size": paper, "contact": "bridge@acme.example", "trainer_files": trainer_files},
         goals=[{"id": "digital", "title": "Digital confidence", "description": "Leaders use modern tools with confidence.",
                 "measures": [{"metric": "Confident leaders", "target": 60, "method": "Survey"}]}],
         roles=[{"id": "mentor", "name": "Mentor", "summary": "Shares what they know.",
@@ -124,10 +126,17 @@ def tool(name: str, package: str) -> str:
 
 @pytest.fixture(scope="module")
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, Path]:
-    """The repository's own program, its whole training pack written to an output folder."""
+    """The repository's own program, its whole training pack written to an output folder, and its
+    trainer's pack (guides, decks, materials) beside it, as a build writes them: `trainer(site)`."""
     loaded = load_program(REPO)
-    pack = render_training(loaded)
-    return loaded, write_out(pack, tmp_path_factory.mktemp("flagship") / "site")
+    out = tmp_path_factory.mktemp("flagship")
+    write_out(render_trainer(loaded), out / "private" / "trainer")
+    return loaded, write_out(render_training(loaded), out / "site")
+
+
+def trainer(site: Path) -> Path:
+    """The trainer's pack beside a site written by the `flagship` fixture."""
+    return site.parent / "private" / "trainer"
 
 
 FLAGSHIP_MODULES = [module.id for module in load_program(REPO).program.training]
@@ -141,8 +150,9 @@ def test_the_flagship_has_the_modules_the_issue_asks_for() -> None:
 def test_every_flagship_module_has_a_guide_a_handout_and_a_deck(flagship: tuple[LoadedProgram, Path],
                                                                 module_id: str) -> None:
     _, site = flagship
-    for name in (f"{module_id}-guide.pdf", f"{module_id}-handout.pdf", f"{module_id}-slides.pptx"):
-        assert (site / "training" / name).stat().st_size > 10_000, name
+    for path in (site / "training" / f"{module_id}-handout.pdf", trainer(site) / f"{module_id}-guide.pdf",
+                 trainer(site) / f"{module_id}-slides.pptx"):
+        assert path.stat().st_size > 10_000, path
     assert (site / "training" / "schedule.pdf").is_file()
 
 
@@ -151,7 +161,7 @@ def test_the_guide_names_the_module_and_every_activity_at_its_clock_time(flagshi
                                                                         module_id: str) -> None:
     loaded, site = flagship
     module = next(m for m in loaded.program.training if m.id == module_id)
-    text = pdf_text(site / "training" / f"{module_id}-guide.pdf")
+    text = pdf_text(trainer(site) / f"{module_id}-guide.pdf")
     assert words(module.title) in text
     for item in module.timed_agenda():
         row = f"{item.start:%H:%M}–{item.end:%H:%M} {words(item.activity.title)}"
@@ -181,7 +191,7 @@ def test_the_guide_holds_every_activity_s_instructions_script_and_debrief(flagsh
                                                                           module_id: str) -> None:
     loaded, site = flagship
     module = next(m for m in loaded.program.training if m.id == module_id)
-    text = squash(pdf_text(site / "training" / f"{module_id}-guide.pdf"))
+    text = squash(pdf_text(trainer(site) / f"{module_id}-guide.pdf"))
     instructed = [a for a in module.agenda if a.kind != "break"]
     assert instructed and all(a.steps for a in instructed), "every flagship activity has steps"
     for item in module.timed_agenda():
@@ -223,7 +233,7 @@ def test_the_deck_opens_and_its_speaker_notes_carry_the_facilitator_notes(flagsh
                                                                          module_id: str) -> None:
     loaded, site = flagship
     module = next(m for m in loaded.program.training if m.id == module_id)
-    deck = Presentation(str(site / "training" / f"{module_id}-slides.pptx"))
+    deck = Presentation(str(trainer(site) / f"{module_id}-slides.pptx"))
     titles = [words(slide.shapes.title.text_frame.text) for slide in deck.slides]
     notes = words(" ".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides
                            if slide.has_notes_slide))
@@ -240,7 +250,7 @@ def test_the_deck_opens_and_its_speaker_notes_carry_the_facilitator_notes(flagsh
 def test_poppler_renders_every_page_of_every_pdf(flagship: tuple[LoadedProgram, Path], tmp_path: Path) -> None:
     pdftoppm = tool("pdftoppm", "poppler-utils")
     _, site = flagship
-    for pdf in sorted((site / "training").glob("*.pdf")):
+    for pdf in sorted([*(site / "training").glob("*.pdf"), *trainer(site).glob("*-guide.pdf")]):
         result = subprocess.run([pdftoppm, "-r", "12", "-png", str(pdf), str(tmp_path / pdf.stem)],
                                 capture_output=True, text=True, check=False)
         assert result.returncode == 0 and result.stderr == "", (pdf.name, result.stderr)
@@ -249,7 +259,7 @@ def test_poppler_renders_every_page_of_every_pdf(flagship: tuple[LoadedProgram, 
 
 def test_pdfs_are_tagged_titled_and_in_the_program_language(flagship: tuple[LoadedProgram, Path]) -> None:
     loaded, site = flagship
-    for pdf in sorted((site / "training").glob("*.pdf")):
+    for pdf in sorted([*(site / "training").glob("*.pdf"), *trainer(site).glob("*-guide.pdf")]):
         reader = PdfReader(pdf)
         catalog = reader.trailer["/Root"]
         assert "/StructTreeRoot" in catalog, pdf.name
@@ -261,7 +271,7 @@ def test_pdfs_are_tagged_titled_and_in_the_program_language(flagship: tuple[Load
 
 def test_the_flagship_is_printed_on_a4(flagship: tuple[LoadedProgram, Path]) -> None:
     _, site = flagship
-    page = PdfReader(site / "training" / "orientation-guide.pdf").pages[0]
+    page = PdfReader(trainer(site) / "orientation-guide.pdf").pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
@@ -563,7 +573,7 @@ def test_a_rebuild_with_nothing_changed_renders_nothing_and_imports_neither_weas
     script = (
         "import sys\n"
         "from toolkit.render.cache import RenderCache\n"
-        "from toolkit.outputs.training import TrainerFamily, module_materials_ids, render_training\n"
+        "from toolkit.outputs.training import module_materials_ids, render_training\n"
         "from toolkit.program.validate import load_program\n"
         f"root = RenderCache.beside({str(folder / 'site')!r}, 'training').root\n"
         f"pack = render_training(load_program({str(folder)!r}), RenderCache(root))\n"
@@ -649,33 +659,33 @@ def test_a_corrupt_cache_entry_is_a_miss_not_a_failure(tmp_path: Path) -> None:
 
 
 def test_build_writes_the_pack_under_training_and_links_it_from_the_handbook(tmp_path: Path) -> None:
+    """The handout and schedule on the site; the guide and deck in private/trainer/, not linked."""
     from toolkit.pipeline import build
 
-    folder = write_program(tmp_path / "prog", one_module=True)
+    folder = write_program(tmp_path / "prog", one_module=True, trainer_files="private")
     result = build(folder)
     site = result.output
     assert sorted(p.name for p in (site / "training").iterdir() if p.suffix in (".pdf", ".pptx")) == [
-        "orientation-guide.pdf", "orientation-handout.pdf", "orientation-slides.pptx", "schedule.pdf"]
+        "orientation-handout.pdf", "schedule.pdf"]
+    assert sorted(p.name for p in (folder / "private" / "trainer").iterdir()) == [
+        ".revmentor-manifest.json", "orientation-guide.pdf", "orientation-slides.pptx"]
     module_page = next(p for p in (site / "training").rglob("*.html") if "orientation" in p.as_posix())
     links = re.findall(r'href="([^"]+\.(?:pdf|pptx))"[^>]*>([^<]+)<', module_page.read_text(encoding="utf-8"))
-    assert [(Path(href).name, text) for href, text in links] == [
-        ("orientation-guide.pdf", "Facilitator guide"),
-        ("orientation-handout.pdf", "Participant handout"),
-        ("orientation-slides.pptx", "Slides"),
-    ]
+    assert [(Path(href).name, text) for href, text in links] == [("orientation-handout.pdf", "Participant handout")]
     schedule_page = next(p for p in (site / "training").rglob("*.html") if "schedule" in p.as_posix())
     schedule = words(html.unescape(re.sub(r"<[^>]+>", " ", schedule_page.read_text(encoding="utf-8"))).replace("¶", ""))
     assert "1 module, 1 h of training in all." in schedule
     assert "Mentor 1 module, 1 h in all." in schedule and "Leader 1 module, 1 h in all." in schedule
     downloads = next(p for p in site.rglob("downloads*.html")).read_text(encoding="utf-8")
-    assert "Orientation: facilitator guide" in downloads and "Training schedule" in downloads
+    assert "Orientation: participant handout" in downloads and "Training schedule" in downloads
+    assert "facilitator guide" not in downloads and "slides" not in downloads
     assert (folder / CACHE_FOLDER / "site" / "training").is_dir()
 
 
 def test_build_only_training_writes_just_the_pack(tmp_path: Path) -> None:
     from toolkit.pipeline import build
 
-    folder = write_program(tmp_path / "prog", one_module=True)
+    folder = write_program(tmp_path / "prog", one_module=True, trainer_files="public")
     lines: list[str] = []
     result = build(folder, tmp_path / "pack", only="training", progress=lines.append)
     assert sorted(p.relative_to(result.output).as_posix() for p in result.output.rglob("*") if p.is_file()) == [
@@ -706,12 +716,10 @@ def test_only_training_replaces_the_pack_and_keeps_the_rest_of_the_site(tmp_path
 
 
 @pytest.fixture(scope="module")
-def materials() -> dict[str, bytes]:
+def materials(flagship: tuple[LoadedProgram, Path]) -> dict[str, bytes]:
     """The flagship's trainer-only materials PDFs, by module id."""
-    loaded = load_program(REPO)
-    family = TrainerFamily()
-    return {item.path.removesuffix("-materials.pdf"): item.data
-            for item in family.render(loaded, family.plan(loaded.program), None).artifacts}
+    return {path.name.removesuffix("-materials.pdf"): path.read_bytes()
+            for path in trainer(flagship[1]).glob("*-materials.pdf")}
 
 
 @pytest.mark.parametrize("module_id", FLAGSHIP_MODULES)

@@ -77,7 +77,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys(make_program: 
         "program.yaml:8:3: program.budget: unknown key 'budget'\n"
         "  fix: allowed keys here: name, organisation, summary, language, start_date, time_zone, duration_weeks, "
         "rollout, meeting_format, video_tool, paper_size, site_engine, terminology, contact, slide_template, sponsor, colours,"
-        " closed_dates, working_days, logo"
+        " closed_dates, working_days, logo, trainer_files"
     )
 
 

@@ -3,9 +3,10 @@
 load and check program.yaml -> plan every family (pure) -> make the handbook's pages, the
 Downloads page from those plans -> render each family (from the render cache when none of its
 inputs changed) -> build the site with its engine (program.site_engine: MkDocs or Zensical)
-into a staging folder -> swap it in -> write the private families (the response templates)
-beside the program. Any failure before the swap
-leaves the previous output exactly as it was.
+into a staging folder -> swap it in -> write the private families (the trainer's pack, the
+response templates) beside the program. The private families are rendered with the site's (side
+by side, through the render cache), so a document that cannot be made fails the build before
+anything is written. Any failure before the swap leaves the previous output exactly as it was.
 
 `FAMILIES` is the one list of output families: `--only` choices come from it, and adding an
 output is one module under outputs/ and one entry here.
@@ -123,22 +124,24 @@ def write_build(
     chosen = [family for family in FAMILIES if prepared.only in (None, family.name)]
     target = normalise(output if output is not None else default_output(loaded.folder, SITE))
     warnings = list(loaded.warnings)
+    private_made: dict[str, Rendered] = {}
     if any(family.destination == SITE for family in chosen):
-        result = _write_site(prepared, chosen, target, say, started, cache)
+        result, private_made = _write_site(prepared, chosen, target, say, started, cache)
         warnings += result.warnings
     else:  # `only` a private family: the site is left alone
         private = chosen[0]
         result = BuildResult(default_output(loaded.folder, private.name), 0, len(prepared.plans[private.name]), 0.0)
     for family in chosen:
         if family.destination == "private":
-            warnings += _write_private(family, loaded, prepared.plans[family.name], say)
+            warnings += _write_private(family, loaded, prepared.plans[family.name], say, private_made.get(family.name))
     return replace(result, seconds=time.monotonic() - started, warnings=tuple(warnings))
 
 
 def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target: Path, say: Progress,
-                started: float, cache_folder: Path | None = None) -> BuildResult:
-    """Render the chosen site families and write the output: the whole site, or with `only` one
-    family's folder swapped into the previous output."""
+                started: float, cache_folder: Path | None = None) -> tuple[BuildResult, dict[str, Rendered]]:
+    """Render the chosen families and write the output: the whole site, or with `only` one
+    family's folder swapped into the previous output. The chosen private families are rendered
+    too, and returned by name for `_write_private` once the site is in place."""
     loaded = prepared.loaded
     digests = Digests()
     check_output(target, command=SITE, program_folder=loaded.folder, digests=digests)
@@ -151,15 +154,18 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
     # The site families' documents, rendered side by side in worker processes (outputs/parallel.py);
     # the progress lines follow, one per family, in FAMILIES order.
     site_families = [family for family in chosen if family.destination == SITE]
-    if site_families:
-        status(say, "; ".join(f"{family.label}: {family.count(len(prepared.plans[family.name]))}"
-                              for family in site_families) + "…")
-    rendered = render_families(loaded, [Job(family, prepared.plans[family.name],
-                                            RenderCache(cache / family.name, templates)) for family in site_families])
-    for family, made in zip(site_families, rendered, strict=True):
+    private_families = [family for family in chosen if family.destination != SITE and prepared.plans[family.name]]
+    families = site_families + private_families
+    status(say, "; ".join(f"{family.label}: {family.count(len(prepared.plans[family.name]))}"
+                          for family in families) + "…")
+    made_all = render_families(loaded, [Job(family, prepared.plans[family.name],
+                                            RenderCache(cache / family.name, templates)) for family in families])
+    for family, made in zip(families, made_all, strict=True):
         say(f"{family.label}: {family.count(len(made.artifacts))} ({len(made.rendered)} made,"
             f" {len(made.reused)} from the cache)")
-    warnings = [warning for made in rendered for warning in made.warnings]
+    rendered = made_all[:len(site_families)]
+    private = {family.name: made for family, made in zip(private_families, made_all[len(site_families):], strict=True)}
+    warnings = [warning for made in made_all for warning in made.warnings]
     files = {item.path: item.data for made in rendered for item in made.artifacts}
     staged = staged_output(target, command=SITE, program_folder=loaded.folder, digests=digests)
     if book is None:
@@ -172,7 +178,8 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
         say(f"{family.label} written to {_folder(display_path(written.output))} ({len(written.files)} files,"
             f" {time.monotonic() - started:.1f} s)")
         wrote(say, _folder(display_path(written.output / family.name)), _what(family, len(files)))
-        return BuildResult(written.output, 0, len(written.files), 0.0, (*warnings, *written.warnings), written.swap)
+        return (BuildResult(written.output, 0, len(written.files), 0.0, (*warnings, *written.warnings), written.swap),
+                private)
     with staged as (staging, written):
         name = loaded.program.program.site_engine
         engine = zensical if name == "zensical" else mkdocs
@@ -184,8 +191,8 @@ def _write_site(prepared: PreparedBuild, chosen: Sequence[OutputFamily], target:
     wrote(say, _folder(display_path(written.output)), f"the handbook, {site.pages} pages")
     for made, family in zip(rendered, [f for f in chosen if f.destination == SITE], strict=True):
         wrote(say, _folder(display_path(written.output / family.name)), _what(family, len(made.artifacts)))
-    return BuildResult(written.output, site.pages, len(written.files), 0.0,
-                       (*warnings, *site.warnings, *written.warnings), written.swap)
+    return (BuildResult(written.output, site.pages, len(written.files), 0.0,
+                        (*warnings, *site.warnings, *written.warnings), written.swap), private)
 
 
 def build(
@@ -201,14 +208,16 @@ def build(
 
 
 def _write_private(family: OutputFamily, loaded: LoadedProgram, planned: Sequence[PlannedFile],
-                   say: Progress) -> list[Problem]:
-    """A private family's files in `private/<name>/` of the program folder. The site is built by now,
-    so a folder that cannot take them (files of the user's in it, say) costs a warning only."""
+                   say: Progress, made: Rendered | None = None) -> list[Problem]:
+    """A private family's files (`made` with the site's, else rendered here) in `private/<name>/`
+    of the program folder. The site is built by now, so a folder that cannot take them (files of
+    the user's in it, say) costs a warning only."""
     if not planned:
         return []
     target = default_output(loaded.folder, family.name)
     try:
-        made: Rendered = family.render(loaded, planned, None)
+        if made is None:
+            made = family.render(loaded, planned, None)
         with staged_output(target, command=family.name, program_folder=loaded.folder) as (staging, written):
             for item in made.artifacts:
                 (staging / item.path).write_bytes(item.data)
@@ -216,7 +225,7 @@ def _write_private(family: OutputFamily, loaded: LoadedProgram, planned: Sequenc
         return [replace(problem, warning=True, message=f"{family.name.replace('-', ' ')} not written: {problem.message}")
                 for problem in error.problems]
     say(f"{family.label} written to {_folder(display_path(written.output))} ({family.count(len(planned))})")
-    wrote(say, _folder(display_path(written.output)), _what(family, len(planned)))
+    wrote(say, _folder(display_path(written.output)), _what(family, len(planned), family.note(loaded.program)))
     return list(written.warnings)
 
 
@@ -236,9 +245,9 @@ def _carry_over(previous: Path, staging: Path, keep_out: str) -> None:
         shutil.copy2(source, staging / relative)
 
 
-def _what(family: OutputFamily, files: int) -> str:
-    """An output family's line in the closing summary: "training pack, 13 files"."""
-    return f"{family.label[0].lower()}{family.label[1:]}, {family.count(files)}"
+def _what(family: OutputFamily, files: int, note: str = "") -> str:
+    """An output family's line in the closing summary: "training pack, 13 files", with its note."""
+    return f"{family.label[0].lower()}{family.label[1:]}, {family.count(files)}{f' ({note})' if note else ''}"
 
 
 def _folder(shown: str) -> str:

@@ -49,6 +49,10 @@ class OutputFamily(ABC):
         """Anything besides the program folder's files that changes the family's bytes (a timestamp)."""
         return ()
 
+    def note(self, program: Program) -> str:
+        """What the closing summary adds after a private family's count, e.g. what it holds; "" for nothing."""
+        return ""
+
     def count(self, files: int) -> str:
         """How many files it made, in words: "3 files"."""
         return f"{files} file{'s' if files != 1 else ''}"

@@ -1,5 +1,5 @@
 """The training pack: for every module a facilitator guide, a participant handout and a slide deck,
-and one training schedule for the whole program.
+and one training schedule for the whole program; the trainer's pack: what only trainers see.
 
 Why this shape:
 - Each document is a pure function of the Program (and the files it names): guides, handouts
@@ -9,6 +9,10 @@ Why this shape:
   render cache instead of being laid out again (and the whole pack, when no input at all
   changed, by the build's family cache).
 - Facilitator notes appear only in guides and in the decks' speaker notes, never in handouts.
+- Trainer-only files are never published unless the program says so: the guides and decks go
+  with the materials (briefs, answer keys) to private/trainer/, and only with
+  `program.trainer_files: public` are the guides and decks planned as site files instead (the
+  materials stay private always). Which family plans a file is the one place that decides it.
 - Every problem of every document is collected and reported together as one BuildError.
 """
 
@@ -27,7 +31,7 @@ from typing import Any, Literal
 from .._version import __version__
 from ..errors import BuildError, Problem
 from ..files.paths import display_path
-from ..program.model import Module, Program, TimedActivity
+from ..program.model import Module, ModuleRun, Program, TimedActivity
 from ..program.schedule import training_schedule
 from ..program.validate import LoadedProgram
 from ..render.artifact import Artifact, PlannedFile, Rendered
@@ -45,7 +49,8 @@ SCHEDULE = "training/schedule.html.j2"
 MATERIALS = "training/materials.html.j2"
 FEEDBACK = "training/feedback.html.j2"
 TRAINER_FOLDER = "trainer"
-"""The trainer-only pack (materials with briefs and answer keys), written to private/trainer/, never published."""
+"""The trainer-only pack (materials with briefs and answer keys, and the guides and decks unless
+`program.trainer_files` is public), written to private/trainer/, never published."""
 FEEDBACK_SCALE = ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree")
 """The five points every session-feedback question is rated on."""
 GROUP = "Training"
@@ -60,7 +65,8 @@ _KINDS = {"role-play": "Role-play"}
 
 @dataclass(frozen=True)
 class ModuleFiles:
-    """The three files of one module, as paths inside the output folder."""
+    """The files of one module: site files as paths inside the output folder, trainer files as
+    paths inside private/trainer/."""
 
     guide: str
     handout: str
@@ -71,10 +77,13 @@ class ModuleFiles:
     """The session-feedback form; "" when the module has none."""
 
 
-def module_files(module: Module) -> ModuleFiles:
-    """Where a module's guide, handout and deck go: `training/<id>-guide.pdf` and so on."""
+def module_files(module: Module, trainer_files: Literal["private", "public"] = "private") -> ModuleFiles:
+    """Where a module's files go: the handout `training/<id>-handout.pdf` on the site; the guide
+    and deck `<id>-guide.pdf`, `<id>-slides.pptx` in private/trainer/, or beside the handout on
+    the site when `trainer_files` is public."""
     base = f"{FOLDER}/{module.id}"
-    return ModuleFiles(f"{base}-guide.pdf", f"{base}-handout.pdf", f"{base}-slides.pptx",
+    trainer = base if trainer_files == "public" else module.id
+    return ModuleFiles(f"{trainer}-guide.pdf", f"{base}-handout.pdf", f"{trainer}-slides.pptx",
                        f"{module.id}-materials.pdf" if module_materials_ids(module) else "",
                        f"{base}-feedback.pdf" if module.feedback else "")
 
@@ -84,27 +93,37 @@ def module_materials_ids(module: Module) -> list[str]:
     return list(dict.fromkeys(m for activity in module.agenda for m in activity.materials))
 
 
+def _guide_and_deck(module: Module, files: ModuleFiles) -> list[PlannedFile]:
+    return [
+        PlannedFile(files.guide, f"{module.title}: facilitator guide", GROUP,
+                    "PDF for trainers: run of show with clock times, instructions and facilitator notes",
+                    "guide", module.id),
+        PlannedFile(files.slides, f"{module.title}: slides", GROUP,
+                    "PowerPoint deck; the facilitator notes are in the speaker notes", "slides", module.id),
+    ]
+
+
 class TrainingFamily(OutputFamily):
-    """Three files per module, in the program's order, then the schedule."""
+    """The site's part of the pack: per module, in the program's order, its handout and feedback
+    form (and its guide and deck with `trainer_files: public`), then the schedule."""
 
     name = FOLDER
     label = "Training pack"
     libraries = ("weasyprint", "pydyf", "fonttools", "python-pptx", "markdown", "jinja2")
-    version = "training-pack-2"
+    version = "training-pack-3"
     parts = True  # each document on its own: parallel.py may split them between processes
 
     def plan(self, program: Program) -> list[PlannedFile]:
         planned = []
+        public = program.program.trainer_files == "public"
         for module in program.training:
-            files = module_files(module)
+            files = module_files(module, program.program.trainer_files)
+            trainer = _guide_and_deck(module, files) if public else []
             planned += [
-                PlannedFile(files.guide, f"{module.title}: facilitator guide", GROUP,
-                            "PDF for trainers: run of show with clock times, instructions and facilitator notes",
-                            "guide", module.id),
+                *trainer[:1],
                 PlannedFile(files.handout, f"{module.title}: participant handout", GROUP,
                             "PDF to print for participants, with room to write", "handout", module.id),
-                PlannedFile(files.slides, f"{module.title}: slides", GROUP,
-                            "PowerPoint deck; the facilitator notes are in the speaker notes", "slides", module.id),
+                *trainer[1:],
             ]
             if files.feedback:
                 planned.append(PlannedFile(files.feedback, f"{module.title}: session feedback", GROUP,
@@ -115,54 +134,75 @@ class TrainingFamily(OutputFamily):
         return planned
 
     def render(self, loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None) -> Rendered:
-        maker = _Maker(loaded, cache)
-        modules = {module.id: module for module in loaded.program.training}
-        for item in planned:
-            if item.part == "schedule":
-                maker.pdf(item.path, SCHEDULE, {**maker.common, "schedule": training_schedule(loaded.program)})
-            elif item.part == "slides":
-                maker.deck(item.path, modules[item.topic])
-            elif item.part == "feedback":
-                maker.pdf(item.path, FEEDBACK, maker.module_context(modules[item.topic]), forms=True)
-            else:
-                module = modules[item.topic]
-                maker.pdf(item.path, GUIDE if item.part == "guide" else HANDOUT, maker.module_context(module))
-        if maker.problems:
-            raise BuildError(maker.problems)
-        return maker.pack
+        return _render_pack(loaded, planned, cache)
 
 
 class TrainerFamily(OutputFamily):
-    """The trainer-only pack: a materials PDF per module that names materials (cards with cut
-    marks, a brief a page per side, fillable worksheets, texts, the self-assessment with its
-    scoring, answer keys). Private: written to private/trainer/, never on the site."""
+    """The trainer-only pack, per module in the program's order: its facilitator guide and slide
+    deck (unless `trainer_files` is public), and a materials PDF when it names materials (cards
+    with cut marks, a brief a page per side, fillable worksheets, texts, the self-assessment with
+    its scoring, answer keys). Private: written to private/trainer/, never on the site."""
 
     name = TRAINER_FOLDER
-    label = "Trainer's materials"
+    label = "Trainer's pack"
     destination = "private"
-    libraries = ("weasyprint", "pydyf", "fonttools", "markdown", "jinja2")
-    version = "trainer-pack-1"
+    libraries = ("weasyprint", "pydyf", "fonttools", "python-pptx", "markdown", "jinja2")
+    version = "trainer-pack-2"
+    parts = True  # each document on its own, as in the training pack
 
     def plan(self, program: Program) -> list[PlannedFile]:
-        return [PlannedFile(module_files(module).materials, f"{module.title}: materials", GROUP,
-                            "PDF of every card, brief, worksheet and text the module uses, with answer keys",
-                            "materials", module.id)
-                for module in program.training if module_materials_ids(module)]
+        planned = []
+        for module in program.training:
+            files = module_files(module, program.program.trainer_files)
+            if program.program.trainer_files == "private":
+                planned += _guide_and_deck(module, files)
+            if files.materials:
+                planned.append(PlannedFile(files.materials, f"{module.title}: materials", GROUP,
+                                           "PDF of every card, brief, worksheet and text the module uses, with answer"
+                                           " keys", "materials", module.id))
+        return planned
 
-    def count(self, files: int) -> str:
-        return f"{files} materials PDF{'s' if files != 1 else ''}"
+    def note(self, program: Program) -> str:
+        if program.program.trainer_files == "public":
+            return "materials with their answer keys, for trainers only: not on the site"
+        held = ("facilitator guides, slide decks and materials" if any(map(module_materials_ids, program.training))
+                else "facilitator guides and slide decks")
+        return f"{held}, for trainers only: not on the site"
 
     def render(self, loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None) -> Rendered:
-        maker = _Maker(loaded, cache)
-        modules = {module.id: module for module in loaded.program.training}
-        for item in planned:
-            module = modules[item.topic]
+        return _render_pack(loaded, planned, cache, shown=f"private/{TRAINER_FOLDER}/")
+
+
+def render_trainer(loaded: LoadedProgram, cache: RenderCache | None = None) -> Rendered:
+    """The trainer's pack of a program (paths inside private/trainer/), as a build makes it."""
+    family = TrainerFamily()
+    return render_family(family, loaded, family.plan(loaded.program), cache)
+
+
+def _render_pack(loaded: LoadedProgram, planned: Sequence[PlannedFile], cache: RenderCache | None,
+                 shown: str = "") -> Rendered:
+    """Every planned document of either pack, each by its part; BuildError with every problem, each
+    document named by where it is written (`shown` + its path: "private/trainer/<id>-guide.pdf")."""
+    maker = _Maker(loaded, cache, shown)
+    modules = {module.id: module for module in loaded.program.training}
+    for item in planned:
+        if item.part == "schedule":
+            maker.pdf(item.path, SCHEDULE, {**maker.common, "schedule": training_schedule(loaded.program)})
+            continue
+        module = modules[item.topic]
+        if item.part == "slides":
+            maker.deck(item.path, module)
+        elif item.part == "feedback":
+            maker.pdf(item.path, FEEDBACK, maker.module_context(module), forms=True)
+        elif item.part == "materials":
             context = maker.materials_context(module)
             fillable = any(m.kind in ("worksheet", "self-assessment") for m in context["materials"])
             maker.pdf(item.path, MATERIALS, {**maker.module_context(module), **context}, forms=fillable)
-        if maker.problems:
-            raise BuildError(maker.problems)
-        return maker.pack
+        else:
+            maker.pdf(item.path, GUIDE if item.part == "guide" else HANDOUT, maker.module_context(module))
+    if maker.problems:
+        raise BuildError(maker.problems)
+    return maker.pack
 
 
 def render_training(loaded: LoadedProgram, cache: RenderCache | None = None) -> Rendered:
@@ -175,8 +215,9 @@ def render_training(loaded: LoadedProgram, cache: RenderCache | None = None) -> 
 class _Maker:
     """Renders or reuses each document, collecting problems instead of stopping at the first."""
 
-    def __init__(self, loaded: LoadedProgram, cache: RenderCache | None) -> None:
+    def __init__(self, loaded: LoadedProgram, cache: RenderCache | None, shown: str = "") -> None:
         self.loaded = loaded
+        self.shown = shown  # put before a document's path in its problems and warnings: where it is written
         self.program = loaded.program
         self.cache = cache
         self.pack = Rendered()
@@ -196,7 +237,7 @@ class _Maker:
     def module_context(self, module: Module) -> dict[str, Any]:
         timed = module.timed_agenda()
         breaks = sum(item.activity.minutes for item in timed if item.activity.kind == "break")
-        files = module_files(module)
+        files = module_files(module, self.program.program.trainer_files)
         return {
             **self.common,
             "module": module,
@@ -224,8 +265,10 @@ class _Maker:
                 times.append((step, clock.time() if step.minutes else None))
                 clock += dt.timedelta(minutes=step.minutes or 0)
             step_times.append(times)
+        runs = self.program.module_runs(module)
         return {
-            "runs": self.program.module_runs(module),
+            "runs": runs,
+            "start_columns": _start_columns(module, runs, timed),
             "step_times": step_times,
             "activity_materials": [[materials[m] for m in item.activity.materials if m in materials] for item in timed],
             "trainer_content": self._content(module, module.trainer_content),
@@ -276,7 +319,7 @@ class _Maker:
             self.fail(error)
             return
         key = self.renderer.key(html, forms=forms)
-        self._produce(path, key, lambda: _rendered(self.renderer.render(path, html, forms=forms), forms))
+        self._produce(path, key, lambda: _rendered(self.renderer.render(self.shown + path, html, forms=forms), forms))
 
     def deck(self, path: str, module: Module) -> None:
         spec = deck_spec(self.program, module)
@@ -359,6 +402,36 @@ class _Maker:
         self.pack.keys[path] = key
         self.pack.warnings.extend(warnings)
         self.pack.artifacts.append(Artifact(path, data))
+
+
+@dataclass(frozen=True)
+class StartColumn:
+    """The run of show's clock times for the runs of a module that start at one time."""
+
+    start: dt.time
+    runs: tuple[int, ...]
+    """The numbers of the runs starting then (1 is the module's own session)."""
+    times: tuple[tuple[dt.time, dt.time], ...]
+    """Each activity's start and end, in agenda order."""
+    end: dt.time
+
+
+def _start_columns(module: Module, runs: Sequence[ModuleRun], timed: Sequence[TimedActivity]) -> list[StartColumn]:
+    """One column per distinct start time of a module's runs, in the order they first run: the
+    first run's agenda moved to each start (a run at 14:00 has its break at 15:15, not at 10:45)."""
+    day = dt.date(2000, 1, 1)
+    first = dt.datetime.combine(day, module.start_time)
+    columns = []
+    for start in dict.fromkeys(run.start.time() for run in runs):
+        shift = dt.datetime.combine(day, start) - first
+
+        def moved(at: dt.time, shift: dt.timedelta = shift) -> dt.time:
+            return (dt.datetime.combine(day, at) + shift).time()
+
+        columns.append(StartColumn(start, tuple(run.number for run in runs if run.start.time() == start),
+                                   tuple((moved(item.start), moved(item.end)) for item in timed),
+                                   moved(module.end_time)))
+    return columns
 
 
 def _rendered(result: RenderedPdf, forms: bool = False) -> tuple[bytes, dict[str, str], tuple[Problem, ...]]:

@@ -186,6 +186,9 @@ class ProgramInfo(Model):
     # --- [decks] the program's logo on the slide decks
     logo: Text | None = None
     """Optional PNG image, relative to the program folder, on the title slide and at the top right of every slide of the decks; a deck drawn on slide_template keeps the template's own branding instead."""
+    # --- [trainer] where the facilitator guides and slide decks go
+    trainer_files: Literal["private", "public"] = "private"
+    """Where the facilitator guides and slide decks go: `private` (the default) writes them to private/trainer/ of the program folder, beside the materials, and the handbook site neither holds nor links them; `public` also publishes them on the site, linked from each module's page and the Downloads page. The materials (briefs, cards with their answers, answer keys) stay in private/trainer/ either way."""
 
 
 class Measure(Model):

@@ -452,6 +452,11 @@ class _CrossChecker:
                     path, f"module '{module.get('id')}' has no objectives", "add what participants can do by the end"
                 )
             self.file(path + ("content",), ".md")
+            # Printed in the guide only: it may sit in private/ unless the guides are published.
+            if self.value(("program", "trainer_files")) == "public":
+                self.file(path + ("trainer_content",), ".md", published="a published guide prints")
+            else:
+                self.file(path + ("trainer_content",), ".md", published="")
         for path, _ in self.items("checklist"):
             self.ref(path + ("owner",), roles, "role")
             self.ref(path + ("phase",), phases, "phase")
@@ -628,8 +633,10 @@ class _CrossChecker:
         message, fix = unknown_language(code)
         self.error(("program", "language"), message, fix)
 
-    def file(self, path: KeyPath, suffix: str) -> None:
-        """A referenced file must exist, have the right type and lie inside the program folder."""
+    def file(self, path: KeyPath, suffix: str, published: str = "a page includes") -> None:
+        """A referenced file must exist, have the right type and lie inside the program folder (and,
+        when what shows it is `published`, e.g. "a page includes", outside what the program keeps
+        back; "" for a file only private outputs show)."""
         value = _text(self.value(path))
         if value is None:
             return
@@ -648,10 +655,10 @@ class _CrossChecker:
                 f"'{value}' lies outside the program folder",
                 "move the file into the program folder and give its relative path",
             )
-        elif kept:
+        elif kept and published:
             self.error(
                 path,
-                f"'{value}' is inside {kept}, and what a page includes is published",
+                f"'{value}' is inside {kept}, and what {published} is published",
                 "move the file into content/ (content/_includes/ keeps it off the nav)",
             )
         elif not target.is_file():

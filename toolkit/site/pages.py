@@ -28,7 +28,8 @@ from . import pictures
 
 TEMPLATES = "handbook"
 MODULE_FILES = ("guide", "handout", "slides")
-"""The parts of a module's files its page links to, in the order it lists them."""
+"""The parts of a module's files its page links to, in the order it lists them (the guide and
+deck only when they are published: `program.trainer_files: public`)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ def _checklist_groups(program: Program) -> list[ChecklistGroup]:
 def included_files(program: Program) -> list[str]:
     """Markdown files named by `content:` keys: appended to a page, never pages themselves."""
     named = [role.content for role in program.roles] + [module.content for module in program.training]
+    named += [module.trainer_content for module in program.training]  # trainer-only: never a page
     named.append(program.confidentiality.content)
     return [name for name in named if name]
 
