@@ -202,7 +202,8 @@ def zensical_flagship_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "site"
 
 
-SHARED_SITE_FILES = frozenset({"test_accessibility.py", "test_browser.py", "test_site.py", "test_zensical.py"})
+SHARED_SITE_FILES = frozenset({"test_accessibility.py", "test_browser.py", "test_site.py", "test_trainer_files.py",
+                               "test_zensical.py"})
 """Test files that read the flagship sites built once per process (`sitekit.flagship_site`, and
 `zensical_flagship_site` below)."""
 

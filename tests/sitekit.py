@@ -139,9 +139,16 @@ def flagship_site(factory: pytest.TempPathFactory) -> Path:
         from toolkit.pipeline import build
 
         work = factory.mktemp("flagship")
-        build(copy_flagship(work / "crosswise"), work / "site", strict=True)
+        _FLAGSHIP["folder"] = copy_flagship(work / "crosswise")
+        build(_FLAGSHIP["folder"], work / "site", strict=True)
         _FLAGSHIP["site"] = work / "site"
     return _FLAGSHIP["site"]
+
+
+def flagship_folder(factory: pytest.TempPathFactory) -> Path:
+    """The copy of the flagship program `flagship_site` built: its private/ outputs are in it."""
+    flagship_site(factory)
+    return _FLAGSHIP["folder"]
 
 
 def free_port() -> int:

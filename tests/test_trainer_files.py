@@ -24,7 +24,7 @@ from toolkit.program.model import Program
 from toolkit.program.validate import load_program
 
 from conftest import MINIMAL, REPO
-from sitekit import PROGRAM, flagship_site
+from sitekit import PROGRAM, flagship_folder, flagship_site
 from sitekit import write_program as write_site_program
 
 
@@ -92,7 +92,7 @@ def leaks(site: Path, secrets: dict[str, str]) -> list[tuple[str, str, str]]:
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> tuple[Program, Path, Path]:
     """The flagship's program, its site (built once per session) and its private/trainer/ folder."""
     site = flagship_site(tmp_path_factory)
-    return load_program(REPO).program, site, REPO / "private" / "trainer"
+    return load_program(REPO).program, site, flagship_folder(tmp_path_factory) / "private" / "trainer"
 
 
 def test_no_trainer_only_sentence_of_the_flagship_is_published(flagship: tuple[Program, Path, Path]) -> None:
