@@ -217,4 +217,4 @@ def test_the_handbook_the_forms_and_the_calendar_give_the_same_dates(scheduled: 
     assert [start for uid, start, _, _ in found if uid.startswith("training-")] == [
         dt.datetime(2027, 1, 7, 9, 30, tzinfo=LONDON)]
     moved = next(d for uid, _, _, d in found if uid.startswith("checkin-2@"))
-    assert moved.endswith("Moved from Wed 10 Feb 2027 (Winter shutdown, a closed date).")
+    assert moved.endswith("Moved from Wed, Feb 10, 2027 (Winter shutdown, a closed date).")  # en: US style
