@@ -76,6 +76,38 @@ class Terminology(Model):
     """Name of the junior role, who mentors (e.g. "Digital mentor")."""
     mentee: Text = "Mentee"
     """Name of the senior role, who is mentored (e.g. "Leader")."""
+    mentors: Text | None = None
+    """Plural of `mentor`, where adding an -s is wrong (e.g. "Mentoren", "Mentores digitales"); in English it is made for you."""
+    mentees: Text | None = None
+    """Plural of `mentee`, as for `mentors` (e.g. "Führungskräfte")."""
+
+    def plural(self, side: str, language: str = "en") -> str:
+        """The plural of a side's name ("mentor" or "mentee") as written, else made: English's rule for
+        an English program, an -s on each word otherwise (right for "mentors numériques", and what
+        `validate` warns about for a language whose plurals it cannot make)."""
+        given = self.mentors if side == "mentor" else self.mentees
+        if given:
+            return given
+        return made_plural(self.mentor if side == "mentor" else self.mentee, language)
+
+
+def made_plural(term: str, language: str) -> str:
+    """A role name's plural when none is written: English's rule on the last word for an English
+    program ("Digital mentors"), an -s on each word otherwise ("Mentors numériques")."""
+    if language.lower().startswith("en"):
+        head, _, last = term.rpartition(" ")
+        return f"{head} {english_plural(last)}".lstrip()
+    return " ".join(word if word[-1:].lower() in "sxz" else word + "s" for word in term.split(" "))
+
+
+def english_plural(word: str) -> str:
+    """"leader" -> "leaders", "coach" -> "coaches", "deputy" -> "deputies", "HR" stays an abbreviation + s."""
+    lower = word.lower()
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if lower.endswith("y") and len(word) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]

@@ -37,6 +37,7 @@ from .model import (
     RECIPIENT_GROUPS,
     Program,
     SessionDay,
+    made_plural,
 )
 from .schedule import format_date
 
@@ -420,6 +421,7 @@ class _CrossChecker:
 
         self.time_zone()
         self.language()
+        self.plurals()
         self.file(("program", "slide_template"), ".pptx")
         self.file(("program", "logo"), ".png")  # [decks]
         measure_ids: dict[str, KeyPath] = {}
@@ -632,6 +634,21 @@ class _CrossChecker:
             return
         message, fix = unknown_language(code)
         self.error(("program", "language"), message, fix)
+
+    def plurals(self) -> None:
+        """A program in a language whose plurals the toolkit cannot make is asked for its sides' plurals."""
+        code = _text(self.value(("program", "language"))) or "en"
+        if code.lower().startswith("en") or catalogue(code) is None:
+            return
+        terms = self.value(("program", "terminology"))
+        terms = terms if isinstance(terms, dict) else {}
+        for side, key in (("mentor", "mentors"), ("mentee", "mentees")):
+            name = _text(terms.get(side)) or side.capitalize()
+            if _text(terms.get(key)) is None:
+                made = made_plural(name, code)
+                where = ("program", "terminology", side) if side in terms else ("program", "language")
+                self.warn(where, f"no plural for '{name}': the toolkit would write '{made}' where it names several",
+                          f"write the plural as program.terminology.{key}, e.g. {key}: {made}")
 
     def file(self, path: KeyPath, suffix: str, published: str = "a page includes") -> None:
         """A referenced file must exist, have the right type and lie inside the program folder (and,
